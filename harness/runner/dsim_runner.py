@@ -1,0 +1,164 @@
+"""Runs hidden tests inside a sandbox and reports through a channel candidate code did not open.
+
+Started as ``python -I -B dsim_runner.py CONFIG.json`` (isolated: no PYTHON* variables, no user
+site, no current directory on sys.path). It
+
+1. saves the real stdout fd, then points fd 1 at stderr, so nothing the tests print can pose as the
+   report;
+2. snapshots pytest's reporting machinery (every attribute of ``_pytest``/``pytest``/``pluggy``
+   modules and their classes) and the registered plugins before candidate code is imported;
+3. runs pytest with the harness's own ini, rootdir, ``--noconftest``, no plugin autoload and no
+   cache, writing JUnit XML to a fresh private folder;
+4. records every test report itself, compares the snapshot again, counts atexit registrations and
+   threads, reads the JUnit file with a size cap, writes one JSON report framed by a nonce to the
+   saved fd, and leaves with ``os._exit`` so that atexit hooks planted by candidate code never run.
+
+A missing report means the process was ended early (``os._exit`` in candidate code, a crash, a
+kill). Standard library and pytest only: this file runs on the image's Python.
+"""
+
+import atexit
+import base64
+import json
+import os
+import sys
+import threading
+
+
+def _snapshot():
+    state = {}
+    for name, module in list(sys.modules.items()):
+        if module is None or not (name == "pytest" or name.startswith(("_pytest", "pluggy"))):
+            continue
+        for attr, value in list(vars(module).items()):
+            state[f"{name}.{attr}"] = id(value)
+            if isinstance(value, type) and value.__module__ == name:
+                for cattr, cvalue in list(vars(value).items()):
+                    state[f"{name}.{attr}.{cattr}"] = id(cvalue)
+    return state
+
+
+def _diff(before, after):
+    changed = sorted(k for k in before if k in after and before[k] != after[k])
+    removed = sorted(k for k in before if k not in after)
+    return changed + [f"{k} (removed)" for k in removed]
+
+
+class Guard:
+    """A pytest plugin owned by the harness: it watches the run from the inside."""
+
+    def __init__(self):
+        self.reports = {}
+        self.plugins_before = None
+        self.snapshot_before = None
+        self.hooks_before = None
+
+    def _hook_impls(self, config):
+        impls = {}
+        for name in dir(config.hook):
+            hook = getattr(config.hook, name, None)
+            get = getattr(hook, "get_hookimpls", None)
+            if get is not None:
+                impls[name] = sorted(repr(getattr(i, "plugin_name", "?")) for i in get())
+        return impls
+
+    def pytest_sessionstart(self, session):
+        # Runs last among session-start hooks; collection (which imports candidate code) has
+        # not started yet.
+        config = session.config
+        self.atexit_before = atexit._ncallbacks()
+        self.plugins_before = sorted(repr(type(p)) for p in config.pluginmanager.get_plugins())
+        self.hooks_before = self._hook_impls(config)
+        self.snapshot_before = _snapshot()
+        self.config = config
+
+    def pytest_runtest_logreport(self, report):
+        outcome = report.outcome
+        if hasattr(report, "wasxfail"):
+            outcome = "xfailed" if report.skipped else "xpassed"
+        entry = self.reports.setdefault(report.nodeid, {})
+        entry[report.when] = outcome
+
+    def pytest_collectreport(self, report):
+        if report.failed:
+            self.reports.setdefault(report.nodeid or "<collection>", {})["collect"] = "failed"
+
+    pytest_sessionstart.trylast = True
+
+    def pytest_sessionfinish(self, session):
+        # Runs first among session-finish hooks, before pytest undoes its own configuration.
+        self.snapshot_after = _snapshot()
+        self.plugins_after = sorted(repr(type(p)) for p in self.config.pluginmanager.get_plugins())
+        self.hooks_after = self._hook_impls(self.config)
+        self.atexit_after = atexit._ncallbacks()
+
+    pytest_sessionfinish.tryfirst = True
+
+    def findings(self):
+        out = []
+        if self.snapshot_before is None:
+            return ["the session never started"]
+        if getattr(self, "snapshot_after", None) is None:
+            return ["the session never finished normally"]
+        changed = _diff(self.snapshot_before, self.snapshot_after)
+        if changed:
+            out.append("pytest internals were modified: " + ", ".join(changed[:12]))
+        if self.plugins_after != self.plugins_before:
+            extra = sorted(set(self.plugins_after) - set(self.plugins_before))
+            out.append("plugins were registered during the run: " + ", ".join(extra[:8]))
+        if self.hooks_after != self.hooks_before:
+            out.append("hook implementations changed during the run")
+        if self.atexit_after > self.atexit_before:
+            out.append(f"{self.atexit_after - self.atexit_before} atexit hook(s) were registered "
+                       "by code under test (never run: the runner leaves with os._exit)")
+        return out
+
+
+def main():
+    with open(sys.argv[1], encoding="utf-8") as handle:
+        cfg = json.load(handle)
+    report_fd = os.dup(1)
+    os.dup2(2, 1)
+    os.environ.clear()
+    os.environ.update({"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "HOME": cfg["scratch"],
+                       "TMPDIR": cfg["scratch"], "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"})
+    tree = cfg["tree"]
+    for entry in reversed([tree, os.path.join(tree, "src")]):
+        sys.path.insert(0, entry)
+    threads_before = threading.active_count()
+    import pytest
+
+    os.makedirs(cfg["scratch"], exist_ok=True)
+    junit = os.path.join(cfg["scratch"], "junit.xml")
+    guard = Guard()
+    args = ["-c", cfg["ini"], "--rootdir", tree, "--noconftest", "-p", "no:cacheprovider",
+            "-p", "no:randomly", "-p", "no:xdist", "-p", "no:anyio",
+            "--junitxml", junit, "-o", "junit_family=xunit1", "-o", "junit_logging=no",
+            "-q", "-rN", "--tb=short", "--color=no", "-W", "ignore::DeprecationWarning",
+            *cfg["selectors"]]
+    error = None
+    try:
+        code = int(pytest.main(args, plugins=[guard]))
+    except BaseException as exc:  # noqa: BLE001 - SystemExit from candidate code included
+        code, error = -1, f"{type(exc).__name__}: {exc}"
+    findings = guard.findings()
+    if threading.active_count() > threads_before:
+        findings.append("threads started by code under test were still running at the end")
+    data = b""
+    try:
+        fd = os.open(junit, os.O_RDONLY | os.O_NOFOLLOW)
+        with os.fdopen(fd, "rb") as handle:
+            data = handle.read(cfg["junit_cap"] + 1)
+    except OSError as exc:
+        findings.append(f"the JUnit file could not be read: {exc.strerror}")
+    payload = json.dumps({"exit_code": code, "error": error, "reports": guard.reports,
+                          "findings": findings, "junit": base64.b64encode(data).decode()})
+    frame = f"\n{cfg['nonce']}-BEGIN\n{payload}\n{cfg['nonce']}-END\n".encode()
+    view = memoryview(frame)
+    while view:
+        view = view[os.write(report_fd, view):]
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,200 @@
+"""The store: assignments, submissions, grading results, overrides and delivery records.
+
+One SQLAlchemy schema, any SQLAlchemy URL (SQLite embedded by default, PostgreSQL by URL); nothing
+here assumes SQLite. This is the one place that knows the storage layout. Results are keyed by
+content (submission content, scenario content, harness version), never by run id alone, so a
+changed submission is never served a stale result.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    create_engine,
+    select,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from harness.errors import InfraError, NotFound
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Assignment(Base):
+    """A scenario handed to a candidate (``dsim start``)."""
+
+    __tablename__ = "assignments"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    candidate: Mapped[str] = mapped_column(String(200), index=True)
+    scenario_id: Mapped[str] = mapped_column(String(100), index=True)
+    scenario_version: Mapped[str] = mapped_column(String(40))
+    scenario_hash: Mapped[str] = mapped_column(String(64))
+    seed: Mapped[int] = mapped_column(Integer)
+    variables: Mapped[dict[str, Any]] = mapped_column(JSON)
+    workspace: Mapped[str] = mapped_column(Text)
+    base_commit: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
+class Submission(Base):
+    """A candidate's change and review notes (``dsim submit``); history is kept."""
+
+    __tablename__ = "submissions"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    assignment_id: Mapped[str | None] = mapped_column(ForeignKey("assignments.id"), nullable=True)
+    candidate: Mapped[str] = mapped_column(String(200), index=True)
+    scenario_id: Mapped[str] = mapped_column(String(100), index=True)
+    scenario_version: Mapped[str] = mapped_column(String(40))
+    seed: Mapped[int] = mapped_column(Integer)
+    diff: Mapped[str] = mapped_column(Text)
+    review: Mapped[str] = mapped_column(Text, default="")
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    source: Mapped[str] = mapped_column(String(20))
+    elapsed_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
+    findings: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
+class Result(Base):
+    """The outcome of grading one submission's content against one scenario content."""
+
+    __tablename__ = "results"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    submission_id: Mapped[str] = mapped_column(ForeignKey("submissions.id"), index=True)
+    key: Mapped[str] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    backend: Mapped[str] = mapped_column(String(20))
+    isolated: Mapped[bool] = mapped_column(default=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    graded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
+class Override(Base):
+    """An assessor's change to one verdict; the original stays in ``results``."""
+
+    __tablename__ = "overrides"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    submission_id: Mapped[str] = mapped_column(ForeignKey("submissions.id"), index=True)
+    item: Mapped[str] = mapped_column(String(100))
+    verdict: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text)
+    by: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
+class Record(Base):
+    """A delivery observation: the outcome of one real AI-assisted change."""
+
+    __tablename__ = "records"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    engineer: Mapped[str] = mapped_column(String(200), index=True)
+    date: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    source: Mapped[str] = mapped_column(String(200))
+    dimension: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    outcome: Mapped[str] = mapped_column(String(10))
+    weight: Mapped[float] = mapped_column(Float, default=1.0)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Store:
+    """A handle on one database; cheap to create, safe to share between threads."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        try:
+            self.engine: Engine = create_engine(url, future=True)
+            Base.metadata.create_all(self.engine)
+        except SQLAlchemyError as exc:
+            raise InfraError(f"cannot open the store at {url}",
+                             hint=f"check --db / DSIM_DB ({type(exc).__name__}: {exc})") from exc
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    def add(self, *rows: Base) -> None:
+        with self.session() as s:
+            s.add_all(rows)
+
+    def submission(self, submission_id: str) -> Submission:
+        with self.session() as s:
+            row = s.get(Submission, submission_id)
+            if row is None:
+                row = s.scalars(select(Submission).where(
+                    Submission.id.startswith(submission_id))).first()
+            if row is None:
+                raise NotFound(f"no submission {submission_id!r}",
+                               hint="`dsim results` lists submissions")
+            return row
+
+    def submissions(self, *, candidate: str | None = None, scenario: str | None = None,
+                    latest_only: bool = False) -> list[Submission]:
+        with self.session() as s:
+            query = select(Submission).order_by(Submission.submitted_at)
+            if candidate:
+                query = query.where(Submission.candidate == candidate)
+            if scenario:
+                query = query.where(Submission.scenario_id == scenario)
+            rows = list(s.scalars(query))
+        if latest_only:
+            latest: dict[tuple[str, str], Submission] = {}
+            for row in rows:
+                latest[(row.candidate, row.scenario_id)] = row
+            rows = sorted(latest.values(), key=lambda r: r.submitted_at)
+        return rows
+
+    def assignment(self, assignment_id: str) -> Assignment:
+        with self.session() as s:
+            row = s.get(Assignment, assignment_id)
+            if row is None:
+                raise NotFound(f"no assignment {assignment_id!r}",
+                               hint="start the scenario again with `dsim start`")
+            return row
+
+    def result_for(self, submission_id: str, key: str) -> Result | None:
+        with self.session() as s:
+            return s.scalars(select(Result).where(
+                Result.submission_id == submission_id, Result.key == key,
+                Result.status != "infra_error").order_by(Result.graded_at.desc())).first()
+
+    def latest_result(self, submission_id: str) -> Result | None:
+        with self.session() as s:
+            return s.scalars(select(Result).where(Result.submission_id == submission_id)
+                             .order_by(Result.graded_at.desc())).first()
+
+    def overrides(self, submission_ids: Sequence[str]) -> list[Override]:
+        with self.session() as s:
+            return list(s.scalars(select(Override).where(
+                Override.submission_id.in_(list(submission_ids))).order_by(Override.at)))
+
+    def records(self, engineer: str | None = None) -> list[Record]:
+        with self.session() as s:
+            query = select(Record)
+            if engineer:
+                query = query.where(Record.engineer == engineer)
+            return list(s.scalars(query))
