@@ -74,7 +74,12 @@ def _canary_module(pass_name: str, fail_name: str) -> bytes:
 
 
 def _node_ids_by_junit_key(nodeids: Sequence[str]) -> dict[tuple[str, str], str]:
-    return {junit.mangle(n): n for n in nodeids}
+    keys = {}
+    for nodeid in nodeids:
+        keys[junit.mangle(nodeid)] = nodeid
+        if "::" not in nodeid:  # a collection error: junitxml writes it as ("", dotted module)
+            keys[("", junit.mangle(nodeid)[0])] = nodeid
+    return keys
 
 
 def run_tests(backend: Backend, *, image: str, python: str, tree: Mapping[str, bytes],
@@ -95,6 +100,9 @@ def run_tests(backend: Backend, *, image: str, python: str, tree: Mapping[str, b
         return HIDDEN_PREFIX + nodeid[len(hidden_dir) + 1:] \
             if nodeid.startswith(hidden_dir + "/") else nodeid
 
+    # pytest is handed whole files: a node id inside a module that fails to collect would make
+    # pytest refuse the whole run ("found no collectors"); the caller picks the ids it needs.
+    files = list(dict.fromkeys(s.split("::", 1)[0] for s in selectors))
     timings: dict[str, float] = {}
     spec = SandboxSpec(image=image, limits=limits, labels=dict(labels or {}))
     started = time.monotonic()
@@ -104,7 +112,7 @@ def run_tests(backend: Backend, *, image: str, python: str, tree: Mapping[str, b
         scratch = "/tmp/dsim-out" if box.isolated else f"{root}/scratch"
         config = {"tree": f"{root}/tree", "scratch": scratch, "ini": f"{root}/lib/pytest.ini",
                   "nonce": nonce, "junit_cap": JUNIT_CAP,
-                  "selectors": [f"{root}/tree/{to_real(s)}" for s in selectors]
+                  "selectors": [f"{root}/tree/{to_real(s)}" for s in files]
                   + [f"{root}/tree/{hidden_dir}/{canary_mod}"]}
         mark = time.monotonic()
         box.write_files(tree, "tree")  # the candidate's tree first ...
@@ -170,6 +178,10 @@ def run_tests(backend: Backend, *, image: str, python: str, tree: Mapping[str, b
                                 f"{case.name} (forged results)")
                 continue
             seen_guard.add(nodeid)
+            if "::" not in nodeid:
+                findings.append(f"collection error in {to_canonical(nodeid)}: its tests did "
+                                "not run")
+                continue
             phases = guard_reports[nodeid]
             guard_failed = any(v in ("failed", "xpassed") for v in phases.values())
             guard_skipped = any(v in ("skipped", "xfailed") for v in phases.values())
@@ -183,7 +195,7 @@ def run_tests(backend: Backend, *, image: str, python: str, tree: Mapping[str, b
             tests[to_canonical(nodeid)] = TestResult(outcome=outcome, message=case.message)
         for nodeid in set(guard_reports) - seen_guard:
             if nodeid.startswith("<") or "::" not in nodeid:
-                findings.append(f"collection error in {to_canonical(nodeid)}")
+                findings.append(f"collection error in {to_canonical(nodeid)} (not in JUnit)")
                 continue
             findings.append(f"{to_canonical(nodeid)} ran but is missing from JUnit")
             tests[to_canonical(nodeid)] = TestResult(outcome=Outcome.MISSING,

@@ -24,6 +24,8 @@ import os
 import sys
 import threading
 
+import pytest  # the image's own pytest: imported before the tree is on sys.path
+
 
 def _snapshot():
     state = {}
@@ -62,6 +64,7 @@ class Guard:
                 impls[name] = sorted(repr(getattr(i, "plugin_name", "?")) for i in get())
         return impls
 
+    @pytest.hookimpl(trylast=True)
     def pytest_sessionstart(self, session):
         # Runs last among session-start hooks; collection (which imports candidate code) has
         # not started yet.
@@ -83,16 +86,13 @@ class Guard:
         if report.failed:
             self.reports.setdefault(report.nodeid or "<collection>", {})["collect"] = "failed"
 
-    pytest_sessionstart.trylast = True
-
+    @pytest.hookimpl(tryfirst=True)
     def pytest_sessionfinish(self, session):
         # Runs first among session-finish hooks, before pytest undoes its own configuration.
         self.snapshot_after = _snapshot()
         self.plugins_after = sorted(repr(type(p)) for p in self.config.pluginmanager.get_plugins())
         self.hooks_after = self._hook_impls(self.config)
         self.atexit_after = atexit._ncallbacks()
-
-    pytest_sessionfinish.tryfirst = True
 
     def findings(self):
         out = []
@@ -126,14 +126,13 @@ def main():
     for entry in reversed([tree, os.path.join(tree, "src")]):
         sys.path.insert(0, entry)
     threads_before = threading.active_count()
-    import pytest
 
     os.makedirs(cfg["scratch"], exist_ok=True)
     junit = os.path.join(cfg["scratch"], "junit.xml")
     guard = Guard()
     args = ["-c", cfg["ini"], "--rootdir", tree, "--noconftest", "-p", "no:cacheprovider",
             "-p", "no:randomly", "-p", "no:xdist", "-p", "no:anyio",
-            "--junitxml", junit, "-o", "junit_family=xunit1", "-o", "junit_logging=no",
+            "--continue-on-collection-errors", "--junitxml", junit, "-o", "junit_family=xunit1", "-o", "junit_logging=no",
             "-q", "-rN", "--tb=short", "--color=no", "-W", "ignore::DeprecationWarning",
             *cfg["selectors"]]
     error = None

@@ -1,0 +1,176 @@
+"""``dsim scenarios list|show`` (the library) and ``dsim scenario validate|new|check`` (authors)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import click
+
+from harness.cli import Context, emit_json, json_option, pass_ctx
+from harness.errors import CheckFailed, ExitCode, InvalidInput
+
+
+def describe(scenario: Any, *, assessor: bool = False) -> dict[str, Any]:
+    """What the library says about a scenario; flaw details only for assessors."""
+    m = scenario.manifest
+    data: dict[str, Any] = {
+        "id": m.id, "title": m.title, "version": m.version, "summary": m.summary,
+        "domain": m.domain, "difficulty": m.difficulty.value,
+        "time_budget_minutes": m.time_budget_minutes, "skills": list(m.skills),
+        "flaws_by_category": dict(sorted(Counter(f.category.value for f in m.flaws).items())),
+        "flaws": len(m.flaws), "requirements": list(m.runtime.requirements),
+    }
+    if assessor:
+        data["flaw_details"] = [
+            {"id": f.id, "title": f.title, "category": f.category.value, "severity": f.severity,
+             "locations": list(f.locations), "tests": list(f.tests), "grader": f.grader,
+             "explanation": f.explanation} for f in m.flaws]
+        data["keeps"] = [{"id": k.id, "title": k.title, "tests": list(k.tests)} for k in m.keeps]
+        data["regression"] = list(m.regression.tests)
+        data["samples"] = scenario.sample_names()
+        data["path"] = str(scenario.path)
+    return data
+
+
+@click.group("scenarios")
+def scenarios_group() -> None:
+    """The built-in scenario library."""
+
+
+@scenarios_group.command("list")
+@json_option
+def list_cmd(as_json: bool) -> None:
+    """List the built-in scenarios."""
+    from harness.scenario import library
+
+    rows = [describe(s) for s in library()]
+    if as_json:
+        emit_json(rows)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{len(rows)} scenarios")
+    for col in ("id", "difficulty", "minutes", "domain", "flaws", "title"):
+        table.add_column(col)
+    for r in rows:
+        cats = ", ".join(f"{n} {c}" for c, n in r["flaws_by_category"].items())
+        table.add_row(r["id"], r["difficulty"], str(r["time_budget_minutes"]), r["domain"],
+                      cats, r["title"])
+    Console().print(table)
+
+
+@scenarios_group.command("show")
+@click.argument("scenario_id")
+@click.option("--assessor", is_flag=True, help="Reveal flaws, locations and hidden test names.")
+@json_option
+def show_cmd(scenario_id: str, assessor: bool, as_json: bool) -> None:
+    """Describe one scenario (flaw details only with --assessor)."""
+    from harness.scenario import resolve
+
+    data = describe(resolve(scenario_id), assessor=assessor)
+    if as_json:
+        emit_json(data)
+        return
+    for key, value in data.items():
+        if key == "flaw_details":
+            click.echo("flaws:")
+            for f in value:
+                click.echo(f"  - {f['id']} [{f['category']}, severity {f['severity']}] "
+                           f"{f['title']}\n    at {', '.join(f['locations'])}\n"
+                           f"    tests {', '.join(f['tests'])}")
+        else:
+            click.echo(f"{key}: {value}")
+
+
+@click.group("scenario")
+def scenario_group() -> None:
+    """Author tools: validate, scaffold and self-check scenarios."""
+
+
+@scenario_group.command("validate")
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(exists=True, file_okay=False, path_type=Path))
+@json_option
+def validate_cmd(paths: tuple[Path, ...], as_json: bool) -> None:
+    """Report every problem in one or more scenario folders."""
+    from harness.manifest import Severity
+    from harness.validation import validate
+
+    results = {str(p): validate(p) for p in paths}
+    errors = sum(1 for probs in results.values() for p in probs if p.severity == Severity.ERROR)
+    if as_json:
+        emit_json({path: [{"file": p.file, "line": p.line, "where": p.where, "what": p.what,
+                           "severity": p.severity.value} for p in probs]
+                   for path, probs in results.items()})
+    else:
+        for path, probs in results.items():
+            if not probs:
+                click.echo(f"{path}: ok")
+            for p in probs:
+                click.echo(f"{path}/{p} ({p.severity.value})")
+    if errors:
+        raise click.exceptions.Exit(ExitCode.INVALID_INPUT)
+
+
+@scenario_group.command("new")
+@click.argument("scenario_id")
+@click.option("--dir", "directory", type=click.Path(path_type=Path), default=None,
+              help="Where to create it [default: ./ID].")
+def new_cmd(scenario_id: str, directory: Path | None) -> None:
+    """Scaffold a small, valid, self-explaining scenario."""
+    from harness.scaffold import scaffold
+
+    target = scaffold(scenario_id, directory or Path(scenario_id))
+    click.echo(f"Created {target}. Next: edit it, then `dsim scenario validate {target}` and "
+               f"`dsim scenario check {target}`.")
+
+
+@scenario_group.command("check")
+@click.argument("refs", nargs=-1)
+@click.option("--all", "all_", is_flag=True, help="Check every built-in scenario.")
+@click.option("--runs", default=3, show_default=True, help="Reference runs (flakiness check).")
+@click.option("--backend", default="docker", show_default=True)
+@click.option("--no-lock", is_flag=True, help="Do not write scenario.lock.json.")
+@json_option
+@pass_ctx
+def check_cmd(ctx: Context, refs: tuple[str, ...], all_: bool, runs: int, backend: str,
+              no_lock: bool, as_json: bool) -> None:
+    """Prove scenarios sound in real runs and write their lock files."""
+    from harness.backends import get_backend
+    from harness.check import check
+    from harness.grading import image_for
+    from harness.scenario import library, resolve
+    from harness.validation import validate
+
+    if not refs and not all_:
+        raise click.UsageError("name scenarios (id or path) or pass --all")
+    scenarios = library() if all_ else [resolve(r) for r in refs]
+    chosen = get_backend(backend)
+    reports = []
+    for scenario in scenarios:
+        problems = [p for p in validate(scenario.path) if p.severity.value == "error"]
+        if problems:
+            raise InvalidInput(f"{scenario.id} does not validate",
+                               problems=[str(p) for p in problems])
+        image, python = image_for(scenario, chosen)
+        report = check(scenario, chosen, runs=runs, image=image, python=python,
+                       write_lock=not no_lock)
+        reports.append(report)
+        if not as_json:
+            click.echo(f"\n{scenario.id} ({'ok' if report.ok else 'FAILED'})")
+            for name, status, detail in report.rows:
+                click.echo(f"  {status:4} {name}" + (f"  [{detail}]" if detail else ""))
+    if as_json:
+        emit_json([{"scenario": r.scenario, "ok": r.ok, "tests": len(r.tests),
+                    "checks": [{"check": c, "status": s, "detail": d} for c, s, d in r.rows]}
+                   for r in reports])
+    failed = [r.scenario for r in reports if not r.ok]
+    if failed:
+        raise CheckFailed(f"scenario check failed for {', '.join(failed)}",
+                          hint="see the FAIL rows above")
+
+
+COMMANDS = [scenarios_group, scenario_group]
