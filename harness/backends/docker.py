@@ -29,13 +29,20 @@ _LIVE_LOCK = threading.Lock()
 _UIDS_IN_USE: set[int] = set()
 
 
+_CLIENT: Any = None
+
+
 def client() -> Any:
-    """A docker SDK client, or InfraError saying how to start the engine."""
+    """The process's docker SDK client (one, shared: it pools connections), or InfraError
+    saying how to start the engine."""
+    global _CLIENT
     import docker
     from docker.errors import DockerException
 
     try:
-        cli = docker.from_env(timeout=60)
+        if _CLIENT is None:
+            _CLIENT = docker.from_env(timeout=60, max_pool_size=32)
+        cli = _CLIENT
         cli.ping()
     except DockerException as exc:
         raise InfraError(
