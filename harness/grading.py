@@ -191,7 +191,7 @@ def grade_submission(store: Store, submission_id: str, backend: Backend, *, reru
     """Grade one stored submission (unless an identical result exists) and store the result."""
     started = time.monotonic()
     submission = store.submission(submission_id)
-    scenario = resolve(submission.scenario_id)
+    scenario = resolve(submission.scenario_ref)
     key = result_key(submission, scenario)
     existing = None if force else store.result_for(submission.id, key)
     if existing is not None and existing.isolated == backend.isolated:

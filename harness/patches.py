@@ -107,12 +107,15 @@ def _apply_file(pf: unidiff.PatchedFile, old_text: str, path: str, source: str) 
         if pos is None:
             where = f"hunk {number} of {path} (@@ -{hunk.source_start},{hunk.source_length} " \
                     f"+{hunk.target_start},{hunk.target_length} @@)"
-            got = lines[stated] if stated < len(lines) else "<end of file>"
-            want = old[0] if old else ""
+            at = stated + offset
+            first_bad = next((i for i, want in enumerate(old)
+                              if at + i >= len(lines) or lines[at + i] != want), 0)
+            got = lines[at + first_bad] if at + first_bad < len(lines) else "<end of file>"
+            want = old[first_bad] if old else ""
             raise PatchError(
                 f"{source}: {where} does not apply",
-                hint=f"line {stated + 1} is {got.rstrip()!r}, the hunk expects {want.rstrip()!r}; "
-                     "regenerate the diff against the starting commit")
+                hint=f"line {at + first_bad + 1} is {got.rstrip()!r}, the hunk expects "
+                     f"{want.rstrip()!r}; regenerate the diff against the starting commit")
         out.extend(lines[cursor:pos])
         out.extend(new)
         cursor = pos + len(old)

@@ -103,6 +103,14 @@ class Scenario:
     def version(self) -> str:
         return self.manifest.version
 
+    @property
+    def ref(self) -> str:
+        """How to find this scenario again: its id when built in, else its absolute folder."""
+        builtin = builtin_root() / self.id
+        if builtin.resolve() == self.path.resolve():
+            return self.id
+        return str(self.path.resolve())
+
     def file(self, relpath: str) -> Path:
         """A file of the scenario, preferring its ``.j2`` template when only that exists."""
         plain = self.path / relpath

@@ -53,6 +53,8 @@ class Assignment(Base):
     scenario_id: Mapped[str] = mapped_column(String(100), index=True)
     scenario_version: Mapped[str] = mapped_column(String(40))
     scenario_hash: Mapped[str] = mapped_column(String(64))
+    scenario_ref: Mapped[str] = mapped_column(Text)
+    """Built-in id, or the absolute folder of a scenario outside the library."""
     seed: Mapped[int] = mapped_column(Integer)
     variables: Mapped[dict[str, Any]] = mapped_column(JSON)
     workspace: Mapped[str] = mapped_column(Text)
@@ -69,6 +71,8 @@ class Submission(Base):
     candidate: Mapped[str] = mapped_column(String(200), index=True)
     scenario_id: Mapped[str] = mapped_column(String(100), index=True)
     scenario_version: Mapped[str] = mapped_column(String(40))
+    scenario_ref: Mapped[str] = mapped_column(Text)
+    """Built-in id, or the absolute folder of a scenario outside the library."""
     seed: Mapped[int] = mapped_column(Integer)
     diff: Mapped[str] = mapped_column(Text)
     review: Mapped[str] = mapped_column(Text, default="")

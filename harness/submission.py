@@ -94,7 +94,7 @@ def submit(store: Store, scenario: Scenario, *, candidate: str, diff: str, revie
                   source="submission")
     row = Submission(
         assignment_id=assignment_id, candidate=candidate, scenario_id=scenario.id,
-        scenario_version=scenario.version,
+        scenario_version=scenario.version, scenario_ref=scenario.ref,
         seed=seed,
         diff=diff, review=review_text, content_hash=content_hash(diff, review_text),
         source=source, elapsed_seconds=elapsed_seconds,
@@ -109,7 +109,7 @@ def submit_directory(store: Store, directory: Path) -> tuple[Submission, list[Fi
 
     marker = read_marker(directory)
     assignment = store.assignment(marker["assignment"])
-    scenario = resolve(assignment.scenario_id)
+    scenario = resolve(assignment.scenario_ref)
     diff = capture_workspace(directory, assignment.base_commit)
     review_path = directory / "REVIEW.md"
     review_text = review_path.read_text(encoding="utf-8") if review_path.is_file() else ""

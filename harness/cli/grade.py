@@ -37,7 +37,7 @@ def grade_cmd(ctx: Context, submission_ids: tuple[str, ...], pending: bool, jobs
     ids = list(submission_ids)
     if pending:
         for sub in store.submissions(latest_only=True):
-            key = result_key(sub, resolve(sub.scenario_id))
+            key = result_key(sub, resolve(sub.scenario_ref))
             if force or store.result_for(sub.id, key) is None:
                 ids.append(sub.id)
     ids = list(dict.fromkeys(ids))
