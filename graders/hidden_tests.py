@@ -39,7 +39,8 @@ def visible_test_files(selectors: list[str], start: dict[str, bytes]) -> list[st
         path = selector.split("::", 1)[0].rstrip("/")
         for rel in start:
             name = rel.rsplit("/", 1)[-1]
-            is_test = name.endswith(".py") and (name.startswith("test_") or name.endswith("_test.py"))
+            is_test = name.endswith(".py") and (
+                name.startswith("test_") or name.endswith("_test.py"))
             if rel == path or (is_test and rel.startswith(path + "/")):
                 files.add(rel)
     return sorted(files)

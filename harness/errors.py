@@ -16,7 +16,7 @@ class ExitCode(IntEnum):
 
     OK = 0
     FAILED = 1
-    """The command ran, and what it checked did not hold (a scenario check failed, a grade failed)."""
+    """The command ran, and what it checked did not hold (e.g. a scenario check failed)."""
     USAGE = 2
     """Bad command line (click's own code)."""
     INVALID_INPUT = 3

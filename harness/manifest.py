@@ -1,8 +1,8 @@
 """Typed, frozen models of ``scenario.toml`` (the scenario manifest).
 
-Parsing never stops at the first problem: :func:`parse_manifest` returns the model *and* the full list
-of problems, each with the key, the line in the file and a hint, so an author fixes everything in one
-pass. Every key is documented in docs/scenario-format.md.
+Parsing never stops at the first problem: :func:`parse_manifest` returns the model *and* the full
+list of problems, each with the key, the line in the file and a hint, so an author fixes everything
+in one pass. Every key is documented in docs/scenario-format.md.
 """
 
 from __future__ import annotations
@@ -191,7 +191,8 @@ class Manifest(_Model):
 
 _HINTS = {
     "missing": "add this key (see docs/scenario-format.md)",
-    "extra_forbidden": "unknown key: remove it or check its spelling against docs/scenario-format.md",
+    "extra_forbidden": "unknown key: remove it or check its spelling against "
+                       "docs/scenario-format.md",
 }
 
 

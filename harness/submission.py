@@ -9,7 +9,6 @@ engineer, not something grading trusts.
 from __future__ import annotations
 
 import hashlib
-import os
 import tempfile
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -69,7 +68,7 @@ def content_hash(diff: str, review_text: str) -> str:
 def capture_workspace(directory: Path, base_commit: str) -> str:
     """The diff of everything in ``directory`` (committed or not, new files too) vs the start."""
     with tempfile.TemporaryDirectory() as tmp:
-        env = {"GIT_INDEX_FILE": os.path.join(tmp, "index")}
+        env = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
         git(directory, "add", "-A", ".", env=env)
         excludes = [f":(exclude){name}" for name in WORKSPACE_DOCS]
         numstat = git(directory, "diff", "--cached", "--no-renames", "--numstat", base_commit,

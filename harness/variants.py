@@ -77,7 +77,8 @@ def render_text(path: str, text: str, values: Mapping[str, VariableValue]) -> st
         raise RenderError(path, str(exc)) from exc
 
 
-def render_tree(files: Mapping[str, bytes], values: Mapping[str, VariableValue]) -> dict[str, bytes]:
+def render_tree(files: Mapping[str, bytes],
+                values: Mapping[str, VariableValue]) -> dict[str, bytes]:
     """Render every ``.j2`` file of a tree (dropping the suffix); copy the rest as is."""
     out: dict[str, bytes] = {}
     for rel, data in files.items():

@@ -88,8 +88,8 @@ def start(scenario: Scenario, candidate: str, directory: Path, store: Store,
     base = git(directory, "rev-parse", "HEAD").strip()
     row = Assignment(candidate=candidate, scenario_id=scenario.id,
                      scenario_version=scenario.version, scenario_hash=scenario.content_hash,
-                     scenario_ref=scenario.ref, seed=seed, variables=dict(variant.values), workspace=str(directory.resolve()),
-                     base_commit=base)
+                     scenario_ref=scenario.ref, seed=seed, variables=dict(variant.values),
+                     workspace=str(directory.resolve()), base_commit=base)
     store.add(row)
     (directory / MARKER).write_text(json.dumps(
         {"assignment": row.id, "scenario": scenario.id, "candidate": candidate,

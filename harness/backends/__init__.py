@@ -1,4 +1,4 @@
-"""Execution backends: ``docker`` (isolated, the default) and ``local`` (unisolated, for authors)."""
+"""Execution backends: ``docker`` (isolated, the default) and ``local`` (unisolated)."""
 
 from harness.backends.base import (
     Backend,

@@ -113,7 +113,7 @@ class Backend(ABC):
     @abstractmethod
     def sandbox(self, spec: SandboxSpec) -> Sandbox: ...
 
-    def check(self) -> None:
+    def check(self) -> None:  # noqa: B027 - optional hook; most backends are always ready
         """Raise InfraError with what to do when this backend cannot run now."""
 
 

@@ -107,12 +107,12 @@ class DockerSandbox(Sandbox):
                 spec.image, command=["sleep", "infinity"], user=f"{self.uid}:{self.uid}",
                 network_mode="none", read_only=True, init=True, cap_drop=["ALL"],
                 security_opt=["no-new-privileges"], ipc_mode="none",
-                tmpfs={"/tmp": f"size={limits.tmpfs_mb}m,mode=1777"},
+                tmpfs={"/tmp": f"size={limits.tmpfs_mb}m,mode=1777"},  # noqa: S108
                 mem_limit=f"{limits.memory_mb}m", memswap_limit=f"{limits.memory_mb}m",
                 nano_cpus=int(limits.cpus * 1e9), pids_limit=limits.pids,
                 mounts=[Mount(ROOT, None, type="volume")], working_dir=ROOT,
                 log_config=LogConfig(type="none"), labels={LABEL: "1", **spec.labels},
-                environment={"HOME": "/tmp", "LANG": "C.UTF-8"})
+                environment={"HOME": "/tmp", "LANG": "C.UTF-8"})  # noqa: S108
         except _api_errors() as exc:
             self._release_uid()
             if "No such image" in str(exc) or "not found" in str(exc).lower():

@@ -132,7 +132,8 @@ def main():
     guard = Guard()
     args = ["-c", cfg["ini"], "--rootdir", tree, "--noconftest", "-p", "no:cacheprovider",
             "-p", "no:randomly", "-p", "no:xdist", "-p", "no:anyio",
-            "--continue-on-collection-errors", "--import-mode=importlib", "--junitxml", junit, "-o", "junit_family=xunit1", "-o", "junit_logging=no",
+            "--continue-on-collection-errors", "--import-mode=importlib",
+            "--junitxml", junit, "-o", "junit_family=xunit1", "-o", "junit_logging=no",
             "-q", "-rN", "--tb=short", "--color=no", "-W", "ignore::DeprecationWarning",
             *cfg["selectors"]]
     error = None
