@@ -145,6 +145,8 @@ def grade_one(scenario: Scenario, submission: Submission, backend: Backend, *,
     ordered = [items[i] for i in scenario.manifest.item_ids() if i in items]
     integrity = [*hidden["findings"], *sections["test-strength"]["findings"]]
     integrity += [f["detail"] for f in ctx.submit_findings]
+    notes += [f for f in integrity if f.startswith("note:")]  # informational, not integrity
+    integrity = [f for f in integrity if not f.startswith("note:")]
     status = "graded" if hidden["status"] == "completed" else hidden["status"]
     return {"status": status, "void": hidden["void"], "items": ordered,
             "regression": hidden["regression"], "integrity": list(dict.fromkeys(integrity)),

@@ -12,6 +12,7 @@ ones still running when the process is interrupted.
 from __future__ import annotations
 
 import io
+import posixpath
 import random
 import tarfile
 import threading
@@ -27,6 +28,23 @@ ROOT = "/dsim"
 _LIVE: set[str] = set()
 _LIVE_LOCK = threading.Lock()
 _UIDS_IN_USE: set[int] = set()
+# Reads one regular file from /tmp inside the container (a tmpfs the archive API cannot see):
+# never follows a final symlink, never blocks on a FIFO, prints at most argv[2] bytes.
+_READ_TMPFS = (
+    "import os, stat, sys\n"
+    "try:\n"
+    "    fd = os.open(sys.argv[1], os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)\n"
+    "except OSError:\n"
+    "    sys.exit(2)\n"
+    "if not stat.S_ISREG(os.fstat(fd).st_mode):\n"
+    "    sys.exit(2)\n"
+    "left = int(sys.argv[2])\n"
+    "while left > 0:\n"
+    "    chunk = os.read(fd, min(left, 1 << 20))\n"
+    "    if not chunk:\n"
+    "        break\n"
+    "    sys.stdout.buffer.write(chunk)\n"
+    "    left -= len(chunk)\n")
 
 
 _CLIENT: Any = None
@@ -124,6 +142,7 @@ class DockerSandbox(Sandbox):
             _LIVE.add(self.container.id)
         self.timings["create"] = time.monotonic() - started
         self._started = False
+        self._killed = False
 
     def _release_uid(self) -> None:
         with _LIVE_LOCK:
@@ -197,6 +216,7 @@ class DockerSandbox(Sandbox):
         reader.start()
         timed_out = not done.wait(timeout)
         if timed_out:
+            self._killed = True
             # Kill from another thread while the reader keeps draining.
             threading.Thread(target=self._kill, daemon=True).start()
             done.wait(30)
@@ -224,7 +244,9 @@ class DockerSandbox(Sandbox):
     def read_file(self, path: str, max_bytes: int) -> bytes:
         from docker.errors import NotFound
 
-        full = path if path.startswith("/") else f"{ROOT}/{path}"
+        full = posixpath.normpath(path if path.startswith("/") else f"{ROOT}/{path}")
+        if full.startswith("/tmp/"):
+            return self._read_tmpfs(path, full, max_bytes)
         try:
             chunks, _ = self.container.get_archive(full)
         except NotFound as exc:
@@ -243,6 +265,31 @@ class DockerSandbox(Sandbox):
                 handle = tar.extractfile(member)
                 return handle.read(max_bytes) if handle else b""
         raise FileNotFoundError(path)
+
+    def _read_tmpfs(self, path: str, full: str, max_bytes: int) -> bytes:
+        """Read from the /tmp tmpfs (the run's only writable place) with a process inside the
+        container, as the run's uid; a stopped container has no /tmp left to read."""
+        api = self.cli.api
+        try:
+            self.container.reload()
+            running = self.container.status == "running"
+        except _api_errors() as exc:
+            raise InfraError(f"reading {path} from the container failed: {exc}") from exc
+        if not running or self._killed:  # killed at a timeout: its tmpfs is gone or going
+            raise FileNotFoundError(path)
+        try:
+            exec_id = api.exec_create(self.container.id, [
+                "python3", "-I", "-S", "-c", _READ_TMPFS, full, str(max(0, max_bytes))],
+                user=f"{self.uid}:{self.uid}")["Id"]
+            out, _ = api.exec_start(exec_id, demux=True)
+            code = api.exec_inspect(exec_id).get("ExitCode")
+        except _api_errors() as exc:
+            raise InfraError(f"reading {path} from the container failed: {exc}") from exc
+        if code == 2:
+            raise FileNotFoundError(f"{path} is missing or not a regular file; not followed")
+        if code != 0:
+            raise InfraError(f"reading {path} from the container failed (exit code {code})")
+        return (out or b"")[:max_bytes]
 
     def cleanup(self) -> None:
         container = getattr(self, "container", None)

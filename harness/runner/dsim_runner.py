@@ -109,8 +109,9 @@ class Guard:
         if self.hooks_after != self.hooks_before:
             out.append("hook implementations changed during the run")
         if self.atexit_after > self.atexit_before:
-            out.append(f"{self.atexit_after - self.atexit_before} atexit hook(s) were registered "
-                       "by code under test (never run: the runner leaves with os._exit)")
+            # pytest's own tmp_path registers some too: worth showing, harmless to grading.
+            out.append(f"note: {self.atexit_after - self.atexit_before} atexit hook(s) added "
+                       "during the run (never run: the runner leaves with os._exit)")
         return out
 
 

@@ -55,6 +55,7 @@ def buggy_with(prefix: str) -> str:
 def assert_caught(result: dict[str, Any], *needles: str) -> None:
     assert verdict(result, "untrimmed-name") == "not_fixed", result["integrity"]
     text = " | ".join(result["integrity"] + result.get("notes", []))
+    assert result["integrity"] or result["void"] or result["notes"], "nothing was recorded"
     assert any(n in text for n in needles), text
 
 
@@ -143,7 +144,7 @@ def test_atexit_hook_that_rewrites_junit_never_runs(demo, store, base_image):
               "    open('/tmp/dsim-out/junit.xml', 'w').write('<testsuites/>')\n"
               "atexit.register(_forge)\n")
     result = grade(demo, store, {BUGGY: buggy_with(attack)})
-    assert_caught(result, "atexit hook(s) were registered")
+    assert_caught(result, "atexit hook(s) added during the run")
 
 
 def test_plugin_registered_through_gc_voids_the_run(demo, store, base_image):
