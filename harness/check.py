@@ -60,9 +60,11 @@ def check(scenario: Scenario, backend: Backend, *, runs: int = 3, image: str = "
     run_sel = [s for s in selectors if s.startswith(HIDDEN_PREFIX)] + visible
 
     def run(tree: dict[str, bytes], sel: list[str] | None = None,
-            hid: dict[str, bytes] | None = None) -> TestRun:
-        # Visible tests are always graded as the engineer received them.
-        tree = {**tree, **{rel: start[rel] for rel in visible}}
+            hid: dict[str, bytes] | None = None, own_tests: bool = False) -> TestRun:
+        # Visible tests are graded as the engineer received them, except when checking the
+        # repo before the AI change, which is judged by its own visible tests.
+        if not own_tests:
+            tree = {**tree, **{rel: start[rel] for rel in visible}}
         return run_tests(backend, image=image, python=python, tree=tree,
                          hidden=hidden if hid is None else hid, selectors=sel or run_sel,
                          limits=limits, labels={"dsim.check": scenario.id})
@@ -94,7 +96,7 @@ def check(scenario: Scenario, backend: Backend, *, runs: int = 3, image: str = "
     for keep in m.keeps:
         ids = expand(keep.tests, known)
         report.add(f"keep {keep.id}: the AI change passes its tests", passing(ai, ids))
-    before = run(pre_ai)
+    before = run(pre_ai, own_tests=True)
     for keep in m.keeps:
         ids = expand(keep.tests, known)
         report.add(f"keep {keep.id}: the repo before the AI change fails its tests",

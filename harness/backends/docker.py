@@ -245,7 +245,7 @@ class DockerSandbox(Sandbox):
         from docker.errors import NotFound
 
         full = posixpath.normpath(path if path.startswith("/") else f"{ROOT}/{path}")
-        if full.startswith("/tmp/"):
+        if full.startswith("/tmp/"):  # noqa: S108 - the container's own tmpfs
             return self._read_tmpfs(path, full, max_bytes)
         try:
             chunks, _ = self.container.get_archive(full)

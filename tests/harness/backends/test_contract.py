@@ -260,11 +260,11 @@ def test_cleanup_after_a_timeout(env: Env) -> None:
 
 
 def test_cleanup_on_exception_inside_the_context(env: Env) -> None:
-    with pytest.raises(RuntimeError, match="caller failed"):
-        with env.sandbox(timeout_seconds=30) as box:
-            root = box.root
-            box.exec(env.py("print(1)"), timeout=30)
-            raise RuntimeError("caller failed")
+    box = env.sandbox(timeout_seconds=30)
+    root = box.root
+    with pytest.raises(RuntimeError, match="caller failed"), box:
+        box.exec(env.py("print(1)"), timeout=30)
+        raise RuntimeError("caller failed")
     assert _leftovers(env, box, root) == []
 
 

@@ -72,19 +72,22 @@ def _containers(label: str) -> list[dict]:
     return client().api.containers(all=True, filters={"label": f"dsim.test={label}"})
 
 
+def _processes(container_id: str) -> list[list[str]]:
+    try:
+        return client().api.top(container_id)["Processes"] or []
+    except Exception:  # noqa: BLE001 - racing the container's start or end: poll again
+        return []
+
+
 def _wait_for_running_exec(label: str, proc: subprocess.Popen, deadline: float) -> None:
     """Until the sandbox's container is running the ``sleep 60`` exec (or fail)."""
     while time.monotonic() < deadline:
         assert proc.poll() is None, proc.communicate()
         for container in _containers(label):
             assert container["Labels"].get("dsim") == "1"
-            if container["State"] == "running":
-                try:
-                    processes = client().api.top(container["Id"])["Processes"] or []
-                except Exception:  # noqa: BLE001 - racing its start; poll again
-                    continue
-                if any("sleep 60" in " ".join(map(str, row)) for row in processes):
-                    return
+            if container["State"] == "running" and any(
+                    "sleep 60" in " ".join(map(str, row)) for row in _processes(container["Id"])):
+                return
         time.sleep(0.2)
     pytest.fail("the sandbox's container never ran `sleep 60` within 20 s")
 
