@@ -96,7 +96,7 @@ def check(scenario: Scenario, backend: Backend, *, runs: int = 3, image: str = "
     for keep in m.keeps:
         ids = expand(keep.tests, known)
         report.add(f"keep {keep.id}: the AI change passes its tests", passing(ai, ids))
-    before = run(pre_ai, own_tests=True)
+    before = run(pre_ai)
     for keep in m.keeps:
         ids = expand(keep.tests, known)
         report.add(f"keep {keep.id}: the repo before the AI change fails its tests",
