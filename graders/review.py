@@ -1,7 +1,7 @@
 """The ``review`` grader: REVIEW.md findings matched to the seeded flaws' locations.
 
-A finding matches a flaw when it names the same file and overlapping lines, or the same file and
-the same category. Recall = flaws named / flaws; precision = findings that name a flaw / findings.
+A finding matches a flaw when it names the same file and overlapping lines, or — when it overlaps
+no flaw — the same file and category as exactly one flaw. Recall = flaws named / flaws; precision = findings that name a flaw / findings.
 A finding that points at a keep's code (and at no flaw) is a false alarm.
 """
 
@@ -27,22 +27,28 @@ def _locations(texts: tuple[str, ...]) -> list[Location]:
     return out
 
 
-def names_flaw(finding: Finding, locations: list[Location], category: str) -> bool:
-    return any(loc.overlaps(finding) or (loc.path == finding.path and finding.category == category)
-               for loc in locations)
+def named_flaws(finding: Finding, flaws: list[tuple[str, str, list[Location]]]) -> set[str]:
+    """Flaws a finding names: those whose lines it overlaps; failing that, the one flaw (if only
+    one) in the same file with the same category — so one vague finding cannot claim several."""
+    overlapping = {fid for fid, _, locs in flaws if any(loc.overlaps(finding) for loc in locs)}
+    if overlapping:
+        return overlapping
+    same = {fid for fid, category, locs in flaws
+            if category == finding.category and any(loc.path == finding.path for loc in locs)}
+    return same if len(same) == 1 else set()
 
 
 @grader("review")
 def grade_review(ctx: GradeContext) -> dict[str, Any]:
     findings, notes = review.parse(ctx.review_text)
     manifest = ctx.scenario.manifest
-    named: dict[str, bool] = {}
+    flaws = [(f.id, f.category.value, _locations(f.locations)) for f in manifest.flaws]
+    named = {f.id: False for f in manifest.flaws}
     matched_findings = set()
-    for flaw in manifest.flaws:
-        locations = _locations(flaw.locations)
-        hits = [i for i, f in enumerate(findings) if names_flaw(f, locations, flaw.category.value)]
-        named[flaw.id] = bool(hits)
-        matched_findings.update(hits)
+    for i, finding in enumerate(findings):
+        for fid in named_flaws(finding, flaws):
+            named[fid] = True
+            matched_findings.add(i)
     false_alarms = []
     for i, finding in enumerate(findings):
         if i in matched_findings:
@@ -52,11 +58,11 @@ def grade_review(ctx: GradeContext) -> dict[str, Any]:
                 false_alarms.append(f"{finding.path}:{finding.start}-{finding.end} "
                                     f"points at kept work ({keep.id})")
                 break
-    flaws = len(manifest.flaws)
+    count = len(manifest.flaws)
     return {
         "findings": len(findings),
         "named": named,
-        "recall": sum(named.values()) / flaws if flaws else 0.0,
+        "recall": sum(named.values()) / count if count else 0.0,
         "precision": len(matched_findings) / len(findings) if findings else 0.0,
         "matched": len(matched_findings),
         "false_alarms": false_alarms,

@@ -40,3 +40,16 @@ def test_malformed_findings_are_reported_back():
     assert findings == []
     assert "unknown category [wrongcat]" in notes[0]
     assert "does not follow" in notes[1]
+
+
+def test_a_vague_finding_cannot_claim_several_flaws_sharing_file_and_category():
+    from graders.review import named_flaws
+    from harness.review import Finding, Location
+
+    flaws = [("a", "reliability", [Location(path="c.py", start=10, end=12)]),
+             ("b", "reliability", [Location(path="c.py", start=30, end=35)])]
+    vague = Finding(path="c.py", start=1, end=1, category="reliability", text="retries")
+    precise = Finding(path="c.py", start=31, end=31, category="reliability", text="x")
+    assert named_flaws(vague, flaws) == set()
+    assert named_flaws(precise, flaws) == {"b"}
+    assert named_flaws(vague, flaws[:1]) == {"a"}
