@@ -4,7 +4,8 @@ Verdict rules (DESIGN.md "Grading rules"): a flaw is fixed and a keep is kept on
 of its tests passed; skipped, xfail, error and missing all count as not passed; an expected test
 (from the scenario's lock) that did not run is missing; a void run (tampering) fixes nothing.
 Failures are re-run up to ``reruns`` times in fresh sandboxes; a test that flips is *flaky*, and an
-item resting on a flaky test gets the verdict ``flaky`` and is not scored.
+item resting on a flaky test gets the verdict ``flaky`` and is not scored. A flaw whose tests fail
+but whose code the change deleted outright is ``removed``: not shipped, not fixed.
 """
 
 from __future__ import annotations
@@ -24,6 +25,30 @@ def matches(selector: str, nodeid: str) -> bool:
     if nodeid == selector:
         return True
     return nodeid.startswith((selector + "::", selector + "[", selector.rstrip("/") + "/"))
+
+
+def flaw_code_removed(start: dict[str, bytes], graded: dict[str, bytes],
+                      locations: tuple[str, ...]) -> bool:
+    """Did the change delete every non-blank line of every one of the flaw's locations?"""
+    import difflib
+
+    from harness.review import parse_location
+
+    for text in locations:
+        try:
+            loc = parse_location(text)
+        except ValueError:
+            return False
+        before = start.get(loc.path, b"").decode("utf-8", "replace").splitlines()
+        wanted = {n for n in range(loc.start - 1, min(loc.end, len(before))) if before[n].strip()}
+        if loc.path not in graded:
+            continue
+        after = graded[loc.path].decode("utf-8", "replace").splitlines()
+        matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+        kept = {block.a + k for block in matcher.get_matching_blocks() for k in range(block.size)}
+        if wanted & kept:
+            return False
+    return True
 
 
 def expand(selectors: list[str] | tuple[str, ...], known: list[str]) -> list[str]:
@@ -104,6 +129,8 @@ def grade_hidden_tests(ctx: GradeContext) -> dict[str, Any]:
             continue
         ids = expand(flaw.tests, known)
         verdict = "fixed" if passed(ids) and not void else "not_fixed"
+        if verdict == "not_fixed" and flaw_code_removed(ctx.start, ctx.graded, flaw.locations):
+            verdict = "removed"  # not shipped, but not fixed either: the ticket lost that work
         if not void and flaky.intersection(ids):
             verdict = "flaky"
         items.append({"id": flaw.id, "kind": "flaw", "title": flaw.title,

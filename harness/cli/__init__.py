@@ -75,9 +75,9 @@ def cli(ctx: click.Context, home: Path | None, db: str | None) -> None:
 
 
 def _register() -> None:
-    from harness.cli import grade, infra, scenarios, workflow
+    from harness.cli import grade, infra, scenarios, scoring, workflow
 
-    for module in (scenarios, workflow, grade, infra):
+    for module in (scenarios, workflow, grade, scoring, infra):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -1,0 +1,152 @@
+"""``dsim score``, ``dsim compare``, ``dsim override`` and ``dsim records import``."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import click
+
+from harness.cli import Context, emit_json, json_option, pass_ctx
+from harness.errors import NotFound
+
+profile_option = click.option(
+    "--profile", "profile_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Scoring profile TOML overlaying the default (weights, prior, half-life, …).")
+
+
+def _bar(low: float, high: float, mean: float, width: int = 30) -> str:
+    cells = [" "] * width
+    for i in range(int(low * width), min(int(high * width) + 1, width)):
+        cells[i] = "─"
+    cells[min(int(mean * width), width - 1)] = "●"
+    return "[" + "".join(cells) + "]"
+
+
+@click.command("score")
+@click.argument("candidate")
+@profile_option
+@json_option
+@pass_ctx
+def score_cmd(ctx: Context, candidate: str, profile_path: Path | None, as_json: bool) -> None:
+    """A candidate's judgment score with 80% intervals, basis and cohort percentile."""
+    from harness.profile import load_profile
+    from harness.scoring import score_all
+
+    scores = score_all(ctx.store, load_profile(profile_path))
+    if candidate not in scores:
+        raise NotFound(f"no graded work or delivery records for {candidate!r}",
+                       hint="`dsim results` lists candidates")
+    s = scores[candidate]
+    if as_json:
+        emit_json(s.as_dict())
+        return
+    d = s.as_dict()
+    click.echo(f"{candidate}: {d['score']} (80% interval {d['interval'][0]}–{d['interval'][1]})"
+               f"  {_bar(s.overall.low, s.overall.high, s.overall.mean)}")
+    click.echo(f"  basis: {s.basis}")
+    if s.percentile is not None:
+        click.echo(f"  percentile: {s.percentile} among {s.cohort_size} who took the same "
+                   "scenario versions")
+    for name, dim in s.dimensions.items():
+        click.echo(f"  {name:<8} {dim.mean * 100:5.1f}  ({dim.low * 100:.0f}–{dim.high * 100:.0f})"
+                   f"  {_bar(dim.low, dim.high, dim.mean)}")
+    if s.ability:
+        click.echo(f"  difficulty: {s.ability.get('warning') or s.ability}")
+    for note in s.excluded:
+        click.echo(f"  excluded: {note}")
+
+
+@click.command("compare")
+@click.argument("candidates", nargs=-1, required=True)
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the table as CSV.")
+@profile_option
+@json_option
+@pass_ctx
+def compare_cmd(ctx: Context, candidates: tuple[str, ...], csv_path: Path | None,
+                profile_path: Path | None, as_json: bool) -> None:
+    """Compare candidates: intervals and the probability that each is ahead."""
+    from harness.comparison import compare
+    from harness.profile import load_profile
+    from harness.scoring import score_all
+
+    if len(candidates) < 2:
+        raise click.UsageError("name at least two candidates")
+    profile = load_profile(profile_path)
+    scores = score_all(ctx.store, profile)
+    missing = [c for c in candidates if c not in scores]
+    if missing:
+        raise NotFound(f"no graded work for {', '.join(missing)}",
+                       hint="`dsim results` lists candidates")
+    result = compare(scores, list(dict.fromkeys(candidates)), profile)
+    if csv_path:
+        with csv_path.open("w", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["rank", "candidate", "score", "low", "high", "basis",
+                             *[f"p_ahead_of_{b}" for b in result.order]])
+            for rank, name in enumerate(result.order, start=1):
+                d = scores[name].as_dict()
+                writer.writerow([rank, name, d["score"], *d["interval"], d["basis"],
+                                 *[result.matrix[name].get(b, "") for b in result.order]])
+    if as_json:
+        emit_json(result.as_dict(scores))
+        return
+    click.echo(f"ranked by {result.ranking_method}")
+    for rank, name in enumerate(result.order, start=1):
+        s = scores[name]
+        tie = any(name in pair for pair in result.ties)
+        click.echo(f"{rank:>2}. {name:<20} {s.overall.mean * 100:5.1f} "
+                   f"({s.overall.low * 100:.0f}–{s.overall.high * 100:.0f}) "
+                   f"{_bar(s.overall.low, s.overall.high, s.overall.mean)}"
+                   f"{'  ~tie' if tie else ''}")
+    for line in result.sentences:
+        click.echo(line)
+
+
+@click.command("override")
+@click.argument("submission_id")
+@click.option("--item", required=True, help="Flaw or keep id.")
+@click.option("--verdict", required=True, help="fixed|not_fixed (flaws), kept|lost (keeps).")
+@click.option("--reason", required=True)
+@click.option("--by", "by", required=True, help="Who overrides.")
+@json_option
+@pass_ctx
+def override_cmd(ctx: Context, submission_id: str, item: str, verdict: str, reason: str,
+                 by: str, as_json: bool) -> None:
+    """Change one verdict with a written reason (the original stays in the store)."""
+    from harness.assessment import add_override
+
+    row = add_override(ctx.store, submission_id, item=item, verdict=verdict, reason=reason,
+                       by=by)
+    if as_json:
+        emit_json({"override": row.id, "submission": row.submission_id, "item": row.item,
+                   "verdict": row.verdict})
+    else:
+        click.echo(f"override {row.id}: {row.item} → {row.verdict} on {row.submission_id}")
+
+
+@click.group("records")
+def records_group() -> None:
+    """Delivery records: outcomes of real AI-assisted changes."""
+
+
+@records_group.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--skip-bad", is_flag=True, help="Import the good rows even if some are bad.")
+@json_option
+@pass_ctx
+def import_cmd(ctx: Context, path: Path, skip_bad: bool, as_json: bool) -> None:
+    """Import delivery records from CSV (all or nothing unless --skip-bad)."""
+    from harness.records import import_csv
+
+    report = import_csv(ctx.store, path, skip_bad=skip_bad)
+    if as_json:
+        emit_json({"imported": report.imported, "skipped": report.skipped})
+        return
+    click.echo(f"imported {report.imported} record(s)")
+    for problem in report.skipped:
+        click.echo(f"  skipped {problem}", err=True)
+
+
+COMMANDS = [score_cmd, compare_cmd, override_cmd, records_group]

@@ -1,0 +1,94 @@
+"""Comparing candidates: who is ahead, how sure we are, and ties called as ties.
+
+"Probability ahead" comes from the posterior draws (independent per candidate). When the cohort
+was large enough for the Rasch fit, the ranking and an extra difficulty-adjusted probability use
+the abilities θ with a normal approximation: P = Φ((θa − θb) / sqrt(se_a² + se_b²)).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from harness.profile import DIMENSIONS, Profile
+from harness.scoring import CandidateScore, prob_ahead
+
+
+@dataclass(frozen=True, kw_only=True)
+class Comparison:
+    """The answer to "who is ahead, and how sure are we"."""
+
+    order: list[str]
+    ranking_method: str
+    matrix: dict[str, dict[str, float]]
+    """matrix[a][b] = P(a ahead of b) overall."""
+    by_dimension: dict[str, dict[str, dict[str, float]]]
+    adjusted: dict[str, dict[str, float]] | None
+    sentences: list[str]
+    ties: list[tuple[str, str]]
+
+    def as_dict(self, scores: dict[str, CandidateScore]) -> dict[str, Any]:
+        return {"order": self.order, "ranking_method": self.ranking_method,
+                "candidates": [scores[n].as_dict() for n in self.order],
+                "prob_ahead": self.matrix, "prob_ahead_by_dimension": self.by_dimension,
+                "prob_ahead_adjusted": self.adjusted, "summary": self.sentences,
+                "ties": [list(t) for t in self.ties]}
+
+
+def _phi(x: float) -> float:
+    return 0.5 * (1 + math.erf(x / math.sqrt(2)))
+
+
+def _sentence(a: str, b: str, overall: float, dims: dict[str, float], margin: float) -> str:
+    def call(p: float) -> str:
+        return "too close to call" if abs(p - 0.5) <= margin else ""
+    clear = {d: p for d, p in dims.items() if abs(p - 0.5) > margin}
+    parts = []
+    for d, p in sorted(clear.items(), key=lambda kv: -abs(kv[1] - 0.5))[:2]:
+        lead, prob = (a, p) if p > 0.5 else (b, 1 - p)
+        parts.append(f"{lead} is ahead on {d} with {prob:.0%} probability")
+    if call(overall):
+        parts.append("too close to call overall")
+    else:
+        lead, prob = (a, overall) if overall > 0.5 else (b, 1 - overall)
+        parts.append(f"{lead} is ahead overall with {prob:.0%} probability")
+    return f"{a} vs {b}: " + "; ".join(parts) + "."
+
+
+def compare(scores: dict[str, CandidateScore], names: list[str], profile: Profile) -> Comparison:
+    chosen = [scores[n] for n in names]
+    rasch = all(s.ability and s.ability.get("method") == "rasch" for s in chosen)
+    if rasch:
+        chosen.sort(key=lambda s: -s.ability["theta"])  # type: ignore[index]
+    else:
+        chosen.sort(key=lambda s: -s.overall.mean)
+    order = [s.candidate for s in chosen]
+    matrix = {a.candidate: {b.candidate: round(prob_ahead(a, b), 3) for b in chosen
+                            if b is not a} for a in chosen}
+    by_dim = {d: {a.candidate: {b.candidate: round(prob_ahead(a, b, d), 3) for b in chosen
+                                if b is not a} for a in chosen} for d in DIMENSIONS}
+    adjusted = None
+    if rasch:
+        adjusted = {}
+        for a in chosen:
+            row = {}
+            for b in chosen:
+                if b is a:
+                    continue
+                ta, tb = a.ability["theta"], b.ability["theta"]  # type: ignore[index]
+                se = math.hypot(a.ability["se"], b.ability["se"])  # type: ignore[index]
+                row[b.candidate] = round(_phi((ta - tb) / se), 3)
+            adjusted[a.candidate] = row
+    sentences, ties = [], []
+    for i, a in enumerate(order):
+        for b in order[i + 1:]:
+            p = adjusted[a][b] if adjusted else matrix[a][b]
+            if abs(p - 0.5) <= profile.tie_margin:
+                ties.append((a, b))
+            if i + 1 < len(order) and b == order[i + 1] or len(order) <= 4:
+                sentences.append(_sentence(a, b, p, {d: by_dim[d][a][b] for d in DIMENSIONS},
+                                           profile.tie_margin))
+    return Comparison(order=order, ranking_method="difficulty-adjusted ability (Rasch)"
+                      if rasch else "posterior mean score", matrix=matrix, by_dimension=by_dim,
+                      adjusted=adjusted, sentences=sentences, ties=ties)
