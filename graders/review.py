@@ -1,8 +1,9 @@
 """The ``review`` grader: REVIEW.md findings matched to the seeded flaws' locations.
 
 A finding matches a flaw when it names the same file and overlapping lines, or — when it overlaps
-no flaw — the same file and category as exactly one flaw. Recall = flaws named / flaws; precision = findings that name a flaw / findings.
-A finding that points at a keep's code (and at no flaw) is a false alarm.
+no flaw — the same file and category as exactly one flaw. Recall = flaws named / flaws;
+precision = findings that name a flaw / findings. A finding that points at a keep's code (and at
+no flaw) is a false alarm.
 """
 
 from __future__ import annotations

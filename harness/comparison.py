@@ -86,7 +86,7 @@ def compare(scores: dict[str, CandidateScore], names: list[str], profile: Profil
             p = adjusted[a][b] if adjusted else matrix[a][b]
             if abs(p - 0.5) <= profile.tie_margin:
                 ties.append((a, b))
-            if i + 1 < len(order) and b == order[i + 1] or len(order) <= 4:
+            if (i + 1 < len(order) and b == order[i + 1]) or len(order) <= 4:
                 sentences.append(_sentence(a, b, p, {d: by_dim[d][a][b] for d in DIMENSIONS},
                                            profile.tie_margin))
     return Comparison(order=order, ranking_method="difficulty-adjusted ability (Rasch)"
