@@ -27,8 +27,10 @@ def grade_test_strength(ctx: GradeContext) -> dict[str, Any]:
         if flaw.grader != "test-strength":
             continue
         files = [s.split("::", 1)[0] for s in flaw.tests]
-        theirs = {f: ctx.graded[f] for f in files if f in ctx.graded}
-        reference = {**ctx.reference, **theirs}
+        theirs = {f: ctx.submitted[f] for f in files if f in ctx.submitted}
+        # The reference's own (strong) test files must not stand in for missing ones.
+        base = {k: v for k, v in ctx.reference.items() if k not in files}
+        reference = {**base, **theirs}
         detail: dict[str, Any] = {"mutants": {}}
         on_reference = ctx.run(files, tree=reference, hidden={})
         findings.extend(on_reference.findings)
@@ -39,6 +41,7 @@ def grade_test_strength(ctx: GradeContext) -> dict[str, Any]:
         for mutant in flaw.mutants:
             mutated = patches.apply(ctx.reference, render_file(ctx.scenario, mutant, ctx.values),
                                     source=mutant)
+            mutated = {k: v for k, v in mutated.items() if k not in files}
             run = ctx.run(files, tree={**mutated, **theirs}, hidden={})
             findings.extend(run.findings)
             caught = run.status != RunStatus.COMPLETED or any(

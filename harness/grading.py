@@ -48,6 +48,9 @@ class GradeContext:
     python: str
     start: dict[str, bytes]
     graded: dict[str, bytes]
+    """The tree hidden tests run on: the submission with visible tests restored to the start."""
+    submitted: dict[str, bytes]
+    """The tree exactly as submitted (the engineer's own tests included)."""
     reference: dict[str, bytes]
     hidden: dict[str, bytes]
     applicable_diff: str
@@ -103,7 +106,8 @@ def build_context(scenario: Scenario, submission: Submission, backend: Backend, 
     values = draw(scenario, submission.seed).values
     start = materialize.start_tree(scenario, values)
     applicable, findings = split_protected(scenario, submission.diff)
-    graded = patches.apply(start, applicable, source="submission")
+    submitted = patches.apply(start, applicable, source="submission")
+    graded = dict(submitted)
     notes = [f["detail"] for f in (x.as_dict() for x in findings)]
     # Visible tests named by selectors are graded as the engineer received them.
     from graders.hidden_tests import visible_test_files
@@ -119,7 +123,7 @@ def build_context(scenario: Scenario, submission: Submission, backend: Backend, 
     image, python = image_for(scenario, backend)
     ctx = GradeContext(
         scenario=scenario, values=values, backend=backend, image=image, python=python,
-        start=start, graded=graded, reference=materialize.reference_tree(scenario, values),
+        start=start, graded=graded, submitted=submitted, reference=materialize.reference_tree(scenario, values),
         hidden=materialize.hidden_tree(scenario, values), applicable_diff=applicable,
         reference_diff=materialize.reference_patch(scenario, values),
         review_text=submission.review, submit_findings=[f.as_dict() for f in findings],
