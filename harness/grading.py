@@ -123,7 +123,8 @@ def build_context(scenario: Scenario, submission: Submission, backend: Backend, 
     image, python = image_for(scenario, backend)
     ctx = GradeContext(
         scenario=scenario, values=values, backend=backend, image=image, python=python,
-        start=start, graded=graded, submitted=submitted, reference=materialize.reference_tree(scenario, values),
+        start=start, graded=graded, submitted=submitted,
+        reference=materialize.reference_tree(scenario, values),
         hidden=materialize.hidden_tree(scenario, values), applicable_diff=applicable,
         reference_diff=materialize.reference_patch(scenario, values),
         review_text=submission.review, submit_findings=[f.as_dict() for f in findings],

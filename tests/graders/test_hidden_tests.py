@@ -5,8 +5,8 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from graders.hidden_tests import expand, flaw_code_removed, grade_hidden_tests, matches
-from harness.junit import Outcome
 from harness import testrun
+from harness.junit import Outcome
 from harness.testrun import RunStatus
 
 FLAW = "hidden/test_loud.py::test_shout_ignores_surrounding_spaces"
@@ -16,7 +16,8 @@ REG = "tests/test_greeter.py::test_greet_names_the_person"
 
 def run(outcomes: dict[str, Outcome], *, void: bool = False,
         status: RunStatus = RunStatus.COMPLETED) -> testrun.TestRun:
-    return testrun.TestRun(status=status, tests={n: testrun.TestResult(outcome=o) for n, o in outcomes.items()},
+    tests = {n: testrun.TestResult(outcome=o) for n, o in outcomes.items()}
+    return testrun.TestRun(status=status, tests=tests,
                    findings=["tampered"] if void else [], void=void, exit_code=1, output="")
 
 
