@@ -52,14 +52,17 @@ def list_cmd(as_json: bool) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"{len(rows)} scenarios")
-    for col in ("id", "difficulty", "minutes", "domain", "flaws", "title"):
-        table.add_column(col)
+    table = Table(title=f"{len(rows)} scenarios", title_justify="left")
+    table.add_column("id", no_wrap=True, style="bold")
+    table.add_column("level", no_wrap=True)
+    table.add_column("min", justify="right", no_wrap=True)
+    table.add_column("domain")
+    table.add_column("flaws by category")
     for r in rows:
-        cats = ", ".join(f"{n} {c}" for c, n in r["flaws_by_category"].items())
-        table.add_row(r["id"], r["difficulty"], str(r["time_budget_minutes"]), r["domain"],
-                      cats, r["title"])
+        cats = ", ".join(c if n == 1 else f"{c}×{n}" for c, n in r["flaws_by_category"].items())
+        table.add_row(r["id"], r["difficulty"], str(r["time_budget_minutes"]), r["domain"], cats)
     Console().print(table)
+    click.echo("`dsim scenarios show ID` describes one; `dsim start ID --candidate NAME` begins.")
 
 
 @scenarios_group.command("show")
