@@ -68,11 +68,11 @@ def compare(scores: dict[str, CandidateScore], names: list[str], profile: Profil
                             if b is not a} for a in chosen}
     by_dim = {d: {a.candidate: {b.candidate: round(prob_ahead(a, b, d), 3) for b in chosen
                                 if b is not a} for a in chosen} for d in DIMENSIONS}
-    adjusted = None
+    adjusted: dict[str, dict[str, float]] | None = None
     if rasch:
         adjusted = {}
         for a in chosen:
-            row = {}
+            row: dict[str, float] = {}
             for b in chosen:
                 if b is a:
                     continue
@@ -80,15 +80,17 @@ def compare(scores: dict[str, CandidateScore], names: list[str], profile: Profil
                 se = math.hypot(a.ability["se"], b.ability["se"])  # type: ignore[index]
                 row[b.candidate] = round(_phi((ta - tb) / se), 3)
             adjusted[a.candidate] = row
-    sentences, ties = [], []
-    for i, a in enumerate(order):
-        for b in order[i + 1:]:
-            p = adjusted[a][b] if adjusted else matrix[a][b]
+    sentences: list[str] = []
+    ties: list[tuple[str, str]] = []
+    for i, first in enumerate(order):
+        for second in order[i + 1:]:
+            p = adjusted[first][second] if adjusted else matrix[first][second]
             if abs(p - 0.5) <= profile.tie_margin:
-                ties.append((a, b))
-            if (i + 1 < len(order) and b == order[i + 1]) or len(order) <= 4:
-                sentences.append(_sentence(a, b, p, {d: by_dim[d][a][b] for d in DIMENSIONS},
-                                           profile.tie_margin))
+                ties.append((first, second))
+            # Neighbours in the ranking always get a sentence; every pair when there are few.
+            if second == order[i + 1] or len(order) <= 4:
+                per_dim = {d: by_dim[d][first][second] for d in DIMENSIONS}
+                sentences.append(_sentence(first, second, p, per_dim, profile.tie_margin))
     return Comparison(order=order, ranking_method="difficulty-adjusted ability (Rasch)"
                       if rasch else "posterior mean score", matrix=matrix, by_dimension=by_dim,
                       adjusted=adjusted, sentences=sentences, ties=ties)

@@ -11,7 +11,8 @@ import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import unidiff
+from unidiff.errors import UnidiffParseError
+from unidiff.patch import Hunk, PatchedFile, PatchSet
 
 from harness.errors import PatchError
 
@@ -46,8 +47,8 @@ def parse(diff_text: str, *, source: str = "patch") -> list[FileChange]:
     if not diff_text.strip():
         return []
     try:
-        patch = unidiff.PatchSet(diff_text)
-    except unidiff.UnidiffParseError as exc:
+        patch = PatchSet(diff_text)
+    except UnidiffParseError as exc:
         raise PatchError(f"{source} is not a valid unified diff: {exc}",
                          hint="produce it with `git diff` or `diff -u`") from exc
     if not len(patch) and diff_text.strip():
@@ -64,7 +65,7 @@ def parse(diff_text: str, *, source: str = "patch") -> list[FileChange]:
     return changes
 
 
-def _hunk_lines(hunk: unidiff.Hunk) -> tuple[list[str], list[str]]:
+def _hunk_lines(hunk: Hunk) -> tuple[list[str], list[str]]:
     """Old and new lines of a hunk, honouring "\\ No newline at end of file" markers."""
     old: list[str] = []
     new: list[str] = []
@@ -95,7 +96,7 @@ def _find(lines: list[str], want: list[str], start: int, floor: int) -> int | No
     return None
 
 
-def _apply_file(pf: unidiff.PatchedFile, old_text: str, path: str, source: str) -> str:
+def _apply_file(pf: PatchedFile, old_text: str, path: str, source: str) -> str:
     lines = old_text.splitlines(keepends=True)
     out: list[str] = []
     cursor = 0
@@ -130,8 +131,8 @@ def apply(tree: Mapping[str, bytes], diff_text: str, *, source: str = "patch") -
     if not diff_text.strip():
         return result
     try:
-        patch = unidiff.PatchSet(diff_text)
-    except unidiff.UnidiffParseError as exc:
+        patch = PatchSet(diff_text)
+    except UnidiffParseError as exc:
         raise PatchError(f"{source} is not a valid unified diff: {exc}") from exc
     for pf in patch:
         if pf.is_binary_file:

@@ -207,7 +207,7 @@ def simulation_evidence(graded: Graded, profile: Profile, now: datetime,
 
 def delivery_evidence(records: Iterable[Record]) -> list[Evidence]:
     """Delivery records at full weight; a record without a dimension informs every dimension."""
-    out = []
+    out: list[Evidence] = []
     for r in records:
         ok = r.outcome == "pass"
         dims = [r.dimension] if r.dimension else list(DIMENSIONS)
@@ -237,7 +237,9 @@ def posterior(candidate: str, evidence: list[Evidence], profile: Profile) -> tup
         low, high = np.quantile(sample, [lo_q, hi_q])
         dims[d] = DimensionScore(mean=a / (a + b), low=float(low), high=float(high),
                                  successes=s, failures=f)
-    overall = sum(profile.weights[d] * draws[d] for d in DIMENSIONS)
+    overall = np.zeros(profile.draws)
+    for d in DIMENSIONS:
+        overall += profile.weights[d] * draws[d]
     draws["overall"] = overall
     low, high = np.quantile(overall, [lo_q, hi_q])
     mean = sum(profile.weights[d] * dims[d].mean for d in DIMENSIONS)
