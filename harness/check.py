@@ -53,9 +53,7 @@ def check(scenario: Scenario, backend: Backend, *, runs: int = 3, image: str = "
     pre_ai = materialize.pre_ai_tree(scenario, values)
     start = materialize.start_tree(scenario, values)
     reference = materialize.reference_tree(scenario, values)
-    selectors = [s for f in m.flaws if f.grader == "hidden-tests" for s in f.tests]
-    selectors += [s for k in m.keeps for s in k.tests] + list(m.regression.tests)
-    selectors = list(dict.fromkeys(selectors))
+    selectors = m.hidden_test_selectors()
     visible = visible_test_files(selectors, start)
     run_sel = [s for s in selectors if s.startswith(HIDDEN_PREFIX)] + visible
 

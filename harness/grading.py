@@ -68,10 +68,7 @@ class GradeContext:
                       pids=rt.pids)
 
     def hidden_selectors(self) -> list[str]:
-        m = self.scenario.manifest
-        out = [s for f in m.flaws if f.grader == "hidden-tests" for s in f.tests]
-        out += [s for k in m.keeps for s in k.tests] + list(m.regression.tests)
-        return list(dict.fromkeys(out))
+        return self.scenario.manifest.hidden_test_selectors()
 
     def expected_tests(self) -> list[str] | None:
         return list(self.lock["tests"]) if self.lock else None
@@ -112,10 +109,7 @@ def build_context(scenario: Scenario, submission: Submission, backend: Backend, 
     # Visible tests named by selectors are graded as the engineer received them.
     from graders.hidden_tests import visible_test_files
 
-    m = scenario.manifest
-    selectors = [s for f in m.flaws if f.grader == "hidden-tests" for s in f.tests]
-    selectors += [s for k in m.keeps for s in k.tests] + list(m.regression.tests)
-    for rel in visible_test_files(selectors, start):
+    for rel in visible_test_files(scenario.manifest.hidden_test_selectors(), start):
         if graded.get(rel) != start[rel]:
             notes.append(f"{rel}: a visible test was edited; graded with the version the "
                          "engineer received")

@@ -184,6 +184,12 @@ class Manifest(_Model):
                 raise ValueError(f"variable name {name!r} is not a valid identifier")
         return value
 
+    def hidden_test_selectors(self) -> list[str]:
+        """Every selector the hidden-tests grader runs (flaws it grades, keeps, regression)."""
+        out = [s for f in self.flaws if f.grader == "hidden-tests" for s in f.tests]
+        out += [s for k in self.keeps for s in k.tests] + list(self.regression.tests)
+        return list(dict.fromkeys(out))
+
     def item_ids(self) -> list[str]:
         """Ids of every flaw and keep, in manifest order."""
         return [f.id for f in self.flaws] + [k.id for k in self.keeps]
