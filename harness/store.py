@@ -136,6 +136,10 @@ class Store:
             raise InfraError(f"cannot open the store at {url}",
                              hint=f"check --db / DSIM_DB ({type(exc).__name__}: {exc})") from exc
 
+    def close(self) -> None:
+        """Return every pooled connection (the store stays usable and reconnects on demand)."""
+        self.engine.dispose()
+
     @contextmanager
     def session(self) -> Iterator[Session]:
         with Session(self.engine, expire_on_commit=False) as session, session.begin():

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Set up dsim on a Debian machine as root: Docker engine, debootstrap, git, a virtualenv with
-# dsim installed, a running dockerd, and the offline-built base image. Safe to run again.
+# Set up dsim on a Debian machine as root: Docker engine, debootstrap, git, chromium, a virtualenv
+# with dsim installed, a running dockerd, and the offline-built base image. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=${DSIM_VENV:-.venv}
@@ -9,6 +9,9 @@ need=()
 command -v dockerd >/dev/null || need+=(docker.io)
 command -v debootstrap >/dev/null || need+=(debootstrap)
 command -v git >/dev/null || need+=(git)
+# Headless Chromium renders the HTML reports in the tests (screenshots, console errors); a font
+# package makes sure its screenshots have text on a minimal machine.
+command -v chromium >/dev/null || need+=(chromium fonts-dejavu-core)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)  # tests run the store on PostgreSQL
 python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
 if [ ${#need[@]} -gt 0 ]; then

@@ -75,9 +75,9 @@ def cli(ctx: click.Context, home: Path | None, db: str | None) -> None:
 
 
 def _register() -> None:
-    from harness.cli import grade, infra, scenarios, scoring, workflow
+    from harness.cli import grade, infra, reports, scenarios, scoring, workflow
 
-    for module in (scenarios, workflow, grade, scoring, infra):
+    for module in (scenarios, workflow, grade, scoring, reports, infra):
         for command in module.COMMANDS:
             cli.add_command(command)
 

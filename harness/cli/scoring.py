@@ -61,11 +61,13 @@ def score_cmd(ctx: Context, candidate: str, profile_path: Path | None, as_json: 
 @click.argument("candidates", nargs=-1, required=True)
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the table as CSV.")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the comparison as one self-contained HTML file.")
 @profile_option
 @json_option
 @pass_ctx
 def compare_cmd(ctx: Context, candidates: tuple[str, ...], csv_path: Path | None,
-                profile_path: Path | None, as_json: bool) -> None:
+                html_path: Path | None, profile_path: Path | None, as_json: bool) -> None:
     """Compare candidates: intervals and the probability that each is ahead."""
     from harness.comparison import compare
     from harness.profile import load_profile
@@ -89,6 +91,11 @@ def compare_cmd(ctx: Context, candidates: tuple[str, ...], csv_path: Path | None
                 d = scores[name].as_dict()
                 writer.writerow([rank, name, d["score"], *d["interval"], d["basis"],
                                  *[result.matrix[name].get(b, "") for b in result.order]])
+    if html_path:
+        from harness.comparison_report import build_comparison, render_comparison
+
+        html_path.write_text(render_comparison(build_comparison(scores, result, profile)),
+                             encoding="utf-8")
     if as_json:
         emit_json(result.as_dict(scores))
         return

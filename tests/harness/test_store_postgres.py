@@ -73,6 +73,10 @@ def test_submit_grade_override_and_score_on_postgresql(pg_url, demo):
     assert [s.id for s in again.submissions(candidate="pg-ada")] == [row.id]
     assert again.overrides([row.id])[0].verdict == "fixed"
     assert again.latest_result(row.id).data["items"]
-    scores = score_all(again, load_profile())
-    # local-backend runs are never evidence: the score says so rather than counting them
-    assert any("without isolation" in e for e in scores["pg-ada"].excluded)
+    try:
+        scores = score_all(again, load_profile())
+        # local-backend runs are never evidence: the score says so rather than counting them
+        assert any("without isolation" in e for e in scores["pg-ada"].excluded)
+    finally:
+        store.close()
+        again.close()

@@ -1,0 +1,90 @@
+"""``dsim report``, ``dsim export`` and ``dsim import``: reports and exchange files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from harness.cli import Context, emit_json, json_option, pass_ctx
+from harness.cli.scoring import profile_option
+
+output_option = click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="File to write; - writes to standard output.")
+
+
+def write_output(output: Path, text: str) -> None:
+    """Write ``text`` to ``output`` (``-`` is standard output) and say where it went."""
+    if str(output) == "-":
+        click.echo(text, nl=False)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {output}", err=True)
+
+
+def _default_name(candidate: str, for_candidate: bool) -> Path:
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in candidate).strip("._")
+    return Path(f"{safe or 'candidate'}{'-feedback' if for_candidate else '-report'}.html")
+
+
+@click.command("report")
+@click.argument("candidate")
+@output_option
+@click.option("--for-candidate", is_flag=True,
+              help="The candidate's own feedback: kinds of flaws missed and what to practise, "
+                   "without hidden tests, flaw locations or anyone else's results.")
+@profile_option
+@pass_ctx
+def report_cmd(ctx: Context, candidate: str, output: Path | None, for_candidate: bool,
+               profile_path: Path | None) -> None:
+    """Write a candidate's report as one self-contained HTML file (offline, printable).
+
+    Default file: CANDIDATE-report.html (CANDIDATE-feedback.html with --for-candidate).
+    """
+    from harness.profile import load_profile
+    from harness.report import candidate_html
+
+    html = candidate_html(ctx.store, load_profile(profile_path), candidate,
+                          for_candidate=for_candidate)
+    write_output(output or _default_name(candidate, for_candidate), html)
+
+
+@click.command("export")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "junit"]), required=True,
+              help="json: the exchange file (`dsim import` reads it); csv: one row per "
+                   "candidate × dimension; junit: a testsuite per graded submission.")
+@click.option("--candidate", help="Only this candidate.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True,
+                                                path_type=Path),
+              default=Path("-"), show_default=True, help="File to write; - is standard output.")
+@profile_option
+@pass_ctx
+def export_cmd(ctx: Context, fmt: str, candidate: str | None, output: Path,
+               profile_path: Path | None) -> None:
+    """Export scores and evidence as JSON, CSV or JUnit XML (docs/export-format.md)."""
+    from harness.export import Format, export
+    from harness.profile import load_profile
+    from harness.scoring import score_all
+
+    scores = score_all(ctx.store, load_profile(profile_path))
+    write_output(output, export(ctx.store, scores, Format(fmt), candidate=candidate))
+
+
+@click.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@json_option
+@pass_ctx
+def import_cmd(ctx: Context, path: Path, as_json: bool) -> None:
+    """Import a JSON export (schema 1) into this store; all or nothing."""
+    from harness.exchange import import_file
+
+    counts = import_file(ctx.store, path)
+    if as_json:
+        emit_json(counts)
+        return
+    click.echo("imported " + ", ".join(f"{n} {key}" for key, n in counts.items()))
+
+
+COMMANDS = [report_cmd, export_cmd, import_cmd]

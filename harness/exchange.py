@@ -1,0 +1,237 @@
+"""The JSON exchange file (schema 1): a store's evidence out, and back into another store.
+
+The file carries everything scoring needs — submissions, their grading results, assessor
+overrides, delivery records (and the assignments submissions point at) — row for row with their
+ids and timestamps, so importing it into an empty store reproduces the same scores. Scores are
+included too, for readers of the file; import ignores them and recomputes. docs/export-format.md
+documents every field. Import validates the whole file first and imports nothing when anything is
+wrong, listing every problem.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from harness import __version__
+from harness.errors import InvalidInput
+from harness.store import Assignment, Base, Override, Record, Result, Store, Submission
+
+SCHEMA = 1
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AssignmentRow(_Row):
+    id: str
+    candidate: str
+    scenario_id: str
+    scenario_version: str
+    scenario_hash: str
+    scenario_ref: str
+    seed: int
+    variables: dict[str, Any]
+    workspace: str
+    base_commit: str
+    started_at: datetime
+
+
+class SubmissionRow(_Row):
+    id: str
+    assignment_id: str | None
+    candidate: str
+    scenario_id: str
+    scenario_version: str
+    scenario_ref: str
+    seed: int
+    diff: str
+    review: str
+    content_hash: str
+    source: str
+    elapsed_seconds: float | None
+    findings: list[Any]
+    submitted_at: datetime
+
+
+class ResultRow(_Row):
+    id: str
+    submission_id: str
+    key: str
+    status: str
+    backend: str
+    isolated: bool
+    data: dict[str, Any]
+    graded_at: datetime
+
+
+class OverrideRow(_Row):
+    id: str
+    submission_id: str
+    item: str
+    verdict: str
+    reason: str
+    by: str
+    at: datetime
+
+
+class RecordRow(_Row):
+    id: str
+    engineer: str
+    date: datetime
+    source: str
+    dimension: str | None
+    outcome: Literal["pass", "fail"]
+    weight: float = Field(gt=0)
+    note: str
+
+
+class ExchangeFile(_Row):
+    """The whole file."""
+
+    schema_: Literal[1] = Field(alias="schema")
+    dsim_version: str
+    exported_at: datetime
+    candidates: list[str]
+    scores: list[dict[str, Any]] = []
+    assignments: list[AssignmentRow] = []
+    submissions: list[SubmissionRow] = []
+    results: list[ResultRow] = []
+    overrides: list[OverrideRow] = []
+    records: list[RecordRow] = []
+
+
+_TABLES: list[tuple[str, type[_Row], type[Base]]] = [
+    ("assignments", AssignmentRow, Assignment), ("submissions", SubmissionRow, Submission),
+    ("results", ResultRow, Result), ("overrides", OverrideRow, Override),
+    ("records", RecordRow, Record)]
+
+
+def _plain(row: Base, model: type[_Row]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in model.model_fields:
+        value = getattr(row, name)
+        if isinstance(value, datetime):
+            value = (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+        out[name] = value
+    return out
+
+
+def export_data(store: Store, scores: Iterable[Any], *, candidate: str | None = None,
+                now: datetime | None = None) -> dict[str, Any]:
+    """The exchange file as a dict; ``candidate`` keeps one candidate's rows only."""
+    from sqlalchemy import select
+
+    with store.session() as s:
+        subs = [r for r in s.scalars(select(Submission).order_by(Submission.submitted_at))
+                if candidate is None or r.candidate == candidate]
+        ids = {r.id for r in subs}
+        wanted = {r.assignment_id for r in subs if r.assignment_id}
+        records = [r for r in s.scalars(select(Record).order_by(Record.date))
+                   if candidate is None or r.engineer == candidate]
+        rows: dict[str, list[Base]] = {
+            "assignments": [r for r in s.scalars(select(Assignment)) if r.id in wanted],
+            "submissions": list(subs),
+            "results": [r for r in s.scalars(select(Result).order_by(Result.graded_at))
+                        if r.submission_id in ids],
+            "overrides": [r for r in s.scalars(select(Override).order_by(Override.at))
+                          if r.submission_id in ids],
+            "records": list(records)}
+    chosen = [sc for sc in scores if candidate is None or sc.candidate == candidate]
+    names = sorted({r.candidate for r in subs} | {r.engineer for r in records})
+    return {"schema": SCHEMA, "dsim_version": __version__,
+            "exported_at": (now or datetime.now(UTC)).isoformat(), "candidates": names,
+            "scores": [sc.as_dict() for sc in chosen],
+            **{key: [_plain(r, model) for r in rows[key]] for key, model, _ in _TABLES}}
+
+
+def export_json(store: Store, scores: Iterable[Any], *, candidate: str | None = None) -> str:
+    return json.dumps(export_data(store, scores, candidate=candidate), indent=1,
+                      ensure_ascii=False) + "\n"
+
+
+def _problems(exc: ValidationError) -> list[str]:
+    out = []
+    for err in exc.errors():
+        where = ".".join("schema" if p == "schema_" else str(p) for p in err["loc"])
+        out.append(f"{where}: {err['msg']}")
+    return out
+
+
+def _references(parsed: ExchangeFile, store: Store) -> list[str]:
+    """Dangling references and ids that already exist in the store."""
+    from sqlalchemy import select
+
+    problems = []
+    subs = {r.id for r in parsed.submissions}
+    assignments = {r.id for r in parsed.assignments}
+    for key in ("results", "overrides"):
+        for n, row in enumerate(getattr(parsed, key)):
+            if row.submission_id not in subs:
+                problems.append(f"{key}.{n}: submission {row.submission_id} is not in the file")
+    for n, sub in enumerate(parsed.submissions):
+        if sub.assignment_id and sub.assignment_id not in assignments:
+            problems.append(f"submissions.{n}: assignment {sub.assignment_id} is not in the file")
+    with store.session() as s:
+        for key, _, table in _TABLES:
+            ids = [r.id for r in getattr(parsed, key)]
+            if len(set(ids)) != len(ids):
+                problems.append(f"{key}: duplicate ids")
+            column = table.__table__.c.id
+            taken = list(s.scalars(select(column).where(column.in_(ids)))) if ids else []
+            problems.extend(f"{key}: id {i} is already in the store" for i in taken)
+    return problems
+
+
+def _utc(value: Any) -> Any:
+    """Timestamps go into the store in UTC (SQLite keeps no offset)."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    return value
+
+
+def import_data(store: Store, data: Any) -> dict[str, int]:
+    """Validate an exchange file and add its rows to ``store``; all or nothing."""
+    if not isinstance(data, dict):
+        raise InvalidInput("not a dsim export: expected a JSON object")
+    if data.get("schema") != SCHEMA:
+        raise InvalidInput(f"export schema {data.get('schema')!r} is not supported",
+                           hint=f"this dsim reads schema {SCHEMA}")
+    try:
+        parsed = ExchangeFile.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidInput("the export file is invalid; nothing was imported",
+                           problems=_problems(exc)) from exc
+    problems = _references(parsed, store)
+    if problems:
+        raise InvalidInput("the export file does not fit this store; nothing was imported",
+                           problems=problems,
+                           hint="import into an empty store (--db / --home)")
+    rows = [table(**{k: _utc(v) for k, v in row.model_dump().items()})
+            for key, _, table in _TABLES for row in getattr(parsed, key)]
+    store.add(*rows)
+    return {key: len(getattr(parsed, key)) for key, _, _ in _TABLES}
+
+
+def import_file(store: Store, path: Path) -> dict[str, int]:
+    """``dsim import FILE``: read and import an exchange file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"cannot read {path}: {exc}") from exc
+    return import_json(store, text)
+
+
+def import_json(store: Store, text: str) -> dict[str, int]:
+    """Import an exchange file's text (see :func:`import_data`)."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"not valid JSON: {exc}") from exc
+    return import_data(store, data)
