@@ -11,6 +11,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from harness.profile import DIMENSIONS, Profile
 from harness.scoring import CandidateScore, prob_ahead
 
@@ -34,6 +36,20 @@ class Comparison:
                 "prob_ahead": self.matrix, "prob_ahead_by_dimension": self.by_dimension,
                 "prob_ahead_adjusted": self.adjusted, "summary": self.sentences,
                 "ties": [list(t) for t in self.ties]}
+
+
+FULL_DIMENSION_MATRIX = 12
+
+
+def _pairwise(chosen: list[CandidateScore], dimension: str) -> dict[str, dict[str, float]]:
+    """P(row ahead of column) for every pair, vectorised over the posterior draws."""
+    draws = np.stack([s.draws[dimension] for s in chosen])
+    out: dict[str, dict[str, float]] = {}
+    for i, a in enumerate(chosen):
+        ahead = (draws[i][None, :] > draws).mean(axis=1)
+        out[a.candidate] = {b.candidate: round(float(ahead[j]), 3)
+                            for j, b in enumerate(chosen) if j != i}
+    return out
 
 
 def _phi(x: float) -> float:
@@ -64,10 +80,14 @@ def compare(scores: dict[str, CandidateScore], names: list[str], profile: Profil
     else:
         chosen.sort(key=lambda s: -s.overall.mean)
     order = [s.candidate for s in chosen]
-    matrix = {a.candidate: {b.candidate: round(prob_ahead(a, b), 3) for b in chosen
-                            if b is not a} for a in chosen}
-    by_dim = {d: {a.candidate: {b.candidate: round(prob_ahead(a, b, d), 3) for b in chosen
-                                if b is not a} for a in chosen} for d in DIMENSIONS}
+    matrix = _pairwise(chosen, "overall")
+    # Per-dimension probabilities for every pair when the group is small; for large groups only
+    # for neighbours in the ranking (the pairs the summary talks about).
+    if len(chosen) <= FULL_DIMENSION_MATRIX:
+        by_dim = {d: _pairwise(chosen, d) for d in DIMENSIONS}
+    else:
+        by_dim = {d: {a.candidate: {b.candidate: round(prob_ahead(a, b, d), 3)}
+                      for a, b in itertools.pairwise(chosen)} for d in DIMENSIONS}
     adjusted: dict[str, dict[str, float]] | None = None
     if rasch:
         adjusted = {}
