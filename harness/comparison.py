@@ -7,6 +7,7 @@ the abilities θ with a normal approximation: P = Φ((θa − θb) / sqrt(se_a²
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 from typing import Any
