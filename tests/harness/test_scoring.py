@@ -183,3 +183,19 @@ def test_records_without_graded_work_still_score(store):
                      outcome="pass", weight=1.0, note=""))
     s = score_all(store, PROFILE)["zed"]
     assert s.basis == "delivery records only (1 observation)"
+
+
+def test_large_comparisons_keep_the_full_overall_matrix_and_neighbour_dimensions(store):
+    for i in range(15):
+        fake_result(store, f"n{i:02d}", fixed=i % 3, recall=(i % 5) / 4)
+    scores = score_all(store, PROFILE)
+    names = [f"n{i:02d}" for i in range(15)]
+    result = compare(scores, names, PROFILE)
+    assert all(len(result.matrix[n]) == 14 for n in names)
+    first, second = result.order[:2]
+    assert second in result.by_dimension["catch"][first]
+    assert len(result.sentences) == 14
+    for a in names:
+        for b in names:
+            if a < b:
+                assert result.matrix[a][b] + result.matrix[b][a] == pytest.approx(1, abs=0.01)
