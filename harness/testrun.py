@@ -1,10 +1,10 @@
 """One hidden-test run in a fresh sandbox: copy in, run the harness runner, read, cross-check.
 
-Invariants: the candidate tree goes in first and the hidden suites after, under a random folder
-name no workspace can know; JUnit is read only through the runner's framed report and parsed by
-:mod:`harness.junit`; every run carries random canaries (one must pass, one must fail), so a process
-that forges outcomes wholesale is caught; the JUnit outcomes, the runner's own records and pytest's
-exit code must all agree.
+Invariants: the candidate tree goes in first and the hidden suites after (in one payload, where a
+hidden file wins any clash), under a random folder name no workspace can know; JUnit is read only
+through the runner's framed report and parsed by :mod:`harness.junit`; every run carries random
+canaries (one must pass, one must fail), so a process that forges outcomes wholesale is caught; the
+JUnit outcomes, the runner's own records and pytest's exit code must all agree.
 """
 
 from __future__ import annotations
@@ -115,11 +115,15 @@ def run_tests(backend: Backend, *, image: str, python: str, tree: Mapping[str, b
                   "selectors": [f"{root}/tree/{to_real(s)}" for s in files]
                   + [f"{root}/tree/{hidden_dir}/{canary_mod}"]}
         mark = time.monotonic()
-        box.write_files(tree, "tree")  # the candidate's tree first ...
-        box.write_files({**hidden, canary_mod: _canary_module(canary_pass, canary_fail)},
-                        f"tree/{hidden_dir}")  # ... the hidden suites after, under a random name
-        box.write_files({"dsim_runner.py": _runner_source(), "pytest.ini": INI.encode(),
-                         "config.json": json.dumps(config).encode()}, "lib")
+        # One payload (an archive copied into a volume costs the engine a mount and an unpacking
+        # process each time): the candidate's tree first, the hidden suites after under a random
+        # name, so on any clash the hidden file wins; then the harness's own files.
+        payload = {f"tree/{rel}": data for rel, data in tree.items()}
+        suites = {**hidden, canary_mod: _canary_module(canary_pass, canary_fail)}
+        payload.update({f"tree/{hidden_dir}/{rel}": data for rel, data in suites.items()})
+        payload.update({"lib/dsim_runner.py": _runner_source(), "lib/pytest.ini": INI.encode(),
+                        "lib/config.json": json.dumps(config).encode()})
+        box.write_files(payload, "")
         timings["copy_in"] = time.monotonic() - mark
         mark = time.monotonic()
         box.start()

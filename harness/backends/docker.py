@@ -7,17 +7,27 @@ limits, an init process (instant stop), logging off, and output drained with a b
 timed-out run is killed from another thread (a blocking kill while not draining can deadlock).
 Containers carry the ``dsim`` label and are removed in ``finally``; :func:`remove_live` removes the
 ones still running when the process is interrupted.
+
+Files go in before the run starts, owned by a user the run is not and read-only to it, at ``/dsim``:
+when the engine runs on this machine, as a bind mount of a private folder the harness writes
+itself (in ``/dev/shm`` when there is one: no disk, no unpacking process in the engine); otherwise,
+or with ``DSIM_DOCKER_COPY=archive``, in a fresh anonymous volume filled with one tar archive. The
+folder is removed with its container.
 """
 
 from __future__ import annotations
 
 import io
+import os
 import posixpath
 import random
+import shutil
 import tarfile
+import tempfile
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from harness.backends.base import Backend, ExecResult, Sandbox, SandboxSpec, register
@@ -47,13 +57,36 @@ _READ_TMPFS = (
     "    left -= len(chunk)\n")
 
 
+# The container's memory cgroup seen from the host, per cgroup version and driver. A container id
+# is unique, so a file found under it is that container's; when the engine is remote or the
+# layout differs, none exists and the counters are read from inside the container instead.
+_CGROUP_OOM_FILES = (
+    "/sys/fs/cgroup/memory/docker/{id}/memory.oom_control",  # v1, cgroupfs driver
+    "/sys/fs/cgroup/memory/system.slice/docker-{id}.scope/memory.oom_control",  # v1, systemd
+    "/sys/fs/cgroup/docker/{id}/memory.events",  # v2, cgroupfs driver
+    "/sys/fs/cgroup/system.slice/docker-{id}.scope/memory.events",  # v2, systemd
+)
+_HOST_CGROUPS: bool | None = None
+"""Whether this process can read containers' cgroups on the host (None: not known yet)."""
+_BIND: bool | None = None
+"""Whether the engine sees this machine's folders, so files can go in by bind mount (None: not
+known yet)."""
+_HOST_DIRS: dict[str, Path] = {}
+"""Bind-mounted folder per live container id (removed with the container)."""
+_ABORTED: set[str] = set()
+"""Containers :func:`remove_live` took away from under a running command."""
+HOST_DIR_PREFIX = "dsim-sandbox-"
+
 _CLIENT: Any = None
+_PING_TTL = 5.0
+_pinged_at = -_PING_TTL
 
 
 def client() -> Any:
     """The process's docker SDK client (one, shared: it pools connections), or InfraError
-    saying how to start the engine."""
-    global _CLIENT
+    saying how to start the engine. The engine is pinged at most once every few seconds: a
+    command that asks for the client per image or per run pays for one round trip, not many."""
+    global _CLIENT, _pinged_at
     import docker
     from docker.errors import DockerException
 
@@ -61,7 +94,9 @@ def client() -> Any:
         if _CLIENT is None:
             _CLIENT = docker.from_env(timeout=60, max_pool_size=32)
         cli = _CLIENT
-        cli.ping()
+        if time.monotonic() - _pinged_at >= _PING_TTL:
+            cli.ping()
+            _pinged_at = time.monotonic()
     except DockerException as exc:
         raise InfraError(
             f"Docker engine not reachable ({exc.__class__.__name__})",
@@ -98,11 +133,68 @@ def _tar(files: Mapping[str, bytes], dest: str) -> bytes:
     return buf.getvalue()
 
 
+def _host_dir_root() -> Path:
+    """Where bind-mounted folders are made: a tmpfs when the machine has one."""
+    shm = Path("/dev/shm")  # noqa: S108 - each sandbox gets a private mkdtemp folder in it
+    return shm if shm.is_dir() and os.access(shm, os.W_OK) else Path(tempfile.gettempdir())
+
+
+def _engine_sees_host(cli: Any) -> bool:
+    """Does the engine run on this machine, seeing its folders as they are here? Only a local
+    socket, no SELinux (a bind mount would need relabelling) and the engine's data folder visible
+    from here (not a client inside another container) qualify; creating a container whose
+    bind source is missing fails, which switches back to archives for good."""
+    global _BIND
+    if _BIND is None:
+        _BIND = False
+        if os.environ.get("DSIM_DOCKER_COPY", "auto") != "archive" \
+                and getattr(cli.api, "base_url", "") == "http+docker://localhost":
+            try:
+                info = cli.info()
+            except _api_errors():
+                return False
+            selinux = any("selinux" in str(o) for o in info.get("SecurityOptions") or [])
+            root = str(info.get("DockerRootDir") or "")
+            _BIND = not selinux and bool(root) and Path(root).is_dir()
+    return _BIND
+
+
+def _make_folder(folder: Path) -> None:
+    """A folder the run may read and enter but not change, whatever the umask."""
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)  # read and enter only: the run must read the tree, never change it
+
+
+def _write_tree(base: Path, files: Mapping[str, bytes], dest: str) -> None:
+    """Write ``files`` under ``dest`` below ``base`` as :func:`_tar` would unpack them: folders
+    0755, files 0644, nothing followed or escaping ``base``."""
+    for rel, data in sorted(files.items()):
+        name = f"{dest}/{rel}".strip("/") if dest else rel
+        parts = name.split("/")
+        if any(part in ("", ".", "..") for part in parts) or "\\" in name:
+            raise ValueError(f"{name!r} escapes the sandbox")
+        folder = base
+        for part in parts[:-1]:
+            folder = folder / part
+            try:
+                _make_folder(folder)
+            except FileExistsError:
+                if folder.is_symlink() or not folder.is_dir():
+                    raise ValueError(f"{name!r}: {part} is not a folder") from None
+        fd = os.open(folder / parts[-1], os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW,
+                     0o644)
+        with os.fdopen(fd, "wb") as handle:
+            os.fchmod(fd, 0o644)
+            handle.write(data)
+
+
 def _allocate_uid() -> int:
+    # Never the harness's own uid or gid: the run must not own the files it is given.
+    own = {os.getuid(), os.getgid()}
     with _LIVE_LOCK:
         while True:
             uid = random.randint(20000, 59999)
-            if uid not in _UIDS_IN_USE:
+            if uid not in _UIDS_IN_USE and uid not in own:
                 _UIDS_IN_USE.add(uid)
                 return uid
 
@@ -119,30 +211,69 @@ class DockerSandbox(Sandbox):
         self.uid = _allocate_uid()
         limits = spec.limits
         self.timings: dict[str, float] = {}
+        self.host_dir: Path | None = None
         started = time.monotonic()
-        try:
-            self.container = cli.containers.create(
+
+        def create(mount: Any) -> Any:
+            return cli.containers.create(
                 spec.image, command=["sleep", "infinity"], user=f"{self.uid}:{self.uid}",
                 network_mode="none", read_only=True, init=True, cap_drop=["ALL"],
                 security_opt=["no-new-privileges"], ipc_mode="none",
                 tmpfs={"/tmp": f"size={limits.tmpfs_mb}m,mode=1777"},  # noqa: S108
                 mem_limit=f"{limits.memory_mb}m", memswap_limit=f"{limits.memory_mb}m",
                 nano_cpus=int(limits.cpus * 1e9), pids_limit=limits.pids,
-                mounts=[Mount(ROOT, None, type="volume")], working_dir=ROOT,
+                mounts=[mount], working_dir=ROOT,
                 log_config=LogConfig(type="none"), labels={LABEL: "1", **spec.labels},
                 environment={"HOME": "/tmp", "LANG": "C.UTF-8"})  # noqa: S108
+
+        try:
+            container: Any = None
+            if _engine_sees_host(cli):
+                container = self._create_bound(create, Mount)
+            if container is None:
+                container = create(Mount(ROOT, None, type="volume"))
+            self.container = container
         except _api_errors() as exc:
             self._release_uid()
+            self._remove_host_dir()
             if "No such image" in str(exc) or "not found" in str(exc).lower():
+                from harness import images
+
+                images.forget(spec.image)  # looked up (and built) again on the next grading
                 raise InfraError(f"image {spec.image} is missing",
                                  hint="build it with `dsim images build`") from exc
             raise InfraError(f"Docker could not create a container: {exc}",
                              hint="check `dsim doctor`") from exc
         with _LIVE_LOCK:
             _LIVE.add(self.container.id)
+            if self.host_dir is not None:
+                _HOST_DIRS[self.container.id] = self.host_dir
         self.timings["create"] = time.monotonic() - started
         self._started = False
         self._killed = False
+        self._looks_killed = False
+
+    def _create_bound(self, create: Any, mount_type: Any) -> Any:
+        """Create the container with a private host folder bind-mounted at /dsim, or return
+        None (and stop trying, process-wide) when the engine cannot see the folder."""
+        global _BIND
+        # 0700: other users of this machine cannot read the hidden suites in it.
+        outer = Path(tempfile.mkdtemp(prefix=HOST_DIR_PREFIX, dir=_host_dir_root()))
+        self.host_dir = outer / "root"
+        _make_folder(self.host_dir)
+        try:
+            return create(mount_type(ROOT, str(self.host_dir), type="bind"))
+        except _api_errors() as exc:
+            if "bind" not in str(exc) and "mount" not in str(exc):
+                raise
+            _BIND = False  # the engine does not see this machine's folders: use archives
+            self._remove_host_dir()
+            return None
+
+    def _remove_host_dir(self) -> None:
+        if self.host_dir is not None:
+            shutil.rmtree(self.host_dir.parent, ignore_errors=True)
+            self.host_dir = None
 
     def _release_uid(self) -> None:
         with _LIVE_LOCK:
@@ -151,7 +282,10 @@ class DockerSandbox(Sandbox):
     def write_files(self, files: Mapping[str, bytes], dest: str) -> None:
         started = time.monotonic()
         try:
-            self.container.put_archive(ROOT, _tar(files, dest))
+            if self.host_dir is not None:
+                _write_tree(self.host_dir, files, dest)
+            else:
+                self.container.put_archive(ROOT, _tar(files, dest))
         except _api_errors() as exc:
             raise InfraError(f"copying files into the container failed: {exc}") from exc
         self.timings["copy_in"] = self.timings.get("copy_in", 0) + time.monotonic() - started
@@ -166,17 +300,42 @@ class DockerSandbox(Sandbox):
         self.timings["start"] = time.monotonic() - started
 
     def _oom_kills(self) -> int:
-        """OOM kills in this container so far (cgroup v1 or v2), read by a separate process."""
-        api = self.cli.api
-        exec_id = api.exec_create(self.container.id, [
-            "sh", "-c", "cat /sys/fs/cgroup/memory/memory.oom_control "
-                        "/sys/fs/cgroup/memory.events 2>/dev/null"], user=f"{self.uid}")["Id"]
-        text = api.exec_start(exec_id).decode(errors="replace")
+        """OOM kills in this container so far (cgroup v1 or v2): read from the host's cgroup
+        file when the engine runs on this machine (no process in the container, nothing the run
+        can touch), else by a separate process inside the container."""
+        text = self._host_oom_events()
+        if text is None:
+            text = self._container_oom_events()
         for line in text.splitlines():
             key, _, value = line.partition(" ")
             if key == "oom_kill" and value.strip().isdigit():
                 return int(value)
         return 0
+
+    def _host_oom_events(self) -> str | None:
+        """The container's memory cgroup counters as the host sees them, or None when this
+        process cannot see them (remote engine, other cgroup layout or namespace)."""
+        global _HOST_CGROUPS
+        if _HOST_CGROUPS is False:
+            return None
+        for pattern in _CGROUP_OOM_FILES:
+            try:
+                text = Path(pattern.format(id=self.container.id)).read_text()
+            except OSError:
+                continue
+            _HOST_CGROUPS = True
+            return text
+        if _HOST_CGROUPS is None:  # never found here: stop looking (one engine per process)
+            _HOST_CGROUPS = False
+        return None
+
+    def _container_oom_events(self) -> str:
+        api = self.cli.api
+        exec_id = api.exec_create(self.container.id, [
+            "sh", "-c", "cat /sys/fs/cgroup/memory/memory.oom_control "
+                        "/sys/fs/cgroup/memory.events 2>/dev/null"], user=f"{self.uid}")["Id"]
+        text: str = api.exec_start(exec_id).decode(errors="replace")
+        return text
 
     def exec(self, argv: Sequence[str], *, timeout: float,
              env: Mapping[str, str] | None = None) -> ExecResult:
@@ -228,12 +387,38 @@ class DockerSandbox(Sandbox):
                 info = api.exec_inspect(exec_id)
                 returncode = info.get("ExitCode")
                 returncode = -1 if returncode is None else int(returncode)
-                oom = self._oom_kills() > 0
+                if returncode != 0:
+                    self._looks_killed = returncode in (137, -1)
+                    oom = self._ended_by_memory_or_raise()
+                if not oom:  # (a container the OOM killer stopped has no counters left to read)
+                    oom = self._oom_kills() > 0
             except _api_errors() as exc:
                 raise InfraError(f"reading the exec result failed: {exc}") from exc
         return ExecResult(returncode=returncode, stdout=bytes(out), stderr=bytes(err),
                           duration=duration, timed_out=timed_out, oom_killed=oom,
                           truncated=truncated)
+
+    def _ended_by_memory_or_raise(self) -> bool:
+        """The command failed: make sure its container did not stop under it. A container
+        removed by an interrupt (:func:`remove_live`), killed from outside or lost by the engine
+        is an infrastructure failure, never the run's own ending; one stopped because the OOM
+        killer took its init is the run's (returns True). The stop can trail the command's end
+        by a few milliseconds, so a kill-like exit is watched for a moment."""
+        with _LIVE_LOCK:
+            aborted = self.container.id in _ABORTED
+        if aborted:
+            raise InfraError("the run was interrupted: its container was removed")
+        for attempt in range(6):
+            state = self.cli.api.inspect_container(self.container.id).get("State") or {}
+            if not state.get("Running"):
+                if state.get("OOMKilled"):
+                    return True
+                raise InfraError("the container stopped during the run (removed or killed from "
+                                 "outside the run, or lost by the engine)")
+            if attempt == 5 or not self._looks_killed:
+                return False
+            time.sleep(0.1)
+        return False
 
     def _kill(self) -> None:
         try:
@@ -305,6 +490,9 @@ class DockerSandbox(Sandbox):
                 pass
         with _LIVE_LOCK:
             _LIVE.discard(container.id)
+            _ABORTED.discard(container.id)
+            _HOST_DIRS.pop(container.id, None)
+        self._remove_host_dir()
         self._release_uid()
         self.container = None
 
@@ -334,6 +522,8 @@ def remove_live() -> int:
     """Force-remove every container this process still has (on Ctrl-C or SIGTERM)."""
     with _LIVE_LOCK:
         ids = list(_LIVE)
+        # Marked before the kill: a command cut off by it must not look like its own ending.
+        _ABORTED.update(ids)
     if not ids:
         return 0
     cli = client()
@@ -344,11 +534,15 @@ def remove_live() -> int:
             pass
     with _LIVE_LOCK:
         _LIVE.difference_update(ids)
+        folders = [_HOST_DIRS.pop(cid) for cid in ids if cid in _HOST_DIRS]
+    for folder in folders:
+        shutil.rmtree(folder.parent, ignore_errors=True)
     return len(ids)
 
 
 def remove_labelled(cli: Any | None = None) -> int:
-    """Remove every container carrying the dsim label (leftovers of killed processes)."""
+    """Remove every container carrying the dsim label (leftovers of killed processes), and the
+    bind-mounted folders no live sandbox of this process uses."""
     cli = cli or client()
     containers = cli.containers.list(all=True, filters={"label": LABEL})
     for container in containers:
@@ -356,7 +550,21 @@ def remove_labelled(cli: Any | None = None) -> int:
             container.remove(force=True, v=True)
         except _api_errors():
             pass
+    _remove_stale_host_dirs()
     return len(containers)
+
+
+def _remove_stale_host_dirs() -> list[Path]:
+    """Remove this user's bind-mounted folders that no live sandbox of this process uses."""
+    with _LIVE_LOCK:
+        mine = {d.parent for d in _HOST_DIRS.values()}
+    removed = []
+    for folder in _host_dir_root().glob(f"{HOST_DIR_PREFIX}*"):
+        if folder not in mine and folder.is_dir() and not folder.is_symlink() \
+                and folder.stat().st_uid == os.getuid():
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
 
 
 register("docker")(DockerBackend)

@@ -1,0 +1,208 @@
+"""Scoring at cohort scale: ``score_all`` over 10,000 graded submissions and ``compare`` of 50.
+
+2,000 candidates each submit 5 of the built-in scenarios (10,000 submissions). Every submission
+gets a result row shaped like a real one: the scenario's items with their locked test ids, the
+hidden-tests section with one entry per test and a few KB of pytest output, the review, scope and
+test-strength sections, timings. Rows are inserted in bulk into a temporary SQLite store, a few
+percent as infrastructure errors or unisolated, plus delivery records and overrides. Then
+:func:`harness.scoring.score_all` and :func:`harness.comparison.compare` (50 candidates) are
+timed, each against a target of < 5 s. No Docker needed.
+
+    /work/venv/bin/python benchmarks/bench_scoring.py [--quick] [--repeats N]
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import _common
+
+OUTPUT_LINE = ("hidden/test_module.py::test_case_with_a_descriptive_name PASSED"
+               "                    [ 42%]\n")
+
+
+def scenario_facts() -> list[dict[str, Any]]:
+    """Per built-in scenario: id, version, items with their locked test ids, regression ids."""
+    from graders.hidden_tests import expand
+    from harness.grading import read_lock
+    from harness.scenario import library
+
+    facts = []
+    for scenario in library():
+        lock = read_lock(scenario) or {"tests": []}
+        known = sorted(lock["tests"])
+        m = scenario.manifest
+        items = [{"id": f.id, "kind": "flaw", "title": f.title, "category": f.category.value,
+                  "severity": f.severity, "tests": expand(f.tests, known) or list(f.tests),
+                  "grader": f.grader} for f in m.flaws]
+        items += [{"id": k.id, "kind": "keep", "title": k.title,
+                   "tests": expand(k.tests, known) or list(k.tests)} for k in m.keeps]
+        facts.append({"id": scenario.id, "version": scenario.version, "ref": scenario.ref,
+                      "items": items, "regression": expand(m.regression.tests, known),
+                      "known": known, "flaws": [f.id for f in m.flaws]})
+    return facts
+
+
+def synth_result(facts: dict[str, Any], skill: float, rng: random.Random) -> dict[str, Any]:
+    """One result's data, as grading stores it, for a candidate of the given skill."""
+    outcomes = {t: "passed" if rng.random() < 0.5 + skill / 2 else "failed"
+                for t in facts["known"]}
+    items = []
+    for spec in facts["items"]:
+        ok = all(outcomes.get(t) == "passed" for t in spec["tests"])
+        item = {k: v for k, v in spec.items() if k != "grader"}
+        if spec["kind"] == "flaw":
+            item["verdict"] = "fixed" if ok else rng.choice(["not_fixed"] * 9 + ["removed"])
+            if spec["grader"] == "test-strength":
+                item["detail"] = {"mutants": {"mutants/m1.patch": ok}, "passes_on_reference": ok}
+        else:
+            item["verdict"] = "kept" if ok or rng.random() < 0.6 else "lost"
+        items.append(item)
+    if rng.random() < 0.01 and items:
+        items[0]["verdict"] = "flaky"
+    reg = facts["regression"]
+    failed = sorted(t for t in reg if outcomes.get(t) != "passed" and rng.random() < 0.3)
+    regression = {"total": len(reg), "passed": len(reg) - len(failed), "failed": failed,
+                  "flaky": []}
+    tests = {t: {"outcome": o, "message": "" if o == "passed" else "AssertionError: assert 1 == 2",
+                 "flaky": False} for t, o in outcomes.items()}
+    named = {f: rng.random() < skill for f in facts["flaws"]}
+    findings = sum(named.values()) + rng.randint(0, 2)
+    matched = sum(named.values())
+    timings = {"create": 0.015, "copy_in": 0.05, "start": 0.19, "pytest": 0.32, "remove": 0.06,
+               "parse": 0.001, "total": 0.65}
+    hidden = {"status": "completed", "void": False, "items": items, "regression": regression,
+              "tests": tests, "findings": [], "runs": 1, "timings": timings,
+              "output": OUTPUT_LINE * rng.randint(20, 60)}
+    touched = rng.randint(1, 4)
+    outside = rng.randint(0, 1)
+    return {
+        "status": "graded", "void": False, "items": items, "regression": regression,
+        "integrity": [], "notes": [], "runs": 1, "timings": timings,
+        "sections": {
+            "hidden-tests": hidden,
+            "test-strength": {"items": [i for i in items if "detail" in i], "findings": []},
+            "review": {"findings": findings, "named": named,
+                       "recall": matched / len(named) if named else 0.0,
+                       "precision": matched / findings if findings else 0.0,
+                       "matched": matched, "false_alarms": [], "notes": []},
+            "scope": {"files_touched": [f"src/pkg/mod{i}.py" for i in range(touched)],
+                      "outside_needed": [], "lines_changed": rng.randint(4, 80),
+                      "reference_lines": 30, "protected_attempts": 0,
+                      "in_scope": touched - outside, "out_of_scope": outside}}}
+
+
+def populate(store: Any, candidates: int, per_candidate: int, seed: int = 7) -> dict[str, int]:
+    """Bulk-insert submissions, results, overrides and delivery records; return row counts."""
+    from sqlalchemy import insert
+
+    from harness.store import Override, Record, Result, Submission, new_id
+
+    rng = random.Random(seed)
+    facts = scenario_facts()
+    now = datetime.now(UTC)
+    diff = "--- a/src/pkg/mod.py\n+++ b/src/pkg/mod.py\n@@ -1,3 +1,3 @@\n-x = 1\n+x = 2\n" * 40
+    review = "- src/pkg/mod.py:10-20 [correctness] The total is summed as a float.\n" * 4
+    subs, results, overrides, records = [], [], [], []
+    for c in range(candidates):
+        name = f"candidate-{c:05d}"
+        skill = rng.random()
+        for facts_one in rng.sample(facts, per_candidate):
+            sid = new_id()
+            at = now - timedelta(days=rng.uniform(0, 180))
+            subs.append({"id": sid, "assignment_id": None, "candidate": name,
+                         "scenario_id": facts_one["id"], "scenario_version": facts_one["version"],
+                         "scenario_ref": facts_one["ref"], "seed": rng.randrange(2**31),
+                         "diff": diff, "review": review,
+                         "content_hash": f"{rng.getrandbits(256):064x}",
+                         "source": "workspace", "elapsed_seconds": rng.uniform(600, 3000),
+                         "findings": [], "submitted_at": at})
+            roll = rng.random()
+            if roll < 0.02:
+                data: dict[str, Any] = {"status": "infra_error", "error": "engine down",
+                                        "items": [], "integrity": []}
+            else:
+                data = synth_result(facts_one, skill, rng)
+            results.append({"id": new_id(), "submission_id": sid,
+                            "key": f"{rng.getrandbits(256):064x}", "status": data["status"],
+                            "backend": "docker" if roll < 0.99 else "local",
+                            "isolated": roll < 0.99, "data": data,
+                            "graded_at": at + timedelta(minutes=5)})
+            if rng.random() < 0.02 and data.get("items"):
+                overrides.append({"id": new_id(), "submission_id": sid,
+                                  "item": data["items"][0]["id"], "verdict": "fixed",
+                                  "reason": "the hidden test is stricter than the ticket",
+                                  "by": "assessor", "at": at + timedelta(days=1)})
+        for _ in range(rng.choice([0, 0, 0, 1, 3])):
+            records.append({"id": new_id(), "engineer": name, "date": now - timedelta(days=3),
+                            "source": "PR review", "dimension": None,
+                            "outcome": rng.choice(["pass", "fail"]), "weight": 1.0, "note": ""})
+    with store.engine.begin() as conn:
+        for table, rows in ((Submission, subs), (Result, results), (Override, overrides),
+                            (Record, records)):
+            for i in range(0, len(rows), 2000):
+                conn.execute(insert(table.__table__), rows[i:i + 2000])
+    return {"submissions": len(subs), "results": len(results), "overrides": len(overrides),
+            "records": len(records),
+            "result_json_kb": round(sum(len(json.dumps(r["data"])) for r in results[:200])
+                                    / min(200, len(results)) / 1024, 1)}
+
+
+def main() -> int:
+    p = _common.parser(__doc__.splitlines()[0])
+    p.add_argument("--candidates", type=int, help="[2000; quick: 200]")
+    p.add_argument("--per-candidate", type=int, default=5)
+    p.add_argument("--compare", type=int, default=50, help="candidates compared")
+    args = p.parse_args()
+    candidates = args.candidates or (200 if args.quick else 2000)
+    repeats = args.repeats or (1 if args.quick else 3)
+    settings = {"candidates": candidates, "per_candidate": args.per_candidate,
+                "submissions": candidates * args.per_candidate, "compare": args.compare,
+                "repeats": repeats, "store": "SQLite (temporary file)"}
+    facts = _common.header("bench_scoring", settings, with_docker=False)
+    from harness.comparison import compare
+    from harness.profile import load_profile
+    from harness.scoring import score_all
+    from harness.store import Store
+
+    profile = load_profile()
+    score_walls: list[float] = []
+    compare_walls: list[float] = []
+    with tempfile.TemporaryDirectory(prefix="dsim-bench-") as tmp:
+        store = Store(f"sqlite:///{tmp}/dsim.db")
+        began = time.perf_counter()
+        counts = populate(store, candidates, args.per_candidate)
+        print(f"populated in {time.perf_counter() - began:.1f}s: "
+              + ", ".join(f"{k}={v}" for k, v in counts.items()), flush=True)
+        quiet = _common.wait_quiet(args.wait_quiet, args.quiet_busy)
+        for rep in range(repeats):
+            began = time.perf_counter()
+            scores = score_all(store, profile)
+            score_walls.append(time.perf_counter() - began)
+            names = sorted(scores)[: args.compare]
+            began = time.perf_counter()
+            result = compare(scores, names, profile)
+            compare_walls.append(time.perf_counter() - began)
+            print(f"rep {rep + 1}: score_all {score_walls[-1]:.2f}s ({len(scores)} candidates), "
+                  f"compare {compare_walls[-1]:.2f}s ({len(result.order)} candidates, "
+                  f"{result.ranking_method})", flush=True)
+    s, c = _common.median(score_walls), _common.median(compare_walls)
+    verdict = "met" if max(s, c) < 5 else "NOT met"
+    _common.result_line("bench_scoring", f"score_all {s:.2f}s over {counts['submissions']} "
+                        f"submissions / {candidates} candidates, compare {c:.2f}s for "
+                        f"{args.compare} (target < 5 s each: {verdict})", quick=args.quick)
+    _common.write_json(args.json_path, {
+        "benchmark": "bench_scoring", "machine": facts, "settings": settings, "rows": counts,
+        "score_all": score_walls, "compare": compare_walls, "score_all_median": s,
+        "compare_median": c, "busy_before": quiet, "load_at_end": _common.end_load()})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
