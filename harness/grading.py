@@ -203,11 +203,8 @@ def grade_submission(store: Store, submission_id: str, backend: Backend, *, reru
         data = grade_one(scenario, submission, backend, reruns=reruns)
     except InfraError as exc:
         data = {"status": "infra_error", "error": exc.message, "items": [], "integrity": []}
-    mark = time.monotonic()
     store.add(Result(submission_id=submission.id, key=key, status=data["status"],
                      backend=backend.name, isolated=backend.isolated, data=data))
-    if "timings" in data:
-        data["timings"]["store"] = time.monotonic() - mark
     return Graded(submission_id=submission.id, candidate=submission.candidate,
                   scenario_id=scenario.id, status=data["status"], cached=False,
                   summary=data.get("error") or summarize(data),

@@ -226,25 +226,30 @@ def posterior(candidate: str, evidence: list[Evidence], profile: Profile) -> tup
     """Per-dimension Beta posteriors and the overall score, from seeded draws."""
     rng = np.random.default_rng(_seed(candidate))
     lo_q, hi_q = (1 - profile.interval) / 2, 1 - (1 - profile.interval) / 2
-    dims: dict[str, DimensionScore] = {}
-    draws: dict[str, np.ndarray] = {}
-    for d in DIMENSIONS:
-        s = sum(e.successes for e in evidence if e.dimension == d)
-        f = sum(e.failures for e in evidence if e.dimension == d)
-        a, b = profile.alpha + s, profile.beta + f
-        sample = rng.beta(a, b, profile.draws)
-        draws[d] = sample
-        low, high = np.quantile(sample, [lo_q, hi_q])
-        dims[d] = DimensionScore(mean=a / (a + b), low=float(low), high=float(high),
-                                 successes=s, failures=f)
-    overall = np.zeros(profile.draws)
-    for d in DIMENSIONS:
-        overall += profile.weights[d] * draws[d]
+    totals = {d: [0.0, 0.0] for d in DIMENSIONS}
+    for e in evidence:
+        totals[e.dimension][0] += e.successes
+        totals[e.dimension][1] += e.failures
+    alphas = np.array([profile.alpha + totals[d][0] for d in DIMENSIONS])
+    betas = np.array([profile.beta + totals[d][1] for d in DIMENSIONS])
+    # One (dimensions x draws) matrix and one quantile call for everything: seeded, repeatable.
+    sample = rng.beta(alphas[:, None], betas[:, None], (len(DIMENSIONS), profile.draws))
+    weights = np.array([profile.weights[d] for d in DIMENSIONS])
+    overall = weights @ sample
+    stacked = np.vstack([sample, overall])
+    k_lo, k_hi = int(lo_q * (profile.draws - 1)), int(np.ceil(hi_q * (profile.draws - 1)))
+    # Order statistics by partial sort: what np.quantile does, without its copies per call.
+    parted = np.partition(stacked, [k_lo, k_hi], axis=1)
+    bounds = parted[:, [k_lo, k_hi]].T
+    draws = {d: sample[k] for k, d in enumerate(DIMENSIONS)}
     draws["overall"] = overall
-    low, high = np.quantile(overall, [lo_q, hi_q])
-    mean = sum(profile.weights[d] * dims[d].mean for d in DIMENSIONS)
-    return dims, DimensionScore(mean=mean, low=float(low), high=float(high), successes=0,
-                                failures=0), draws
+    means = alphas / (alphas + betas)
+    dims = {d: DimensionScore(mean=float(means[k]), low=float(bounds[0, k]),
+                              high=float(bounds[1, k]), successes=totals[d][0],
+                              failures=totals[d][1]) for k, d in enumerate(DIMENSIONS)}
+    overall_score = DimensionScore(mean=float(weights @ means), low=float(bounds[0, -1]),
+                                   high=float(bounds[1, -1]), successes=0, failures=0)
+    return dims, overall_score, draws
 
 
 def basis_text(sim_weight: float, del_weight: float, scenarios: int, observations: int) -> str:

@@ -20,8 +20,16 @@ def dsim(home, *args, **kwargs):
                           capture_output=True, text=True, check=False, timeout=300, **kwargs)
 
 
+class _Ref:
+    def __init__(self, cid: str) -> None:
+        self.id = cid
+
+
 def dsim_containers() -> list:
-    return client().containers.list(all=True, filters={"label": "dsim.submission"})
+    # The low-level listing: containers.list() inspects each one and can 404 on a container
+    # being removed at that moment.
+    raw = client().api.containers(all=True, filters={"label": "dsim.submission"})
+    return [_Ref(c["Id"]) for c in raw]
 
 
 def test_sigterm_mid_batch_then_resume(tmp_path, base_image):
