@@ -25,7 +25,7 @@ def grade_cmd(ctx: Context, submission_ids: tuple[str, ...], pending: bool, jobs
               as_json: bool) -> None:
     """Grade submissions with hidden tests and store the verdicts."""
     from harness.backends import get_backend
-    from harness.grading import grade_batch, result_key
+    from harness.grading import Graded, grade_batch, result_key
     from harness.scenario import resolve
 
     if not submission_ids and not pending:
@@ -55,12 +55,11 @@ def grade_cmd(ctx: Context, submission_ids: tuple[str, ...], pending: bool, jobs
         with Progress(transient=False) as progress:
             task = progress.add_task(f"grading {len(ids)} submission(s)", total=len(ids))
 
-            def done(g: object) -> None:
+            def done(g: Graded) -> None:
                 progress.advance(task)
                 progress.console.print(
-                    f"{g.submission_id} {g.candidate} {g.scenario_id}: "  # type: ignore[attr-defined]
-                    f"{g.status} ({g.summary}, {g.seconds:.1f}s"  # type: ignore[attr-defined]
-                    f"{', cached' if g.cached else ''})")  # type: ignore[attr-defined]
+                    f"{g.submission_id} {g.candidate} {g.scenario_id}: {g.status} "
+                    f"({g.summary}, {g.seconds:.1f}s{', cached' if g.cached else ''})")
 
             graded = grade_batch(store, ids, chosen, jobs=jobs, reruns=reruns, force=force,
                                  on_done=done)
