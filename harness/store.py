@@ -135,6 +135,23 @@ class Store:
         except SQLAlchemyError as exc:
             raise InfraError(f"cannot open the store at {url}",
                              hint=f"check --db / DSIM_DB ({type(exc).__name__}: {exc})") from exc
+        self._check_schema()
+
+    def _check_schema(self) -> None:
+        """Refuse, with what to do, a store made by a dsim whose tables lack columns we need."""
+        from sqlalchemy import inspect
+
+        inspector = inspect(self.engine)
+        missing = []
+        for table in Base.metadata.sorted_tables:
+            present = {c["name"] for c in inspector.get_columns(table.name)}
+            missing += [f"{table.name}.{c.name}" for c in table.columns if c.name not in present]
+        if missing:
+            raise InfraError(
+                f"the store at {self.url} was made by an older dsim (missing "
+                f"{', '.join(missing[:5])})",
+                hint="export it with the dsim that made it (`dsim export --format json`) and "
+                     "`dsim import` into a new --home or --db")
 
     def close(self) -> None:
         """Return every pooled connection (the store stays usable and reconnects on demand)."""

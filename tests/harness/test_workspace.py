@@ -111,3 +111,18 @@ def test_start_records_the_assignment(demo, store, tmp_path):
     assert (row.candidate, row.scenario_id, row.seed) == ("ada", demo.id, 42)
     marker = json.loads((started.workspace / ".dsim-assignment.json").read_text())
     assert marker["assignment"] == started.assignment_id
+
+
+def test_a_store_from_an_older_schema_is_refused_with_what_to_do(tmp_path):
+    import sqlite3
+
+    from harness.errors import InfraError
+    from harness.store import Store
+
+    db = tmp_path / "old.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE submissions (id VARCHAR(32) PRIMARY KEY, candidate TEXT)")
+    with pytest.raises(InfraError, match="made by an older dsim") as err:
+        Store(f"sqlite:///{db}")
+    assert "submissions.scenario_id" in str(err.value)
+    assert "dsim import" in str(err.value)
