@@ -57,15 +57,12 @@ def check(scenario: Scenario, backend: Backend, *, runs: int = 3, image: str = "
     visible = visible_test_files(selectors, start)
     run_sel = [s for s in selectors if s.startswith(HIDDEN_PREFIX)] + visible
 
-    def run(tree: dict[str, bytes], sel: list[str] | None = None,
-            hid: dict[str, bytes] | None = None, own_tests: bool = False) -> TestRun:
-        # Visible tests are graded as the engineer received them, except when checking the
-        # repo before the AI change, which is judged by its own visible tests.
-        if not own_tests:
-            tree = {**tree, **{rel: start[rel] for rel in visible}}
-        return run_tests(backend, image=image, python=python, tree=tree,
-                         hidden=hidden if hid is None else hid, selectors=sel or run_sel,
-                         limits=limits, labels={"dsim.check": scenario.id})
+    def run(tree: dict[str, bytes]) -> TestRun:
+        # Visible tests are graded as the engineer received them, for every tree (tests the AI
+        # added to them simply fail on the pre-AI repo and are left out of that check below).
+        tree = {**tree, **{rel: start[rel] for rel in visible}}
+        return run_tests(backend, image=image, python=python, tree=tree, hidden=hidden,
+                         selectors=run_sel, limits=limits, labels={"dsim.check": scenario.id})
 
     def passing(result: TestRun, ids: list[str]) -> bool:
         return bool(ids) and all(result.tests.get(n) is not None

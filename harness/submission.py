@@ -16,7 +16,7 @@ from pathlib import Path
 
 from harness import materialize, patches
 from harness.errors import InvalidInput
-from harness.scenario import WORKSPACE_DOCS, Scenario, protection_reason
+from harness.scenario import WORKSPACE_DOCS, Scenario, protection_reason, resolve
 from harness.store import Store, Submission
 from harness.variants import default_seed, draw
 from harness.workspace import git, read_marker
@@ -104,8 +104,6 @@ def submit(store: Store, scenario: Scenario, *, candidate: str, diff: str, revie
 
 def submit_directory(store: Store, directory: Path) -> tuple[Submission, list[Finding]]:
     """``dsim submit DIR``: capture the workspace's change and REVIEW.md and store them."""
-    from harness.scenario import resolve
-
     marker = read_marker(directory)
     assignment = store.assignment(marker["assignment"])
     scenario = resolve(assignment.scenario_ref)
