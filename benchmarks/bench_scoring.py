@@ -1,12 +1,17 @@
-"""Scoring at cohort scale: ``score_all`` over 10,000 graded submissions and ``compare`` of 50.
+"""Scoring at cohort scale: ``dsim score``, ``dsim compare`` of 50 and the comparison report over
+10,000 graded submissions.
 
 2,000 candidates each submit 5 of the built-in scenarios (10,000 submissions). Every submission
 gets a result row shaped like a real one: the scenario's items with their locked test ids, the
 hidden-tests section with one entry per test and a few KB of pytest output, the review, scope and
 test-strength sections, timings. Rows are inserted in bulk into a temporary SQLite store, a few
-percent as infrastructure errors or unisolated, plus delivery records and overrides. Then
-:func:`harness.scoring.score_all` and :func:`harness.comparison.compare` (50 candidates) are
-timed, each against a target of < 5 s. No Docker needed.
+percent as infrastructure errors or unisolated, plus delivery records and overrides. Then, per
+repetition: the library calls (:func:`harness.scoring.score_all` over everyone, for one candidate,
+for 50 with :func:`harness.comparison.compare`, and the comparison report rendered) and the three
+commands the target names, as a user runs them (subprocesses, Python start-up included):
+``dsim score NAME``, ``dsim compare NAMES…`` and ``dsim compare NAMES… --html FILE``. Target:
+< 5 s each. No Docker needed. The subprocesses import ``harness`` as this process does, so
+``PYTHONPATH=/path/to/older/checkout`` measures older code with the same script.
 
     /work/venv/bin/python benchmarks/bench_scoring.py [--quick] [--repeats N]
 """
@@ -15,6 +20,7 @@ from __future__ import annotations
 
 import json
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -102,7 +108,10 @@ def populate(store: Any, candidates: int, per_candidate: int, seed: int = 7) -> 
     """Bulk-insert submissions, results, overrides and delivery records; return row counts."""
     from sqlalchemy import insert
 
+    from harness import store as store_module
     from harness.store import Override, Record, Result, Submission, new_id
+
+    summarize = getattr(store_module, "result_summary", None)
 
     rng = random.Random(seed)
     facts = scenario_facts()
@@ -133,7 +142,9 @@ def populate(store: Any, candidates: int, per_candidate: int, seed: int = 7) -> 
                             "key": f"{rng.getrandbits(256):064x}", "status": data["status"],
                             "backend": "docker" if roll < 0.99 else "local",
                             "isolated": roll < 0.99, "data": data,
-                            "graded_at": at + timedelta(minutes=5)})
+                            "graded_at": at + timedelta(minutes=5),
+                            # as grading writes it; a dsim from before summaries has none
+                            **({"summary": summarize(data)} if summarize else {})})
             if rng.random() < 0.02 and data.get("items"):
                 overrides.append({"id": new_id(), "submission_id": sid,
                                   "item": data["items"][0]["id"], "verdict": "fixed",
@@ -154,6 +165,25 @@ def populate(store: Any, candidates: int, per_candidate: int, seed: int = 7) -> 
                                     / min(200, len(results)) / 1024, 1)}
 
 
+def dsim_command() -> list[str]:
+    """``dsim`` as a user runs it, importing ``harness`` the way this process does (so
+    ``PYTHONPATH`` picks the code under test)."""
+    return [sys.executable, "-c", "import sys; from harness.cli import main; sys.exit(main())"]
+
+
+def timed_cli(args: list[str], cwd: str) -> float:
+    """Wall time of one dsim command; run from ``cwd`` so ``python -c`` (which puts the working
+    folder first on the path) cannot pick up a checkout it happens to be started in."""
+    began = time.perf_counter()
+    proc = subprocess.run([*dsim_command(), *args], capture_output=True, text=True, check=False,
+                          cwd=cwd)
+    wall = time.perf_counter() - began
+    if proc.returncode != 0:
+        raise SystemExit(f"dsim {' '.join(args[:4])} … failed ({proc.returncode}):\n"
+                         f"{proc.stderr[-2000:]}")
+    return wall
+
+
 def main() -> int:
     p = _common.parser(__doc__.splitlines()[0])
     p.add_argument("--candidates", type=int, help="[2000; quick: 200]")
@@ -167,41 +197,83 @@ def main() -> int:
                 "repeats": repeats, "store": "SQLite (temporary file)"}
     facts = _common.header("bench_scoring", settings, with_docker=False)
     from harness.comparison import compare
+    from harness.comparison_report import build_comparison, render_comparison
     from harness.profile import load_profile
     from harness.scoring import score_all
     from harness.store import Store
 
     profile = load_profile()
-    score_walls: list[float] = []
-    compare_walls: list[float] = []
+    walls: dict[str, list[float]] = {name: [] for name in MEASURES}
     with tempfile.TemporaryDirectory(prefix="dsim-bench-") as tmp:
-        store = Store(f"sqlite:///{tmp}/dsim.db")
+        url = f"sqlite:///{tmp}/dsim.db"
+        store = Store(url)
         began = time.perf_counter()
         counts = populate(store, candidates, args.per_candidate)
         print(f"populated in {time.perf_counter() - began:.1f}s: "
               + ", ".join(f"{k}={v}" for k, v in counts.items()), flush=True)
+        names = [f"candidate-{i:05d}" for i in range(0, candidates,
+                                                     max(1, candidates // args.compare))]
+        names = names[: args.compare]
+        one = names[len(names) // 2]
         quiet = _common.wait_quiet(args.wait_quiet, args.quiet_busy)
         for rep in range(repeats):
             began = time.perf_counter()
-            scores = score_all(store, profile)
-            score_walls.append(time.perf_counter() - began)
-            names = sorted(scores)[: args.compare]
+            everyone = score_all(store, profile)
+            walls["score_all"].append(time.perf_counter() - began)
+            del everyone
             began = time.perf_counter()
+            score_all(store, profile, **named([one]))
+            walls["score_one"].append(time.perf_counter() - began)
+            began = time.perf_counter()
+            scores = score_all(store, profile, **named(names))
             result = compare(scores, names, profile)
-            compare_walls.append(time.perf_counter() - began)
-            print(f"rep {rep + 1}: score_all {score_walls[-1]:.2f}s ({len(scores)} candidates), "
-                  f"compare {compare_walls[-1]:.2f}s ({len(result.order)} candidates, "
-                  f"{result.ranking_method})", flush=True)
-    s, c = _common.median(score_walls), _common.median(compare_walls)
-    verdict = "met" if max(s, c) < 5 else "NOT met"
-    _common.result_line("bench_scoring", f"score_all {s:.2f}s over {counts['submissions']} "
-                        f"submissions / {candidates} candidates, compare {c:.2f}s for "
-                        f"{args.compare} (target < 5 s each: {verdict})", quick=args.quick)
+            walls["compare"].append(time.perf_counter() - began)
+            began = time.perf_counter()
+            html = render_comparison(build_comparison(scores, result, profile))
+            walls["report"].append(time.perf_counter() - began + walls["compare"][-1])
+            db = ["--db", url]
+            walls["cli_score"].append(timed_cli([*db, "score", one], tmp))
+            walls["cli_compare"].append(timed_cli([*db, "compare", *names], tmp))
+            walls["cli_report"].append(timed_cli([*db, "compare", *names, "--html",
+                                                  f"{tmp}/comparison.html"], tmp))
+            print(f"rep {rep + 1}: " + ", ".join(f"{k} {v[-1]:.2f}s" for k, v in walls.items())
+                  + f" ({len(html) / 1e6:.1f} MB of HTML)", flush=True)
+        store.close()
+    medians = {k: _common.median(v) for k, v in walls.items()}
+    for key, label in MEASURES.items():
+        print(f"{label:<58} {_common.fmt(walls[key])}  median {medians[key]:.2f} s")
+    targets = ("cli_score", "cli_compare", "cli_report")
+    verdict = "met" if max(medians[k] for k in targets) < 5 else "NOT met"
+    _common.result_line("bench_scoring", (
+        f"{counts['submissions']} submissions / {candidates} candidates: dsim score "
+        f"{medians['cli_score']:.2f}s, dsim compare ({len(names)}) {medians['cli_compare']:.2f}s, "
+        f"comparison report {medians['cli_report']:.2f}s (target < 5 s each: {verdict}); "
+        f"score_all over everyone {medians['score_all']:.2f}s"), quick=args.quick)
     _common.write_json(args.json_path, {
         "benchmark": "bench_scoring", "machine": facts, "settings": settings, "rows": counts,
-        "score_all": score_walls, "compare": compare_walls, "score_all_median": s,
-        "compare_median": c, "busy_before": quiet, "load_at_end": _common.end_load()})
+        "walls": walls, "medians": medians, "busy_before": quiet,
+        "load_at_end": _common.end_load()})
     return 0
+
+
+MEASURES = {
+    "score_all": "library: score_all, every candidate",
+    "score_one": "library: score_all for one candidate (what dsim score does)",
+    "compare": "library: score + compare, the compared candidates",
+    "report": "library: score + compare + comparison report HTML",
+    "cli_score": "CLI: dsim score NAME (subprocess)",
+    "cli_compare": "CLI: dsim compare NAMES… (subprocess)",
+    "cli_report": "CLI: dsim compare NAMES… --html FILE (subprocess)",
+}
+
+
+def named(names: list[str]) -> dict[str, Any]:
+    """``candidates=names`` where score_all takes it (a dsim from before it did scores all)."""
+    import inspect
+
+    from harness.scoring import score_all
+
+    return {"candidates": names} if "candidates" in inspect.signature(score_all).parameters else {}
 
 
 if __name__ == "__main__":

@@ -273,7 +273,7 @@ def candidate_html(store: Store, profile: Profile, candidate: str, *,
     from harness.feedback import build_feedback, render_feedback
     from harness.scoring import score_all
 
-    scores = score_all(store, profile)
+    scores = score_all(store, profile, candidates=[candidate])
     if candidate not in scores:
         raise NotFound(f"no graded work or delivery records for {candidate!r}",
                        hint="`dsim results` lists candidates")

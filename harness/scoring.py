@@ -20,17 +20,19 @@ a worked example.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
 
 from harness.profile import DIMENSIONS, Profile
-from harness.store import Override, Record, Result, Store, Submission
+from harness.store import Override, Record, Result, Store, Submission, result_summary
 
 EXCLUDED_STATUSES = {"infra_error": "infrastructure error", "errored": "harness could not apply"}
 
@@ -51,13 +53,25 @@ class Graded:
     """One candidate's latest usable result on one scenario version, overrides applied."""
 
     submission_id: str
+    result_id: str
     candidate: str
     scenario: str
     version: str
     submitted_at: datetime
-    data: dict[str, Any]
+    summary: dict[str, Any]
+    """What the score rests on (:func:`harness.store.result_summary`)."""
     items: list[dict[str, Any]]
+    """Flaw and keep verdicts with overrides applied: whole items when ``data`` is loaded."""
     overrides: list[dict[str, Any]]
+    full: dict[str, Any] | None = field(default=None, repr=False)
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The whole stored result; loaded for the candidates :func:`score_all` returns."""
+        if self.full is None:
+            raise RuntimeError(f"result {self.result_id} was scored from its summary only: "
+                               "name the candidate in score_all(candidates=...) to load it")
+        return self.full
 
 
 @dataclass(kw_only=True)
@@ -124,31 +138,36 @@ def apply_overrides(items: list[dict[str, Any]], overrides: list[Override]) -> t
     return out, applied
 
 
-def load_graded(store: Store, candidates: Iterable[str] | None = None) -> tuple[
-        dict[str, list[Graded]], dict[str, list[str]]]:
-    """Latest usable result per (candidate, scenario version), and exclusions per candidate."""
+def load_graded(store: Store) -> tuple[dict[str, list[Graded]], dict[str, list[str]]]:
+    """Latest usable result per (candidate, scenario version), from result summaries only, and
+    exclusions per candidate. :func:`load_details` adds the whole results where needed."""
     from sqlalchemy import select
 
-    wanted = set(candidates) if candidates is not None else None
+    subs, res = Submission.__table__.c, Result.__table__.c
     with store.session() as s:
-        subs = list(s.scalars(select(Submission).order_by(Submission.submitted_at)))
-        results = list(s.scalars(select(Result).order_by(Result.graded_at)))
+        submissions = s.execute(select(
+            subs.id, subs.candidate, subs.scenario_id, subs.scenario_version,
+            subs.submitted_at).order_by(subs.submitted_at)).all()
+        results = s.execute(select(
+            res.id, res.submission_id, res.status, res.backend, res.isolated, res.summary)
+            .order_by(res.graded_at)).all()
         overrides = list(s.scalars(select(Override)))
-    latest_result: dict[str, Result] = {}
-    for r in results:
-        latest_result[r.submission_id] = r
+        latest_result = {r.submission_id: r for r in results}
+        unsummarized = [r.id for r in latest_result.values() if r.summary is None]
+        summaries = {r.id: r.summary for r in latest_result.values()}
+        for chunk in _chunks(unsummarized):  # written around the ORM: derive it here
+            summaries.update((rid, result_summary(data)) for rid, data in s.execute(
+                select(res.id, res.data).where(res.id.in_(chunk))))
     by_sub: dict[str, list[Override]] = defaultdict(list)
     for o in overrides:
         by_sub[o.submission_id].append(o)
     chosen: dict[tuple[str, str, str], Graded] = {}
     excluded: dict[str, list[str]] = defaultdict(list)
-    for sub in subs:
-        if wanted is not None and sub.candidate not in wanted:
-            continue
+    for sub in submissions:
         result = latest_result.get(sub.id)
-        label = f"{sub.scenario_id} {sub.scenario_version} (submission {sub.id})"
         if result is None:
             continue
+        label = f"{sub.scenario_id} {sub.scenario_version} (submission {sub.id})"
         if result.status in EXCLUDED_STATUSES:
             excluded[sub.candidate].append(f"{label}: {EXCLUDED_STATUSES[result.status]}")
             continue
@@ -156,15 +175,61 @@ def load_graded(store: Store, candidates: Iterable[str] | None = None) -> tuple[
             excluded[sub.candidate].append(f"{label}: graded without isolation "
                                            f"({result.backend} backend)")
             continue
-        items, applied = apply_overrides(list(result.data.get("items", [])), by_sub[sub.id])
+        summary = summaries[result.id]
+        items, applied = apply_overrides(list(summary.get("items", [])), by_sub[sub.id])
         chosen[(sub.candidate, sub.scenario_id, sub.scenario_version)] = Graded(
-            submission_id=sub.id, candidate=sub.candidate, scenario=sub.scenario_id,
-            version=sub.scenario_version, submitted_at=_aware(sub.submitted_at), data=result.data,
-            items=items, overrides=applied)
+            submission_id=sub.id, result_id=result.id, candidate=sub.candidate,
+            scenario=sub.scenario_id, version=sub.scenario_version,
+            submitted_at=_aware(sub.submitted_at), summary=summary, items=items,
+            overrides=applied)
     out: dict[str, list[Graded]] = defaultdict(list)
     for (candidate, _, _), graded in chosen.items():
         out[candidate].append(graded)
     return dict(out), dict(excluded)
+
+
+def load_details(store: Store, graded: list[Graded]) -> list[Graded]:
+    """The same results with their whole stored data and whole items (overrides applied)."""
+    from sqlalchemy import select
+
+    res = Result.__table__.c
+    data: dict[str, dict[str, Any]] = {}
+    with store.session() as s:
+        for chunk in _chunks([g.result_id for g in graded]):
+            data.update((rid, full) for rid, full in s.execute(
+                select(res.id, res.data).where(res.id.in_(chunk))))
+        overrides = store.overrides([g.submission_id for g in graded]) if graded else []
+    by_sub: dict[str, list[Override]] = defaultdict(list)
+    for o in overrides:
+        by_sub[o.submission_id].append(o)
+    out = []
+    for g in graded:
+        full = data[g.result_id]
+        items, _ = apply_overrides(list(full.get("items", [])), by_sub[g.submission_id])
+        out.append(replace(g, items=items, full=full))
+    return out
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Scoring a large store makes millions of objects (decoded results, evidence) and no
+    reference cycles; with the cycle collector running, its full passes walk every one of them
+    again and again as the heap grows: ``score_all`` over 10,000 results took 4.3-5.5 s with the
+    collector and 3.8 s without it (benchmarks/bench_scoring.py). Cycles made meanwhile are
+    collected after."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _chunks(ids: list[str], size: int = 500) -> Iterator[list[str]]:
+    """Bounded ``IN (...)`` lists: databases cap the parameters of one statement."""
+    for i in range(0, len(ids), size):
+        yield ids[i:i + size]
 
 
 def simulation_evidence(graded: Graded, profile: Profile, now: datetime,
@@ -188,11 +253,11 @@ def simulation_evidence(graded: Graded, profile: Profile, now: datetime,
         else:
             ok = item["verdict"] == "kept"
             add("keep", float(ok), float(not ok))
-    reg = graded.data.get("regression") or {}
+    reg = graded.summary.get("regression") or {}
     total = reg.get("total", 0)
     if total:
         add("safety", reg["passed"] / total, 1 - reg["passed"] / total)
-    sections = graded.data.get("sections", {})
+    sections = graded.summary.get("sections", {})
     review = sections.get("review")
     if review is not None:
         quality = (review["recall"] + review["precision"]) / 2
@@ -221,17 +286,31 @@ def _seed(candidate: str) -> int:
     return int.from_bytes(hashlib.sha256(candidate.encode()).digest()[:8], "big")
 
 
-def posterior(candidate: str, evidence: list[Evidence], profile: Profile) -> tuple[
-        dict[str, DimensionScore], DimensionScore, dict[str, np.ndarray]]:
-    """Per-dimension Beta posteriors and the overall score, from seeded draws."""
-    rng = np.random.default_rng(_seed(candidate))
-    lo_q, hi_q = (1 - profile.interval) / 2, 1 - (1 - profile.interval) / 2
+def _beta(evidence: list[Evidence], profile: Profile) -> tuple[
+        dict[str, list[float]], np.ndarray, np.ndarray]:
+    """Summed (successes, failures) per dimension and the posterior Beta parameters."""
     totals = {d: [0.0, 0.0] for d in DIMENSIONS}
     for e in evidence:
         totals[e.dimension][0] += e.successes
         totals[e.dimension][1] += e.failures
     alphas = np.array([profile.alpha + totals[d][0] for d in DIMENSIONS])
     betas = np.array([profile.beta + totals[d][1] for d in DIMENSIONS])
+    return totals, alphas, betas
+
+
+def overall_mean(evidence: list[Evidence], profile: Profile) -> float:
+    """The overall score's posterior mean, without drawing: all percentiles need."""
+    _, alphas, betas = _beta(evidence, profile)
+    weights = np.array([profile.weights[d] for d in DIMENSIONS])
+    return float(weights @ (alphas / (alphas + betas)))
+
+
+def posterior(candidate: str, evidence: list[Evidence], profile: Profile) -> tuple[
+        dict[str, DimensionScore], DimensionScore, dict[str, np.ndarray]]:
+    """Per-dimension Beta posteriors and the overall score, from seeded draws."""
+    rng = np.random.default_rng(_seed(candidate))
+    lo_q, hi_q = (1 - profile.interval) / 2, 1 - (1 - profile.interval) / 2
+    totals, alphas, betas = _beta(evidence, profile)
     # One (dimensions x draws) matrix and one quantile call for everything: seeded, repeatable.
     sample = rng.beta(alphas[:, None], betas[:, None], (len(DIMENSIONS), profile.draws))
     weights = np.array([profile.weights[d] for d in DIMENSIONS])
@@ -247,7 +326,7 @@ def posterior(candidate: str, evidence: list[Evidence], profile: Profile) -> tup
     dims = {d: DimensionScore(mean=float(means[k]), low=float(bounds[0, k]),
                               high=float(bounds[1, k]), successes=totals[d][0],
                               failures=totals[d][1]) for k, d in enumerate(DIMENSIONS)}
-    overall_score = DimensionScore(mean=float(weights @ means), low=float(bounds[0, -1]),
+    overall_score = DimensionScore(mean=overall_mean(evidence, profile), low=float(bounds[0, -1]),
                                    high=float(bounds[1, -1]), successes=0, failures=0)
     return dims, overall_score, draws
 
@@ -265,59 +344,83 @@ def basis_text(sim_weight: float, del_weight: float, scenarios: int, observation
 
 def score_all(store: Store, profile: Profile, *, now: datetime | None = None,
               candidates: Iterable[str] | None = None) -> dict[str, CandidateScore]:
-    """Score every candidate (or the named ones), with cohort percentiles and Rasch abilities."""
-    now = now or datetime.now(UTC)
-    graded, excluded = load_graded(store)  # the whole cohort: percentiles and difficulty need it
+    """Score every candidate, or only the named ones, against the whole cohort.
+
+    Percentiles and Rasch abilities always come from every stored result's summary; the costly
+    parts (posterior draws, whole results for reports) are made for the returned candidates only,
+    so naming them is what keeps one candidate's score fast in a large store.
+    """
+    with _collector_paused():
+        return _score_all(store, profile, now or datetime.now(UTC), candidates)
+
+
+def _score_all(store: Store, profile: Profile, now: datetime,
+               candidates: Iterable[str] | None) -> dict[str, CandidateScore]:
+    graded, excluded = load_graded(store)
     records: dict[str, list[Record]] = defaultdict(list)
     for r in store.records():
         records[r.engineer].append(r)
     names = set(graded) | set(records) | set(excluded)
+    wanted = sorted(names if candidates is None else names & set(candidates))
+    evidence: dict[str, list[Evidence]] = {}
+    skipped: dict[str, list[str]] = {}
+    for name in names:
+        skipped[name] = list(excluded.get(name, []))
+        evidence[name] = [e for g in graded.get(name, []) for e in simulation_evidence(
+            g, profile, now, skipped[name])]
+        evidence[name] += delivery_evidence(records.get(name, []))
+    standing = _percentiles({name: (_scenarios(graded.get(name, [])),
+                                    overall_mean(evidence[name], profile)) for name in names})
+    abilities = _abilities(graded, profile)
+    detailed: dict[str, list[Graded]] = defaultdict(list)
+    for g in load_details(store, [g for name in wanted for g in graded.get(name, [])]):
+        detailed[g.candidate].append(g)
     scores: dict[str, CandidateScore] = {}
-    for name in sorted(names):
-        skipped = list(excluded.get(name, []))
-        evidence = [e for g in graded.get(name, []) for e in simulation_evidence(
-            g, profile, now, skipped)]
-        evidence += delivery_evidence(records.get(name, []))
-        dims, overall, draws = posterior(name, evidence, profile)
-        sim = sum(e.successes + e.failures for e in evidence if e.source == "simulation")
-        dlv = sum(e.successes + e.failures for e in evidence if e.source == "delivery")
-        runs = graded.get(name, [])
+    for name in wanted:
+        dims, overall, draws = posterior(name, evidence[name], profile)
+        sim = sum(e.successes + e.failures for e in evidence[name] if e.source == "simulation")
+        dlv = sum(e.successes + e.failures for e in evidence[name] if e.source == "delivery")
+        runs = detailed.get(name, [])
+        percentile, cohort_size = standing.get(name, (None, 0))
         scores[name] = CandidateScore(
             candidate=name, overall=overall, dimensions=dims,
             basis=basis_text(sim, dlv, len(runs), len(records.get(name, []))),
             delivery_share=dlv / (sim + dlv) if sim + dlv else 0.0,
-            scenarios=sorted(f"{g.scenario}@{g.version}" for g in runs), excluded=skipped,
-            observations=len(records.get(name, [])), graded=runs, draws=draws)
-    _percentiles(scores)
-    _abilities(scores, graded, profile)
-    if candidates is not None:
-        wanted = set(candidates)
-        return {k: v for k, v in scores.items() if k in wanted}
+            scenarios=_scenarios(runs), excluded=skipped[name],
+            observations=len(records.get(name, [])), percentile=percentile,
+            cohort_size=cohort_size, ability=abilities.get(name), graded=runs, draws=draws)
     return scores
 
 
-def _percentiles(scores: dict[str, CandidateScore]) -> None:
-    """Percentile among candidates who took exactly the same scenario versions."""
-    cohorts: dict[tuple[str, ...], list[CandidateScore]] = defaultdict(list)
-    for s in scores.values():
-        if s.scenarios:
-            cohorts[tuple(s.scenarios)].append(s)
+def _scenarios(runs: list[Graded]) -> list[str]:
+    return sorted(f"{g.scenario}@{g.version}" for g in runs)
+
+
+def _percentiles(means: dict[str, tuple[list[str], float]]) -> dict[str, tuple[float | None, int]]:
+    """Percentile of each overall mean among candidates who took exactly the same scenario
+    versions, and that cohort's size."""
+    cohorts: dict[tuple[str, ...], list[tuple[str, float]]] = defaultdict(list)
+    for name, (scenarios, mean) in means.items():
+        if scenarios:
+            cohorts[tuple(scenarios)].append((name, mean))
+    out: dict[str, tuple[float | None, int]] = {}
     for members in cohorts.values():
-        for s in members:
-            s.cohort_size = len(members)
-            others = [m.overall.mean for m in members if m is not s]
-            if others:
-                below = sum(o < s.overall.mean for o in others)
-                ties = sum(o == s.overall.mean for o in others)
-                s.percentile = round(100 * (below + ties / 2) / len(others), 1)
+        ordered = np.sort(np.array([mean for _, mean in members]))
+        for name, mean in members:
+            if len(members) == 1:
+                out[name] = (None, 1)
+                continue
+            below = int(np.searchsorted(ordered, mean, side="left"))
+            ties = int(np.searchsorted(ordered, mean, side="right")) - below - 1  # not itself
+            out[name] = (round(100 * (below + ties / 2) / (len(members) - 1), 1), len(members))
+    return out
 
 
 def item_key(graded: Graded, item: dict[str, Any]) -> str:
     return f"{graded.scenario}@{graded.version}:{item['id']}"
 
 
-def _abilities(scores: dict[str, CandidateScore], graded: dict[str, list[Graded]],
-               profile: Profile) -> None:
+def _abilities(graded: dict[str, list[Graded]], profile: Profile) -> dict[str, dict[str, Any]]:
     """Difficulty-adjusted ability from a Rasch fit, when the cohort is large enough."""
     from harness.difficulty import fit
 
@@ -331,21 +434,21 @@ def _abilities(scores: dict[str, CandidateScore], graded: dict[str, list[Graded]
     enough = (len(people) >= profile.min_candidates
               and all(n >= profile.min_responses_per_item for n in per_item.values()))
     if not enough:
+        out = {}
         for name in people:
             runs = [item for g in graded[name] for item in g.items if item["verdict"] != "flaky"]
             rate = sum(i["verdict"] in ("fixed", "kept") for i in runs) / len(runs) if runs else 0
-            scores[name].ability = {
+            out[name] = {
                 "method": "raw pass rate", "pass_rate": round(rate, 4),
                 "warning": f"cohort too small for difficulty adjustment ({len(people)} "
                            f"candidates, need {profile.min_candidates}, and every item "
                            f"{profile.min_responses_per_item} responses): raw pass rates are "
                            "not comparable across different scenarios"}
-        return
+        return out
     fitted = fit(rows, penalty=profile.penalty)
-    for name in people:
-        scores[name].ability = {"method": "rasch", "theta": round(fitted.ability[name], 4),
-                                "se": round(fitted.ability_se[name], 4),
-                                "items": len(per_item)}
+    return {name: {"method": "rasch", "theta": round(fitted.ability[name], 4),
+                   "se": round(fitted.ability_se[name], 4), "items": len(per_item)}
+            for name in people}
 
 
 def prob_ahead(a: CandidateScore, b: CandidateScore, dimension: str = "overall") -> float:

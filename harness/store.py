@@ -21,9 +21,12 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
+    Table,
     Text,
     create_engine,
+    event,
     select,
+    update,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -38,6 +41,11 @@ def now() -> datetime:
 
 def new_id() -> str:
     return uuid.uuid4().hex[:12]
+
+
+#: Columns a store made by an older dsim may lack that are derived from what it has: added and
+#: filled when the store is opened, instead of refusing it.
+DERIVED_COLUMNS = {"results.summary"}
 
 
 class Base(DeclarativeBase):
@@ -94,7 +102,36 @@ class Result(Base):
     backend: Mapped[str] = mapped_column(String(20))
     isolated: Mapped[bool] = mapped_column(default=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), nullable=True)
+    """:func:`result_summary` of ``data``, filled on insert: what scoring reads, so scoring a
+    cohort never decodes every result's test output."""
     graded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
+def result_summary(data: dict[str, Any]) -> dict[str, Any]:
+    """The part of a result's data the score rests on, in the same shape as ``data``.
+
+    Item verdicts (id, kind, severity, verdict), regression totals, review recall and precision,
+    scope counts: a few hundred bytes where ``data`` is 10-20 KB of tests and output.
+    """
+    sections = data.get("sections") or {}
+    review, scope = sections.get("review"), sections.get("scope")
+    regression = data.get("regression") or {}
+    return {
+        "items": [{k: item[k] for k in ("id", "kind", "severity", "verdict") if k in item}
+                  for item in data.get("items") or []],
+        "regression": {"total": regression.get("total", 0), "passed": regression.get("passed", 0)},
+        "sections": {
+            **({"review": {"recall": review["recall"], "precision": review["precision"]}}
+               if review is not None else {}),
+            **({"scope": {"in_scope": scope["in_scope"], "out_of_scope": scope["out_of_scope"]}}
+               if scope is not None else {})}}
+
+
+@event.listens_for(Result, "before_insert")
+def _summarize_on_insert(_mapper: Any, _connection: Any, target: Result) -> None:
+    if target.summary is None:
+        target.summary = result_summary(target.data)
 
 
 class Override(Base):
@@ -138,7 +175,8 @@ class Store:
         self._check_schema()
 
     def _check_schema(self) -> None:
-        """Refuse, with what to do, a store made by a dsim whose tables lack columns we need."""
+        """Add the columns a newer dsim derives from stored data; refuse, with what to do, a store
+        missing columns that cannot be derived."""
         from sqlalchemy import inspect
 
         inspector = inspect(self.engine)
@@ -146,12 +184,48 @@ class Store:
         for table in Base.metadata.sorted_tables:
             present = {c["name"] for c in inspector.get_columns(table.name)}
             missing += [f"{table.name}.{c.name}" for c in table.columns if c.name not in present]
+        if missing and set(missing) <= DERIVED_COLUMNS:
+            self._add_summaries()
+            return
+        missing = [m for m in missing if m not in DERIVED_COLUMNS]
         if missing:
             raise InfraError(
                 f"the store at {self.url} was made by an older dsim (missing "
                 f"{', '.join(missing[:5])})",
                 hint="export it with the dsim that made it (`dsim export --format json`) and "
                      "`dsim import` into a new --home or --db")
+
+    def _add_summaries(self) -> None:
+        """Migrate a store made before ``results.summary``: add the column and fill it."""
+        from sqlalchemy import inspect, text
+
+        kind = Result.__table__.c.summary.type.compile(dialect=self.engine.dialect)
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(text(f"ALTER TABLE results ADD COLUMN summary {kind}"))
+        except SQLAlchemyError as exc:  # another dsim may have just added it
+            present = {c["name"] for c in inspect(self.engine).get_columns("results")}
+            if "summary" not in present:
+                raise InfraError(f"cannot add results.summary to the store at {self.url}",
+                                 hint=f"{type(exc).__name__}: {exc}") from exc
+        self.fill_summaries()
+
+    def fill_summaries(self, batch: int = 500) -> int:
+        """Fill ``results.summary`` where it is missing (rows written around the ORM, or by a
+        dsim before the column existed); returns how many rows were filled."""
+        table = Result.__table__
+        assert isinstance(table, Table)
+        filled = 0
+        while True:
+            with self.engine.begin() as conn:
+                rows = conn.execute(select(table.c.id, table.c.data)
+                                    .where(table.c.summary.is_(None)).limit(batch)).all()
+                for rid, data in rows:
+                    conn.execute(update(table).where(table.c.id == rid)
+                                 .values(summary=result_summary(data)))
+            filled += len(rows)
+            if len(rows) < batch:
+                return filled
 
     def close(self) -> None:
         """Return every pooled connection (the store stays usable and reconnects on demand)."""

@@ -68,7 +68,8 @@ def export_cmd(ctx: Context, fmt: str, candidate: str | None, output: Path,
     from harness.profile import load_profile
     from harness.scoring import score_all
 
-    scores = score_all(ctx.store, load_profile(profile_path))
+    scores = score_all(ctx.store, load_profile(profile_path),
+                       candidates=None if candidate is None else [candidate])
     write_output(output, export(ctx.store, scores, Format(fmt), candidate=candidate))
 
 

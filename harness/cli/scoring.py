@@ -33,7 +33,7 @@ def score_cmd(ctx: Context, candidate: str, profile_path: Path | None, as_json: 
     from harness.profile import load_profile
     from harness.scoring import score_all
 
-    scores = score_all(ctx.store, load_profile(profile_path))
+    scores = score_all(ctx.store, load_profile(profile_path), candidates=[candidate])
     if candidate not in scores:
         raise NotFound(f"no graded work or delivery records for {candidate!r}",
                        hint="`dsim results` lists candidates")
@@ -76,7 +76,7 @@ def compare_cmd(ctx: Context, candidates: tuple[str, ...], csv_path: Path | None
     if len(candidates) < 2:
         raise click.UsageError("name at least two candidates")
     profile = load_profile(profile_path)
-    scores = score_all(ctx.store, profile)
+    scores = score_all(ctx.store, profile, candidates=candidates)
     missing = [c for c in candidates if c not in scores]
     if missing:
         raise NotFound(f"no graded work for {', '.join(missing)}",

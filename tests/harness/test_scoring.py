@@ -25,12 +25,12 @@ PROFILE = load_profile()
 
 def fake_result(store, candidate, scenario="s1", *, fixed=1, flaws=2, kept=1, keeps=1,
                 regression=(5, 5), recall=0.5, backend="docker", status="graded",
-                days_ago=0, version="1.0.0"):
+                days_ago=0, version="1.0.0", at=None):
     """Store a submission with a result shaped like a real grading's."""
     sub = Submission(candidate=candidate, scenario_id=scenario, scenario_version=version,
                      scenario_ref=scenario, seed=1, diff="", review="", content_hash="x",
                      source="patch", findings=[],
-                     submitted_at=datetime.now(UTC) - timedelta(days=days_ago))
+                     submitted_at=(at or datetime.now(UTC)) - timedelta(days=days_ago))
     store.add(sub)
     items = [{"id": f"f{i}", "kind": "flaw", "severity": 2,
               "verdict": "fixed" if i < fixed else "not_fixed"} for i in range(flaws)]
@@ -199,3 +199,90 @@ def test_large_comparisons_keep_the_full_overall_matrix_and_neighbour_dimensions
         for b in names:
             if a < b:
                 assert result.matrix[a][b] + result.matrix[b][a] == pytest.approx(1, abs=0.01)
+
+
+def _cohort(store, tmp_path):
+    """Seven candidates on the same two scenarios, one override, one delivery record."""
+    for i in range(7):
+        for scenario in ("s1", "s2"):
+            sub = fake_result(store, f"c{i}", scenario, fixed=i % 3, kept=i % 2,
+                              regression=(5 - i % 4, 5), recall=(i % 5) / 4)
+        if i == 3:
+            add_override(store, sub.id, item="f1", verdict="fixed", reason="r", by="lead")
+    store.add(Record(engineer="c2", date=datetime.now(UTC), source="gh", dimension="catch",
+                     outcome="pass", weight=1.0, note=""))
+
+
+def test_naming_candidates_scores_them_exactly_as_scoring_everyone_does(store, tmp_path):
+    _cohort(store, tmp_path)
+    now = datetime.now(UTC)
+    everyone = score_all(store, PROFILE, now=now)
+    named = score_all(store, PROFILE, now=now, candidates=["c3", "c2", "nobody"])
+    assert sorted(named) == ["c2", "c3"]
+    for name in named:
+        assert named[name].as_dict() == everyone[name].as_dict()
+        assert named[name].percentile is not None and named[name].cohort_size == 7
+        assert (named[name].draws["overall"] == everyone[name].draws["overall"]).all()
+    # The whole results come with the named candidates, overrides applied to whole items.
+    c3 = {g.scenario: g for g in named["c3"].graded}
+    assert c3["s2"].data["status"] == "graded"
+    f1 = next(i for i in c3["s2"].items if i["id"] == "f1")
+    assert (f1["verdict"], f1["original_verdict"]) == ("fixed", "not_fixed")
+
+
+def test_percentiles_count_ties_as_half(store):
+    at = datetime.now(UTC)
+    for name in ("a", "b", "c"):
+        fake_result(store, name, fixed=1, at=at)
+    fake_result(store, "d", fixed=2, at=at)
+    s = score_all(store, PROFILE)
+    # a: none of the other three below, two tied (half each): (0 + 2/2) / 3
+    assert [s[n].percentile for n in "abcd"] == [33.3, 33.3, 33.3, 100.0]
+
+
+def test_results_stored_without_a_summary_score_as_if_they_had_one(store):
+    from sqlalchemy import update
+
+    from harness.scoring import load_graded
+
+    at = datetime.now(UTC)
+    for name in ("orm", "core"):
+        fake_result(store, name, fixed=1, kept=0, regression=(3, 5), recall=0.75, at=at)
+    with store.engine.begin() as conn:  # as a bulk insert or an older dsim would leave it
+        sub_id = store.submissions(candidate="core")[0].id
+        conn.execute(update(Result.__table__).where(Result.submission_id == sub_id)
+                     .values(summary=None))
+        assert conn.execute(Result.__table__.select().where(
+            Result.submission_id == sub_id)).one().summary is None
+    s = score_all(store, PROFILE)
+    for dim in s["orm"].dimensions:
+        assert (s["core"].dimensions[dim].successes, s["core"].dimensions[dim].failures) == (
+            s["orm"].dimensions[dim].successes, s["orm"].dimensions[dim].failures), dim
+    assert s["core"].overall.mean == s["orm"].overall.mean
+    graded, _ = load_graded(store)
+    with pytest.raises(RuntimeError, match="summary only"):
+        _ = graded["core"][0].data
+    assert store.fill_summaries() == 1
+    assert store.fill_summaries() == 0
+
+
+def test_a_store_from_before_result_summaries_is_migrated_when_opened(tmp_path):
+    import sqlite3
+
+    from harness.store import Store
+
+    path = tmp_path / "old.db"
+    old = Store(f"sqlite:///{path}")
+    for i in range(3):
+        fake_result(old, f"o{i}", fixed=i, recall=i / 2)
+    before = score_all(old, PROFILE)
+    old.close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("ALTER TABLE results DROP COLUMN summary")
+    reopened = Store(f"sqlite:///{path}")
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT summary FROM results").fetchall()
+    assert len(rows) == 3 and all(r[0] and '"verdict"' in r[0] for r in rows)
+    after = score_all(reopened, PROFILE)
+    assert {n: s.as_dict() for n, s in after.items()} == {
+        n: s.as_dict() for n, s in before.items()}
