@@ -1,7 +1,8 @@
 """The ``docker`` backend: one fresh, hardened container per run (docker SDK, not the CLI).
 
 Every container: no network, a non-root uid drawn per run (a shared uid would let one run's
-processes starve another's nproc limit), all capabilities dropped, no-new-privileges, read-only
+processes starve another's nproc limit) and a second one for the container's own init and sleep
+(so the run cannot stop its container), all capabilities dropped, no-new-privileges, read-only
 root with a size-capped tmpfs at /tmp, no /dev/shm (ipc none), swap equal to memory, CPU and pids
 limits, an init process (instant stop), logging off, and output drained with a byte cap while a
 timed-out run is killed from another thread (a blocking kill while not draining can deadlock).
@@ -209,6 +210,10 @@ class DockerSandbox(Sandbox):
         self.cli = cli
         self.spec = spec
         self.uid = _allocate_uid()
+        # The container's own processes (init, sleep) run as a second uid: the run cannot
+        # signal them, so it cannot stop its container and pass its own ending off as an
+        # infrastructure failure (never scored, graded again forever).
+        self.keeper_uid = _allocate_uid()
         limits = spec.limits
         self.timings: dict[str, float] = {}
         self.host_dir: Path | None = None
@@ -216,7 +221,8 @@ class DockerSandbox(Sandbox):
 
         def create(mount: Any) -> Any:
             return cli.containers.create(
-                spec.image, command=["sleep", "infinity"], user=f"{self.uid}:{self.uid}",
+                spec.image, command=["sleep", "infinity"],
+                user=f"{self.keeper_uid}:{self.keeper_uid}",
                 network_mode="none", read_only=True, init=True, cap_drop=["ALL"],
                 security_opt=["no-new-privileges"], ipc_mode="none",
                 tmpfs={"/tmp": f"size={limits.tmpfs_mb}m,mode=1777"},  # noqa: S108
@@ -278,6 +284,7 @@ class DockerSandbox(Sandbox):
     def _release_uid(self) -> None:
         with _LIVE_LOCK:
             _UIDS_IN_USE.discard(self.uid)
+            _UIDS_IN_USE.discard(self.keeper_uid)
 
     def write_files(self, files: Mapping[str, bytes], dest: str) -> None:
         started = time.monotonic()

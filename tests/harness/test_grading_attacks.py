@@ -173,3 +173,19 @@ def test_xml_bomb_where_results_are_read_is_refused(demo, store, base_image):
     result = grade(demo, store, {BUGGY: buggy_with(attack)})
     assert result["void"] is True
     assert_caught(result, "DOCTYPE", "pytest internals were modified")
+
+
+def test_killing_every_process_in_sight_cannot_make_the_grading_an_infrastructure_error(
+        demo, store, base_image):
+    # Were the container's own init or sleep killable, the container would stop under the run and
+    # grading would record an infrastructure error: never scored, graded again forever.
+    result = grade(demo, store, {BUGGY: buggy_with(
+        "import os, signal\n"
+        "for _pid in os.listdir('/proc'):\n"
+        "    if _pid.isdigit() and int(_pid) != os.getpid():\n"
+        "        try:\n"
+        "            os.kill(int(_pid), signal.SIGKILL)\n"
+        "        except OSError:\n"
+        "            pass\n")})
+    assert result["status"] == "graded", result.get("error")
+    assert verdict(result, "untrimmed-name") == "not_fixed"
