@@ -21,12 +21,15 @@ def main() -> int:
     p = _common.parser(__doc__.splitlines()[0])
     p.add_argument("--submissions", type=int, help="batch size [40; quick: 4]")
     p.add_argument("--jobs", type=int, nargs="+", default=[1, 2, 4])
+    p.add_argument("--warm", choices=["auto", "on", "off"], default="auto",
+                   help="containers made ahead, as `dsim grade --warm` [auto]")
     args = p.parse_args()
     count = args.submissions or (4 if args.quick else 40)
     repeats = args.repeats or (1 if args.quick else 3)
     scenario_ids = _common.QUICK_SCENARIOS if args.quick else _common.SCENARIOS
     settings = {"submissions": count, "jobs": " ".join(map(str, args.jobs)), "repeats": repeats,
-                "reruns": 0, "force": True, "scenarios": ",".join(scenario_ids)}
+                "reruns": 0, "force": True, "scenarios": ",".join(scenario_ids),
+                "warm": args.warm}
     facts = _common.header("bench_scaling", settings)
     _common.ensure_images(scenario_ids)
     from harness.backends import get_backend
@@ -44,7 +47,8 @@ def main() -> int:
                 _common.reset_process_caches()
                 started = time.perf_counter()
                 graded = grade_batch(store, ids, get_backend("docker"), jobs=jobs, reruns=0,
-                                     force=True)
+                                     force=True,
+                                     warm={"auto": None, "on": True, "off": False}[args.warm])
                 walls[jobs].append(time.perf_counter() - started)
                 bad += sum(g.status != "graded" for g in graded)
                 print(f"rep {rep + 1} jobs {jobs}: {walls[jobs][-1]:.2f}s "

@@ -104,7 +104,10 @@ def run_tests(backend: Backend, *, image: str, python: str, tree: Mapping[str, b
     # pytest refuse the whole run ("found no collectors"); the caller picks the ids it needs.
     files = list(dict.fromkeys(s.split("::", 1)[0] for s in selectors))
     timings: dict[str, float] = {}
-    spec = SandboxSpec(image=image, limits=limits, labels=dict(labels or {}))
+    # Paths in the command are from the sandbox's root (its working folder), so the command is
+    # known before the sandbox exists and can be its only process.
+    spec = SandboxSpec(image=image, limits=limits, labels=dict(labels or {}),
+                       command=(python, "-I", "-B", "lib/dsim_runner.py", "lib/config.json"))
     started = time.monotonic()
     with backend.sandbox(spec) as box:
         timings["create"] = time.monotonic() - started
@@ -126,12 +129,9 @@ def run_tests(backend: Backend, *, image: str, python: str, tree: Mapping[str, b
         box.write_files(payload, "")
         timings["copy_in"] = time.monotonic() - mark
         mark = time.monotonic()
-        box.start()
-        timings["start"] = time.monotonic() - mark
-        mark = time.monotonic()
-        result = box.exec([python, "-I", "-B", f"{root}/lib/dsim_runner.py",
-                           f"{root}/lib/config.json"], timeout=limits.timeout_seconds)
-        timings["pytest"] = time.monotonic() - mark
+        result = box.run(timeout=limits.timeout_seconds)
+        timings["start"] = result.start_seconds
+        timings["pytest"] = time.monotonic() - mark - result.start_seconds
         mark = time.monotonic()
     timings["remove"] = time.monotonic() - mark
     output = result.stderr.decode("utf-8", errors="replace")

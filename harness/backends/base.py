@@ -10,13 +10,17 @@ Contract of a :class:`Sandbox` (one fresh environment for one grading run):
   ``InfraError``.
 - ``read_file(path, max_bytes)`` returns at most ``max_bytes`` of a regular file, never following
   a symlink the run created; a missing file raises FileNotFoundError.
+- ``run(timeout=…)`` runs the spec's ``command`` once, after the files are in: for a sandbox made
+  for one command, its whole life (a backend may start the sandbox with it as its only process;
+  whatever ends that process then ends the run, never an infrastructure error).
 - ``cleanup()`` removes everything the sandbox made; it is idempotent and safe in ``finally``.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
 
@@ -43,6 +47,8 @@ class ExecResult:
     """A process of this run was killed for exceeding memory (even if the main one exited 0)."""
     truncated: bool = False
     """Output passed the cap and the rest was dropped."""
+    start_seconds: float = 0.0
+    """Of ``duration``, the time :meth:`Sandbox.run` spent starting the sandbox itself."""
 
     def __bool__(self) -> bool:
         return self.returncode == 0 and not self.timed_out and not self.oom_killed
@@ -69,11 +75,15 @@ class SandboxSpec:
     limits: Limits = field(default_factory=Limits)
     labels: Mapping[str, str] = field(default_factory=dict)
     """Labels to find leftovers by (run id, submission id)."""
+    command: tuple[str, ...] = ()
+    """The one command :meth:`Sandbox.run` runs, from the sandbox's root; empty for sandboxes
+    driven by :meth:`Sandbox.exec`."""
 
 
 class Sandbox(ABC):
     """One fresh, disposable environment for one grading run."""
 
+    spec: SandboxSpec
     isolated: bool
     root: str
     """Absolute path inside the sandbox where ``write_files`` destinations are rooted."""
@@ -93,6 +103,13 @@ class Sandbox(ABC):
 
     @abstractmethod
     def cleanup(self) -> None: ...
+
+    def run(self, *, timeout: float) -> ExecResult:
+        """Start the sandbox and run ``spec.command`` in it once."""
+        if not self.spec.command:
+            raise ValueError("run() needs a SandboxSpec with a command")
+        self.start()
+        return self.exec(self.spec.command, timeout=timeout)
 
     def __enter__(self) -> Sandbox:
         return self
@@ -115,6 +132,14 @@ class Backend(ABC):
 
     def check(self) -> None:  # noqa: B027 - optional hook; most backends are always ready
         """Raise InfraError with what to do when this backend cannot run now."""
+
+    @contextmanager
+    def warmed(self, spares: int) -> Iterator[dict[str, int]]:
+        """While inside, :meth:`sandbox` may hand out sandboxes made ahead (up to ``spares`` per
+        kind), each still used once; everything made ahead is removed on the way out. Yields
+        counters (hits, misses, …), filled in when the block ends. A backend whose sandboxes
+        are cheap ignores it."""
+        yield {}
 
 
 _REGISTRY: dict[str, Callable[[], Backend]] = {}

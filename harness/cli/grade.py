@@ -18,10 +18,15 @@ from harness.errors import ExitCode
 @click.option("--reruns", default=1, show_default=True, help="Re-run failing tests to spot "
               "flaky ones.")
 @click.option("--force", is_flag=True, help="Grade again even when an identical result exists.")
+@click.option("--warm", type=click.Choice(["auto", "on", "off"]), default="auto",
+              show_default=True,
+              help="Create and start each run's container ahead of need, still one fresh "
+                   "container per run. auto: when --jobs is below the number of CPUs (at or "
+                   "above it the CPUs are busy and it only adds work).")
 @json_option
 @pass_ctx
 def grade_cmd(ctx: Context, submission_ids: tuple[str, ...], pending: bool, jobs: int,
-              backend: str, require_isolation: bool, reruns: int, force: bool,
+              backend: str, require_isolation: bool, reruns: int, force: bool, warm: str,
               as_json: bool) -> None:
     """Grade submissions with hidden tests and store the verdicts."""
     from harness.backends import get_backend
@@ -30,6 +35,7 @@ def grade_cmd(ctx: Context, submission_ids: tuple[str, ...], pending: bool, jobs
 
     if not submission_ids and not pending:
         raise click.UsageError("name submissions or pass --pending")
+    ahead = {"auto": None, "on": True, "off": False}[warm]
     chosen = get_backend(backend)
     if require_isolation and not chosen.isolated:
         raise click.UsageError(f"backend {backend} is not isolated (--require-isolation)")
@@ -48,7 +54,8 @@ def grade_cmd(ctx: Context, submission_ids: tuple[str, ...], pending: bool, jobs
             click.echo("Nothing to grade.")
         return
     if as_json:
-        graded = grade_batch(store, ids, chosen, jobs=jobs, reruns=reruns, force=force)
+        graded = grade_batch(store, ids, chosen, jobs=jobs, reruns=reruns, force=force,
+                             warm=ahead)
     else:
         from rich.progress import Progress
 
@@ -62,7 +69,7 @@ def grade_cmd(ctx: Context, submission_ids: tuple[str, ...], pending: bool, jobs
                     f"({g.summary}, {g.seconds:.1f}s{', cached' if g.cached else ''})")
 
             graded = grade_batch(store, ids, chosen, jobs=jobs, reruns=reruns, force=force,
-                                 on_done=done)
+                                 on_done=done, warm=ahead)
     if as_json:
         emit_json([g.__dict__ for g in graded])
     if any(g.status in ("infra_error", "error") for g in graded):

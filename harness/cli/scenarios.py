@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -144,7 +145,7 @@ def check_cmd(ctx: Context, refs: tuple[str, ...], all_: bool, runs: int, backen
     """Prove scenarios sound in real runs and write their lock files."""
     from harness.backends import get_backend
     from harness.check import check
-    from harness.grading import image_for
+    from harness.grading import image_for, warm_by_default
     from harness.scenario import library, resolve
     from harness.validation import validate
 
@@ -153,19 +154,23 @@ def check_cmd(ctx: Context, refs: tuple[str, ...], all_: bool, runs: int, backen
     scenarios = library() if all_ else [resolve(r) for r in refs]
     chosen = get_backend(backend)
     reports = []
-    for scenario in scenarios:
-        problems = [p for p in validate(scenario.path) if p.severity.value == "error"]
-        if problems:
-            raise InvalidInput(f"{scenario.id} does not validate",
-                               problems=[str(p) for p in problems])
-        image, python = image_for(scenario, chosen)
-        report = check(scenario, chosen, runs=runs, image=image, python=python,
-                       write_lock=not no_lock)
-        reports.append(report)
-        if not as_json:
-            click.echo(f"\n{scenario.id} ({'ok' if report.ok else 'FAILED'})")
-            for name, status, detail in report.rows:
-                click.echo(f"  {status:4} {name}" + (f"  [{detail}]" if detail else ""))
+    # Runs are one after another: one container made ahead overlaps its start with a run.
+    ahead: AbstractContextManager[dict[str, int]] = (
+        chosen.warmed(spares=1) if warm_by_default(1) else nullcontext({}))
+    with ahead:
+        for scenario in scenarios:
+            problems = [p for p in validate(scenario.path) if p.severity.value == "error"]
+            if problems:
+                raise InvalidInput(f"{scenario.id} does not validate",
+                                   problems=[str(p) for p in problems])
+            image, python = image_for(scenario, chosen)
+            report = check(scenario, chosen, runs=runs, image=image, python=python,
+                           write_lock=not no_lock)
+            reports.append(report)
+            if not as_json:
+                click.echo(f"\n{scenario.id} ({'ok' if report.ok else 'FAILED'})")
+                for name, status, detail in report.rows:
+                    click.echo(f"  {status:4} {name}" + (f"  [{detail}]" if detail else ""))
     if as_json:
         emit_json([{"scenario": r.scenario, "ok": r.ok, "tests": len(r.tests),
                     "checks": [{"check": c, "status": s, "detail": d} for c, s, d in r.rows]}

@@ -8,6 +8,7 @@ killed for memory marks the run.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -254,3 +255,43 @@ def test_writing_the_tree_refuses_escaping_names(tmp_path):
     with pytest.raises(OSError):
         _write_tree(tmp_path, {"file.txt": b"x"}, "")
     assert list((tmp_path / "outside").iterdir()) == []
+
+
+def _warm_containers() -> set[str]:
+    return {c["Id"] for c in client().api.containers(all=True, filters={"label": "dsim.warm"})}
+
+
+def test_warm_containers_keep_every_guarantee_and_none_outlives_the_block(backend, base_image,
+                                                                          label, copy_mode):
+    before = _warm_containers()
+    seen: set[str] = set()
+    with backend.warmed(spares=1) as counters:
+        first = backend.sandbox(spec(base_image, label))  # nothing made ahead yet
+        with first:
+            first.write_files({"pkg/data.txt": b"from the host"}, "tree")
+            first.start()
+            assert first.exec(["true"], timeout=30).returncode == 0
+            seen.add(first.container.id)
+        for _ in range(2):
+            deadline = time.monotonic() + 30
+            while not backend._pool._idle.get(backend._warm_key(spec(base_image, label))):
+                assert time.monotonic() < deadline, "no container was made ahead"
+                time.sleep(0.02)
+            box = backend.sandbox(spec(base_image, label))
+            assert isinstance(box, DockerSandbox) and box._started
+            assert box.container.id not in seen  # each container serves one run only
+            seen.add(box.container.id)
+            labels = client().api.inspect_container(box.container.id)["Config"]["Labels"]
+            assert labels.get("dsim.warm") == "1" and "dsim.test" not in labels
+            with box:  # files go in after the container started: same guarantees
+                box.write_files({"pkg/data.txt": b"from the host"}, "tree")
+                box.start()
+                result = box.exec(["python3", "-c", PROBE], timeout=30)
+            assert result.returncode == 0, result.stderr
+            assert result.stdout.decode().split() == [
+                "from", "the", "host", "False", "0o644", "PermissionError", "PermissionError",
+                "PermissionError"]
+        assert _warm_containers() - before  # one more made ahead, idle
+    assert counters["hits"] == 2 and counters["misses"] == 1
+    assert counters["unused"] >= 1
+    assert _warm_containers() - before == set()  # the idle one was removed on the way out

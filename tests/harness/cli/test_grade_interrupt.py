@@ -28,7 +28,7 @@ class _Ref:
 def dsim_containers() -> list:
     # The low-level listing: containers.list() inspects each one and can 404 on a container
     # being removed at that moment.
-    raw = client().api.containers(all=True, filters={"label": "dsim.submission"})
+    raw = client().api.containers(all=True, filters={"label": "dsim"})  # warm ones too
     return [_Ref(c["Id"]) for c in raw]
 
 
