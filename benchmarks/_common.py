@@ -203,5 +203,19 @@ def reset_process_caches() -> None:
         clear()
 
 
+def supports_warm() -> bool:
+    """Whether the code under test has warm pools (a checkout from before them has not: the
+    scripts then measure what it does)."""
+    import inspect
+
+    from harness.grading import grade_batch
+
+    return "warm" in inspect.signature(grade_batch).parameters
+
+
+def warm_kwargs(warm: bool | None) -> dict[str, Any]:
+    return {"warm": warm} if supports_warm() else {}
+
+
 def python_cmd() -> list[str]:
     return [sys.executable]

@@ -1,4 +1,4 @@
-"""Benchmark: score a cohort and render its comparison report.
+"""Comparison report of a whole cohort: score it, compare everyone, render one HTML page.
 
 Fills a throwaway SQLite store with synthetic Submission/Result rows shaped like real gradings
 (items with titles, categories and tests; regression; hidden-test outcomes with messages; review
@@ -7,19 +7,15 @@ and scope sections), 200 candidates × 5 scenarios by default, then times
   1. score_all over the whole store, and
   2. compare() + build_comparison() + render_comparison() over every candidate,
 
-five times each, and prints the medians with a description of the machine.
+five times each, and prints the medians with a description of the machine. (The 10,000-result
+targets for ``dsim score``, ``dsim compare`` of 50 and their report are in bench_scoring.py.)
 
-    python benchmarks/bench_reports.py            # 200 candidates × 5 scenarios
-    python benchmarks/bench_reports.py --quick    # 40 candidates × 5 scenarios
+    /work/venv/bin/python benchmarks/bench_reports.py [--quick] [--repeats N]
 """
 
 from __future__ import annotations
 
-import argparse
-import os
-import platform
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -27,6 +23,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+import _common
 
 CATEGORIES = ("correctness", "security", "reliability", "performance", "test-quality")
 MESSAGE = ("hidden/test_{s}.py:{n}: in test_flaw_{f}\n    assert total(rows) == expected\n"
@@ -88,41 +86,26 @@ def fill(store: Any, candidates: int, scenarios: int, seed: int = 7) -> None:
     store.add(*rows)
 
 
-def median_seconds(fn: Callable[[], Any], runs: int) -> tuple[float, Any]:
+def median_seconds(fn: Callable[[], Any], runs: int) -> tuple[list[float], Any]:
     times, value = [], None
     for _ in range(runs):
         start = time.perf_counter()
         value = fn()
         times.append(time.perf_counter() - start)
-    return statistics.median(times), value
+    return times, value
 
 
-def machine() -> str:
-    import numpy
-
-    mem = ""
-    meminfo = Path("/proc/meminfo")
-    if meminfo.exists():
-        kib = int(meminfo.read_text().split()[1])
-        mem = f", {kib / 1024 / 1024:.0f} GiB RAM"
-    cpu = platform.processor() or platform.machine()
-    model = Path("/proc/cpuinfo")
-    if model.exists():
-        names = [line.split(":", 1)[1].strip() for line in model.read_text().splitlines()
-                 if line.startswith("model name")]
-        cpu = names[0] if names else cpu
-    return (f"{cpu}, {os.cpu_count()} cores{mem}; {platform.system()} {platform.release()}; "
-            f"Python {platform.python_version()}, numpy {numpy.__version__}")
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="40 candidates instead of 200")
-    parser.add_argument("--candidates", type=int)
-    parser.add_argument("--scenarios", type=int, default=5)
-    parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args(argv)
+def main() -> int:
+    p = _common.parser(__doc__.splitlines()[0])
+    p.add_argument("--candidates", type=int, help="[200; quick: 40]")
+    p.add_argument("--scenarios", type=int, default=5)
+    args = p.parse_args()
     candidates = args.candidates or (40 if args.quick else 200)
+    runs = args.repeats or (1 if args.quick else 5)
+    settings = {"candidates": candidates, "scenarios": args.scenarios,
+                "results": candidates * args.scenarios, "repeats": runs,
+                "store": "SQLite (temporary file)"}
+    facts = _common.header("bench_reports", settings, with_docker=False)
 
     from harness.comparison import compare
     from harness.comparison_report import build_comparison, render_comparison
@@ -134,22 +117,27 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(f"sqlite:///{Path(tmp) / 'bench.db'}")
         fill(store, candidates, args.scenarios)
-        scoring, scores = median_seconds(lambda: score_all(store, profile), args.runs)
+        quiet = _common.wait_quiet(args.wait_quiet, args.quiet_busy)
+        scoring, scores = median_seconds(lambda: score_all(store, profile), runs)
         names = sorted(scores)
 
         def report() -> str:
             result = compare(scores, names, profile)
-            return render_comparison(build_comparison(scores, result, profile))
+            return str(render_comparison(build_comparison(scores, result, profile)))
 
-        rendering, html = median_seconds(report, args.runs)
-        store.engine.dispose()
-    print(f"machine: {machine()}")
-    print(f"cohort: {candidates} candidates × {args.scenarios} scenarios "
-          f"({candidates * args.scenarios} stored results); median of {args.runs} runs")
-    print(f"{'score_all':<36}{scoring:8.3f} s")
-    print(f"{'compare + comparison report render':<36}{rendering:8.3f} s "
+        rendering, html = median_seconds(report, runs)
+        store.close()
+    s, r = _common.median(scoring), _common.median(rendering)
+    print(f"{'score_all':<36}{_common.fmt(scoring)}  median {s:.3f} s")
+    print(f"{'compare + comparison report render':<36}{_common.fmt(rendering)}  median {r:.3f} s "
           f"({len(html) / 1e6:.1f} MB of HTML)")
-    print(f"{'total':<36}{scoring + rendering:8.3f} s")
+    _common.result_line("bench_reports", f"{candidates} candidates x {args.scenarios} scenarios, "
+                        f"all in one comparison report: score {s:.2f}s + compare and render "
+                        f"{r:.2f}s = {s + r:.2f}s", quick=args.quick)
+    _common.write_json(args.json_path, {
+        "benchmark": "bench_reports", "machine": facts, "settings": settings,
+        "score_all": scoring, "compare_render": rendering, "busy_before": quiet,
+        "load_at_end": _common.end_load()})
     return 0
 
 

@@ -47,8 +47,8 @@ def main() -> int:
                 _common.reset_process_caches()
                 started = time.perf_counter()
                 graded = grade_batch(store, ids, get_backend("docker"), jobs=jobs, reruns=0,
-                                     force=True,
-                                     warm={"auto": None, "on": True, "off": False}[args.warm])
+                                     force=True, **_common.warm_kwargs(
+                                         {"auto": None, "on": True, "off": False}[args.warm]))
                 walls[jobs].append(time.perf_counter() - started)
                 bad += sum(g.status != "graded" for g in graded)
                 print(f"rep {rep + 1} jobs {jobs}: {walls[jobs][-1]:.2f}s "
