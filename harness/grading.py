@@ -215,9 +215,9 @@ def grade_submission(store: Store, submission_id: str, backend: Backend, *, reru
 
 def warm_by_default(jobs: int) -> bool:
     """Make sandboxes ahead only when fewer runs than CPUs go at once. Measured on 2 cores
-    (docs/performance.md): at jobs 1 a warm pool took a 40-submission batch from 17.9 s to
-    13.1 s; at jobs 2 the CPUs are already busy and it cost ~40 ms more CPU per submission for
-    no gain in wall time."""
+    (docs/performance.md): at jobs 1 a warm pool took a 40-submission batch from 15.6 s to
+    13.0 s; at jobs 2 the CPUs were already 90 % busy, and it cost ~75 ms more CPU per
+    submission and 12 % more wall time."""
     return jobs < (os.cpu_count() or 1)
 
 

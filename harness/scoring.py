@@ -198,7 +198,7 @@ def load_details(store: Store, graded: list[Graded]) -> list[Graded]:
         for chunk in _chunks([g.result_id for g in graded]):
             data.update((rid, full) for rid, full in s.execute(
                 select(res.id, res.data).where(res.id.in_(chunk))))
-        overrides = store.overrides([g.submission_id for g in graded]) if graded else []
+    overrides = store.overrides([g.submission_id for g in graded]) if graded else []
     by_sub: dict[str, list[Override]] = defaultdict(list)
     for o in overrides:
         by_sub[o.submission_id].append(o)
@@ -214,8 +214,8 @@ def load_details(store: Store, graded: list[Graded]) -> list[Graded]:
 def _collector_paused() -> Iterator[None]:
     """Scoring a large store makes millions of objects (decoded results, evidence) and no
     reference cycles; with the cycle collector running, its full passes walk every one of them
-    again and again as the heap grows: ``score_all`` over 10,000 results took 4.3-5.5 s with the
-    collector and 3.8 s without it (benchmarks/bench_scoring.py). Cycles made meanwhile are
+    again and again as the heap grows: ``score_all`` over 10,000 results took 4.4-7.8 s with the
+    collector and 3.7-4.1 s without it (benchmarks/bench_scoring.py). Cycles made meanwhile are
     collected after."""
     enabled = gc.isenabled()
     gc.disable()
@@ -299,7 +299,7 @@ def _beta(evidence: list[Evidence], profile: Profile) -> tuple[
 
 
 def overall_mean(evidence: list[Evidence], profile: Profile) -> float:
-    """The overall score's posterior mean, without drawing: all percentiles need."""
+    """The overall score's posterior mean, without drawing: all that percentiles need."""
     _, alphas, betas = _beta(evidence, profile)
     weights = np.array([profile.weights[d] for d in DIMENSIONS])
     return float(weights @ (alphas / (alphas + betas)))
