@@ -69,7 +69,7 @@ def export_cmd(ctx: Context, fmt: str, candidate: str | None, output: Path,
     from harness.scoring import score_all
 
     scores = score_all(ctx.store, load_profile(profile_path),
-                       candidates=None if candidate is None else [candidate])
+                       candidates=None if candidate is None else [candidate], keep_draws=False)
     write_output(output, export(ctx.store, scores, Format(fmt), candidate=candidate))
 
 

@@ -286,3 +286,14 @@ def test_a_store_from_before_result_summaries_is_migrated_when_opened(tmp_path):
     after = score_all(reopened, PROFILE)
     assert {n: s.as_dict() for n, s in after.items()} == {
         n: s.as_dict() for n, s in before.items()}
+
+
+def test_scores_without_draws_keep_every_interval(store, tmp_path):
+    _cohort(store, tmp_path)
+    now = datetime.now(UTC)
+    with_draws = score_all(store, PROFILE, now=now)
+    without = score_all(store, PROFILE, now=now, keep_draws=False)
+    assert {n: s.as_dict() for n, s in without.items()} == {
+        n: s.as_dict() for n, s in with_draws.items()}
+    assert all(s.draws == {} for s in without.values())
+    assert all(len(s.draws["overall"]) == PROFILE.draws for s in with_draws.values())
