@@ -9,32 +9,15 @@ from __future__ import annotations
 
 import json
 import os
-import uuid
-from collections.abc import Iterator
 
 import pytest
 
-from harness.backends import ExecResult, Limits, Sandbox, SandboxSpec, get_backend
-from harness.backends.docker import DockerBackend, client
+from harness.backends import ExecResult, Limits, Sandbox, SandboxSpec
+from harness.backends.docker import DockerBackend
 
 pytestmark = pytest.mark.docker
 
 LIVENESS = 15.0
-
-
-@pytest.fixture
-def backend(base_image: str) -> DockerBackend:
-    made = get_backend("docker")
-    assert isinstance(made, DockerBackend)
-    return made
-
-
-@pytest.fixture
-def label() -> Iterator[str]:
-    value = uuid.uuid4().hex
-    yield value
-    left = client().api.containers(all=True, filters={"label": f"dsim.test={value}"})
-    assert left == [], "the attack left a container behind"
 
 
 def sandbox(backend: DockerBackend, image: str, label: str, **limits: float) -> Sandbox:

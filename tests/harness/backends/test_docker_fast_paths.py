@@ -9,15 +9,13 @@ killed for memory marks the run.
 from __future__ import annotations
 
 import time
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from harness.backends import Limits, SandboxSpec, get_backend
+from harness.backends import Limits, Sandbox, SandboxSpec
 from harness.backends import docker as docker_backend
-from harness.backends.docker import DockerBackend, DockerSandbox, _write_tree, client
+from harness.backends.docker import DockerSandbox, _write_tree, client
 
 pytestmark = pytest.mark.docker
 
@@ -33,30 +31,15 @@ PROBE = ("import os, sys\n"
          "        print(type(exc).__name__)\n")
 
 
-@pytest.fixture
-def label() -> Iterator[str]:
-    value = uuid.uuid4().hex
-    yield value
-    left = client().api.containers(all=True, filters={"label": f"dsim.test={value}"})
-    assert left == [], "a container was left behind"
-
-
-@pytest.fixture
-def backend(base_image: str) -> DockerBackend:
-    made = get_backend("docker")
-    assert isinstance(made, DockerBackend)
-    return made
-
-
-@pytest.fixture(params=["bind", "archive"])
-def copy_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Run the test once with each way of putting files in."""
-    if request.param == "archive":
-        monkeypatch.setattr(docker_backend, "_BIND", False)
-    else:
-        monkeypatch.setattr(docker_backend, "_BIND", None)
-        monkeypatch.delenv("DSIM_DOCKER_COPY", raising=False)
-    return str(request.param)
+def assert_probe_sees_read_only_files(box: Sandbox) -> None:
+    """Files written in are readable, owned by another uid, 0644, and nothing is writable."""
+    box.write_files({"pkg/data.txt": b"from the host"}, "tree")
+    box.start()
+    result = box.exec(["python3", "-c", PROBE], timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.decode().split() == [
+        "from", "the", "host", "False", "0o644", "PermissionError", "PermissionError",
+        "PermissionError"]
 
 
 def spec(image: str, label: str, **limits: float) -> SandboxSpec:
@@ -75,13 +58,7 @@ def test_files_are_read_only_to_the_run_either_way_and_leave_nothing(backend, ba
         assert box.host_dir is None
     host_dir = box.host_dir
     with box:
-        box.write_files({"pkg/data.txt": b"from the host"}, "tree")
-        box.start()
-        result = box.exec(["python3", "-c", PROBE], timeout=30)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.decode().split() == [
-        "from", "the", "host", "False", "0o644", "PermissionError", "PermissionError",
-        "PermissionError"]
+        assert_probe_sees_read_only_files(box)
     if host_dir is not None:
         assert not host_dir.parent.exists()
 
@@ -284,13 +261,7 @@ def test_warm_containers_keep_every_guarantee_and_none_outlives_the_block(backen
             labels = client().api.inspect_container(box.container.id)["Config"]["Labels"]
             assert labels.get("dsim.warm") == "1" and "dsim.test" not in labels
             with box:  # files go in after the container started: same guarantees
-                box.write_files({"pkg/data.txt": b"from the host"}, "tree")
-                box.start()
-                result = box.exec(["python3", "-c", PROBE], timeout=30)
-            assert result.returncode == 0, result.stderr
-            assert result.stdout.decode().split() == [
-                "from", "the", "host", "False", "0o644", "PermissionError", "PermissionError",
-                "PermissionError"]
+                assert_probe_sees_read_only_files(box)
         assert _warm_containers() - before  # one more made ahead, idle
     assert counters["hits"] == 2 and counters["misses"] == 1
     assert counters["unused"] >= 1

@@ -7,42 +7,15 @@ ending, never an infrastructure error."""
 from __future__ import annotations
 
 import time
-import uuid
-from collections.abc import Iterator
 
 import pytest
 
-from harness.backends import Limits, SandboxSpec, get_backend
+from harness.backends import Limits, SandboxSpec
 from harness.backends import docker as docker_backend
-from harness.backends.docker import DockerBackend, DockerSandbox, client
+from harness.backends.docker import DockerBackend, DockerSandbox
 from harness.errors import InfraError
 
 pytestmark = pytest.mark.docker
-
-
-@pytest.fixture
-def label() -> Iterator[str]:
-    value = uuid.uuid4().hex
-    yield value
-    left = client().api.containers(all=True, filters={"label": f"dsim.test={value}"})
-    assert left == [], "a container was left behind"
-
-
-@pytest.fixture
-def backend(base_image: str) -> DockerBackend:
-    made = get_backend("docker")
-    assert isinstance(made, DockerBackend)
-    return made
-
-
-@pytest.fixture(params=["bind", "archive"])
-def copy_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    if request.param == "archive":
-        monkeypatch.setattr(docker_backend, "_BIND", False)
-    else:
-        monkeypatch.setattr(docker_backend, "_BIND", None)
-        monkeypatch.delenv("DSIM_DOCKER_COPY", raising=False)
-    return str(request.param)
 
 
 def one_shot(backend: DockerBackend, image: str, label: str, code: str, *,
