@@ -125,17 +125,18 @@ def apply_overrides(items: list[dict[str, Any]], overrides: list[Override]) -> t
         list[dict[str, Any]], list[dict[str, Any]]]:
     """Items with the latest override per item applied, and the overrides that were applied."""
     latest = {o.item: o for o in sorted(overrides, key=lambda o: _aware(o.at))}
-    applied = []
-    out = []
-    for item in items:
-        override = latest.get(item["id"])
-        if override is not None:
-            item = {**item, "verdict": override.verdict, "original_verdict": item["verdict"]}
-            applied.append({"item": override.item, "verdict": override.verdict,
-                            "reason": override.reason, "by": override.by,
-                            "at": _aware(override.at).isoformat()})
-        out.append(item)
-    return out, applied
+    applied = [{"item": o.item, "verdict": o.verdict, "reason": o.reason, "by": o.by,
+                "at": _aware(o.at).isoformat()}
+               for o in (latest[i["id"]] for i in items if i["id"] in latest)]
+    return _overridden(items, applied), applied
+
+
+def _overridden(items: list[dict[str, Any]], applied: list[dict[str, Any]]) -> list[
+        dict[str, Any]]:
+    """``items`` with each applied override's verdict, the graded one kept as original."""
+    verdicts = {o["item"]: o["verdict"] for o in applied}
+    return [{**item, "verdict": verdicts[item["id"]], "original_verdict": item["verdict"]}
+            if item["id"] in verdicts else item for item in items]
 
 
 def load_graded(store: Store) -> tuple[dict[str, list[Graded]], dict[str, list[str]]]:
@@ -198,16 +199,9 @@ def load_details(store: Store, graded: list[Graded]) -> list[Graded]:
         for chunk in _chunks([g.result_id for g in graded]):
             data.update((rid, full) for rid, full in s.execute(
                 select(res.id, res.data).where(res.id.in_(chunk))))
-    overrides = store.overrides([g.submission_id for g in graded]) if graded else []
-    by_sub: dict[str, list[Override]] = defaultdict(list)
-    for o in overrides:
-        by_sub[o.submission_id].append(o)
-    out = []
-    for g in graded:
-        full = data[g.result_id]
-        items, _ = apply_overrides(list(full.get("items", [])), by_sub[g.submission_id])
-        out.append(replace(g, items=items, full=full))
-    return out
+    # The overrides found for the summary apply to the whole items just the same.
+    return [replace(g, items=_overridden(data[g.result_id].get("items", []), g.overrides),
+                    full=data[g.result_id]) for g in graded]
 
 
 @contextmanager
@@ -301,8 +295,11 @@ def _beta(evidence: list[Evidence], profile: Profile) -> tuple[
 def overall_mean(evidence: list[Evidence], profile: Profile) -> float:
     """The overall score's posterior mean, without drawing: all that percentiles need."""
     _, alphas, betas = _beta(evidence, profile)
-    weights = np.array([profile.weights[d] for d in DIMENSIONS])
-    return float(weights @ (alphas / (alphas + betas)))
+    return float(_weights(profile) @ (alphas / (alphas + betas)))
+
+
+def _weights(profile: Profile) -> np.ndarray:
+    return np.array([profile.weights[d] for d in DIMENSIONS])
 
 
 def posterior(candidate: str, evidence: list[Evidence], profile: Profile) -> tuple[
@@ -313,7 +310,7 @@ def posterior(candidate: str, evidence: list[Evidence], profile: Profile) -> tup
     totals, alphas, betas = _beta(evidence, profile)
     # One (dimensions x draws) matrix and one quantile call for everything: seeded, repeatable.
     sample = rng.beta(alphas[:, None], betas[:, None], (len(DIMENSIONS), profile.draws))
-    weights = np.array([profile.weights[d] for d in DIMENSIONS])
+    weights = _weights(profile)
     overall = weights @ sample
     stacked = np.vstack([sample, overall])
     k_lo, k_hi = int(lo_q * (profile.draws - 1)), int(np.ceil(hi_q * (profile.draws - 1)))
@@ -326,7 +323,7 @@ def posterior(candidate: str, evidence: list[Evidence], profile: Profile) -> tup
     dims = {d: DimensionScore(mean=float(means[k]), low=float(bounds[0, k]),
                               high=float(bounds[1, k]), successes=totals[d][0],
                               failures=totals[d][1]) for k, d in enumerate(DIMENSIONS)}
-    overall_score = DimensionScore(mean=overall_mean(evidence, profile), low=float(bounds[0, -1]),
+    overall_score = DimensionScore(mean=float(weights @ means), low=float(bounds[0, -1]),
                                    high=float(bounds[1, -1]), successes=0, failures=0)
     return dims, overall_score, draws
 

@@ -233,7 +233,6 @@ class DockerSandbox(Sandbox):
         # them, so it cannot stop its container and pass its own ending off as an
         # infrastructure failure (never scored, graded again forever).
         self.one_shot = bool(spec.command)
-        self.command = tuple(spec.command)
         self.keeper_uid = self.uid if self.one_shot else _allocate_uid()
         limits = spec.limits
         self.timings: dict[str, float] = {}
@@ -310,7 +309,7 @@ class DockerSandbox(Sandbox):
     def assign(self, spec: SandboxSpec) -> None:
         """Give a container made ahead (long-lived, see :class:`WarmPool`) the command of the
         run it is handed to; its labels stay the pool's (they cannot change)."""
-        self.command = tuple(spec.command)
+        self.spec = replace(self.spec, command=tuple(spec.command))
 
     def write_files(self, files: Mapping[str, bytes], dest: str) -> None:
         started = time.monotonic()
@@ -375,10 +374,7 @@ class DockerSandbox(Sandbox):
 
     def run(self, *, timeout: float) -> ExecResult:
         if not self.one_shot:  # a long-lived container (made ahead by a warm pool): exec
-            if not self.command:
-                raise ValueError("run() needs a SandboxSpec with a command")
-            self.start()
-            return self.exec(self.command, timeout=timeout)
+            return super().run(timeout=timeout)
         if self._started:
             raise RuntimeError("a one-command sandbox runs once")
         api = self.cli.api
