@@ -160,10 +160,10 @@ class Planned:
 def make_batch(store: Any, count: int, scenario_ids: Sequence[str]) -> list[Planned]:
     """Store ``count`` submissions round-robin over scenarios and kinds (reference fix, the AI
     change as is, the shipped partial sample where there is one), one candidate each."""
-    from harness import materialize
-    from harness.scenario import resolve
-    from harness.submission import submit
-    from harness.variants import default_seed, draw
+    from harness.scenarios import materialize
+    from harness.scenarios.scenario import resolve
+    from harness.scenarios.variants import default_seed, draw
+    from harness.workspace.submit import submit
 
     scenarios = [resolve(s) for s in scenario_ids]
     planned = []
@@ -187,8 +187,8 @@ def make_batch(store: Any, count: int, scenario_ids: Sequence[str]) -> list[Plan
 
 def ensure_images(scenario_ids: Sequence[str]) -> None:
     """Build what is missing before anything is timed (a no-op when images are built)."""
-    from harness import images
-    from harness.scenario import resolve
+    from harness.backends import images
+    from harness.scenarios.scenario import resolve
 
     for sid in scenario_ids:
         images.ensure(resolve(sid))
@@ -196,7 +196,7 @@ def ensure_images(scenario_ids: Sequence[str]) -> None:
 
 def reset_process_caches() -> None:
     """Forget what this process learnt (image refs), so each repetition is a fresh ``dsim``."""
-    from harness import images
+    from harness.backends import images
 
     clear = getattr(images, "clear_cache", None)
     if clear is not None:
@@ -208,7 +208,7 @@ def supports_warm() -> bool:
     scripts then measure what it does)."""
     import inspect
 
-    from harness.grading import grade_batch
+    from harness.grading.pipeline import grade_batch
 
     return "warm" in inspect.signature(grade_batch).parameters
 

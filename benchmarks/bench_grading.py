@@ -2,7 +2,7 @@
 
 A batch of submissions over several built-in scenarios (the reference fix, the AI change as is,
 the shipped ``partial`` sample) is stored in a temporary store and graded with
-:func:`harness.grading.grade_batch` on the docker backend (reruns=0, force=True): every submission
+:func:`harness.grading.pipeline.grade_batch` on the docker backend (reruns=0, force=True): every submission
 in its own fresh hardened container. The floor runs the same hidden suites on the same graded trees
 (``hidden/`` copied in) with ``python -m pytest`` in this venv, two at a time from a process pool.
 Reported: median wall of each, their ratio (target <= 2.0x, stretch 1.5x) and where dsim's time
@@ -53,8 +53,8 @@ def prepare_floor(store: Any, planned: list[_common.Planned], root: Path) -> lis
     """Write each submission's graded tree with hidden/ beside it; return (folder, selectors)."""
     from graders.hidden_tests import run_selectors
     from harness.backends import get_backend
-    from harness.grading import build_context
-    from harness.scenario import resolve
+    from harness.grading.pipeline import build_context
+    from harness.scenarios.scenario import resolve
 
     local = get_backend("local")
     jobs = []
@@ -104,7 +104,8 @@ class PhaseClock:
         setattr(owner, attr, timed)
 
     def install(self, store: Any) -> None:
-        from harness import grading, materialize, patches
+        from harness.grading import pipeline as grading
+        from harness.scenarios import materialize, patches
 
         self.wrap(grading, "image_for", "image")
         for name in ("start_tree", "reference_tree", "hidden_tree"):
@@ -123,7 +124,7 @@ class PhaseClock:
 def run_dsim(store: Any, ids: list[str], jobs: int, *, warm: bool) -> tuple[
         float, list[Any], dict[str, float]]:
     from harness.backends import get_backend
-    from harness.grading import grade_batch
+    from harness.grading.pipeline import grade_batch
 
     _common.reset_process_caches()
     clock = PhaseClock()
@@ -245,7 +246,7 @@ def main() -> int:
                         "runs": runs}
     default, other = "fresh", ""
     if len(modes) > 1:
-        from harness.grading import warm_by_default
+        from harness.grading.pipeline import warm_by_default
 
         default, other = ("warm", "fresh") if warm_by_default(args.jobs) else ("fresh", "warm")
     met = "met" if ratio[default] <= 2.0 else "NOT met"

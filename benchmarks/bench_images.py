@@ -62,9 +62,9 @@ def count_api_calls(rtt: float = 0.0) -> tuple[Counter[str], float]:
 
 
 def sizes() -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    from harness import images
+    from harness.backends import images
     from harness.backends.docker import client
-    from harness.scenario import library
+    from harness.scenarios.scenario import library
 
     base = images.base_tag()
     df = client().df()

@@ -107,10 +107,10 @@ def main() -> int:
                 "store": "SQLite (temporary file)"}
     facts = _common.header("bench_reports", settings, with_docker=False)
 
-    from harness.comparison import compare
-    from harness.comparison_report import build_comparison, render_comparison
-    from harness.profile import load_profile
-    from harness.scoring import score_all
+    from harness.reports.comparison import build_comparison, render_comparison
+    from harness.scoring.comparison import compare
+    from harness.scoring.posterior import score_all
+    from harness.scoring.profile import load_profile
     from harness.store import Store
 
     profile = load_profile()

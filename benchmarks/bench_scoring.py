@@ -6,8 +6,8 @@ gets a result row shaped like a real one: the scenario's items with their locked
 hidden-tests section with one entry per test and a few KB of pytest output, the review, scope and
 test-strength sections, timings. Rows are inserted in bulk into a temporary SQLite store, a few
 percent as infrastructure errors or unisolated, plus delivery records and overrides. Then, per
-repetition: the library calls (:func:`harness.scoring.score_all` over everyone, for one candidate,
-for 50 with :func:`harness.comparison.compare`, and the comparison report rendered) and the three
+repetition: the library calls (:func:`harness.scoring.posterior.score_all` over everyone, for one candidate,
+for 50 with :func:`harness.scoring.comparison.compare`, and the comparison report rendered) and the three
 commands the target names, as a user runs them (subprocesses, Python start-up included):
 ``dsim score NAME``, ``dsim compare NAMES…`` and ``dsim compare NAMES… --html FILE``. Target:
 < 5 s each. No Docker needed. The subprocesses import ``harness`` as this process does, so
@@ -36,8 +36,8 @@ OUTPUT_LINE = ("hidden/test_module.py::test_case_with_a_descriptive_name PASSED"
 def scenario_facts() -> list[dict[str, Any]]:
     """Per built-in scenario: id, version, items with their locked test ids, regression ids."""
     from graders.hidden_tests import expand
-    from harness.grading import read_lock
-    from harness.scenario import library
+    from harness.grading.pipeline import read_lock
+    from harness.scenarios.scenario import library
 
     facts = []
     for scenario in library():
@@ -196,10 +196,10 @@ def main() -> int:
                 "submissions": candidates * args.per_candidate, "compare": args.compare,
                 "repeats": repeats, "store": "SQLite (temporary file)"}
     facts = _common.header("bench_scoring", settings, with_docker=False)
-    from harness.comparison import compare
-    from harness.comparison_report import build_comparison, render_comparison
-    from harness.profile import load_profile
-    from harness.scoring import score_all
+    from harness.reports.comparison import build_comparison, render_comparison
+    from harness.scoring.comparison import compare
+    from harness.scoring.posterior import score_all
+    from harness.scoring.profile import load_profile
     from harness.store import Store
 
     profile = load_profile()
@@ -271,7 +271,7 @@ def named(names: list[str]) -> dict[str, Any]:
     """``candidates=names`` where score_all takes it (a dsim from before it did scores all)."""
     import inspect
 
-    from harness.scoring import score_all
+    from harness.scoring.posterior import score_all
 
     return {"candidates": names} if "candidates" in inspect.signature(score_all).parameters else {}
 

@@ -34,9 +34,9 @@ def main() -> int:
                 "cli": " ".join(dsim_command()),
                 "PYTHONDONTWRITEBYTECODE": os.environ.get("PYTHONDONTWRITEBYTECODE", "")}
     facts = _common.header("bench_start", settings, with_docker=False)
-    from harness.scenario import resolve
+    from harness.scenarios.scenario import resolve
     from harness.store import Store
-    from harness.workspace import start
+    from harness.workspace.start import start
 
     library: list[float] = []
     cli: list[float] = []

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from harness.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from harness.grading import GradeContext
+    from harness.grading.pipeline import GradeContext
 
 Grader = Callable[["GradeContext"], dict[str, Any]]
 _GRADERS: dict[str, Grader] = {}

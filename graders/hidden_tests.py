@@ -13,11 +13,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from graders import grader
-from harness.junit import Outcome
-from harness.testrun import HIDDEN_PREFIX, RunStatus, TestResult, TestRun
+from harness.grading.junit import Outcome
+from harness.grading.testrun import HIDDEN_PREFIX, RunStatus, TestResult, TestRun
 
 if TYPE_CHECKING:
-    from harness.grading import GradeContext
+    from harness.grading.pipeline import GradeContext
 
 
 def matches(selector: str, nodeid: str) -> bool:
@@ -32,7 +32,7 @@ def flaw_code_removed(start: dict[str, bytes], graded: dict[str, bytes],
     """Did the change delete every non-blank line of every one of the flaw's locations?"""
     import difflib
 
-    from harness.review import parse_location
+    from harness.workspace.review_notes import parse_location
 
     for text in locations:
         try:

@@ -11,11 +11,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from graders import grader
-from harness import review
-from harness.review import Finding, Location, parse_location
+from harness.workspace import review_notes as review
+from harness.workspace.review_notes import Finding, Location, parse_location
 
 if TYPE_CHECKING:
-    from harness.grading import GradeContext
+    from harness.grading.pipeline import GradeContext
 
 
 def _locations(texts: tuple[str, ...]) -> list[Location]:

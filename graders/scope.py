@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from graders import grader
-from harness import patches
+from harness.scenarios import patches
 
 if TYPE_CHECKING:
-    from harness.grading import GradeContext
+    from harness.grading.pipeline import GradeContext
 
 
 def _is_test(path: str) -> bool:

@@ -10,13 +10,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from graders import grader
-from harness import patches
-from harness.junit import Outcome
-from harness.testrun import RunStatus
-from harness.variants import render_file
+from harness.grading.junit import Outcome
+from harness.grading.testrun import RunStatus
+from harness.scenarios import patches
+from harness.scenarios.variants import render_file
 
 if TYPE_CHECKING:
-    from harness.grading import GradeContext
+    from harness.grading.pipeline import GradeContext
 
 
 @grader("test-strength")

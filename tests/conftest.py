@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from harness import patches
-from harness.scaffold import scaffold
-from harness.scenario import Scenario, load
+from harness.scenarios import patches
+from harness.scenarios.scaffold import scaffold
+from harness.scenarios.scenario import Scenario, load
 from harness.store import Store
 
 
@@ -64,6 +64,6 @@ def docker_ready() -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def base_image(docker_ready: None) -> str:
-    from harness import images
+    from harness.backends import images
 
     return images.build_base(progress=lambda _m: None).tag

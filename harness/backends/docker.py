@@ -263,7 +263,7 @@ class DockerSandbox(Sandbox):
             self._release_uid()
             self._remove_host_dir()
             if "No such image" in str(exc) or "not found" in str(exc).lower():
-                from harness import images
+                from harness.backends import images
 
                 images.forget(spec.image)  # looked up (and built) again on the next grading
                 raise InfraError(f"image {spec.image} is missing",

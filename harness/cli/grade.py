@@ -30,8 +30,8 @@ def grade_cmd(ctx: Context, submission_ids: tuple[str, ...], pending: bool, jobs
               as_json: bool) -> None:
     """Grade submissions with hidden tests and store the verdicts."""
     from harness.backends import get_backend
-    from harness.grading import Graded, grade_batch, result_key
-    from harness.scenario import resolve
+    from harness.grading.pipeline import Graded, grade_batch, result_key
+    from harness.scenarios.scenario import resolve
 
     if not submission_ids and not pending:
         raise click.UsageError("name submissions or pass --pending")

@@ -25,8 +25,8 @@ def build_cmd(scenario_ids: tuple[str, ...], base_image: str | None, as_json: bo
     """Build the base image and every scenario image that is missing."""
     import time
 
-    from harness import images
-    from harness.scenario import library, resolve
+    from harness.backends import images
+    from harness.scenarios.scenario import library, resolve
 
     def say(msg: str) -> None:
         if not as_json:
@@ -52,7 +52,7 @@ def build_cmd(scenario_ids: tuple[str, ...], base_image: str | None, as_json: bo
 @json_option
 def list_cmd(as_json: bool) -> None:
     """List dsim images."""
-    from harness import images
+    from harness.backends import images
 
     rows = images.list_images()
     if as_json:
@@ -66,8 +66,8 @@ def list_cmd(as_json: bool) -> None:
 @json_option
 def prune_cmd(as_json: bool) -> None:
     """Remove dsim images no current scenario uses."""
-    from harness import images
-    from harness.scenario import library
+    from harness.backends import images
+    from harness.scenarios.scenario import library
 
     base = images.base_tag()
     keep = {base} | {images.scenario_tag(s, base) for s in library()}
@@ -94,7 +94,7 @@ def doctor_cmd(ctx: Context, as_json: bool) -> None:
         cli = client()
         version = cli.version().get("Version", "?")
         add("docker engine", True, f"version {version}")
-        from harness import images
+        from harness.backends import images
 
         tag = images.base_tag()
         present = bool(cli.images.list(name=tag.split(":")[0]))

@@ -43,8 +43,8 @@ def report_cmd(ctx: Context, candidate: str, output: Path | None, for_candidate:
 
     Default file: CANDIDATE-report.html (CANDIDATE-feedback.html with --for-candidate).
     """
-    from harness.profile import load_profile
-    from harness.report import candidate_html
+    from harness.reports.candidate import candidate_html
+    from harness.scoring.profile import load_profile
 
     html = candidate_html(ctx.store, load_profile(profile_path), candidate,
                           for_candidate=for_candidate)
@@ -64,9 +64,9 @@ def report_cmd(ctx: Context, candidate: str, output: Path | None, for_candidate:
 def export_cmd(ctx: Context, fmt: str, candidate: str | None, output: Path,
                profile_path: Path | None) -> None:
     """Export scores and evidence as JSON, CSV or JUnit XML (docs/export-format.md)."""
-    from harness.export import Format, export
-    from harness.profile import load_profile
-    from harness.scoring import score_all
+    from harness.reports.export import Format, export
+    from harness.scoring.posterior import score_all
+    from harness.scoring.profile import load_profile
 
     scores = score_all(ctx.store, load_profile(profile_path),
                        candidates=None if candidate is None else [candidate], keep_draws=False)
@@ -79,7 +79,7 @@ def export_cmd(ctx: Context, fmt: str, candidate: str | None, output: Path,
 @pass_ctx
 def import_cmd(ctx: Context, path: Path, as_json: bool) -> None:
     """Import a JSON export (schema 1) into this store; all or nothing."""
-    from harness.exchange import import_file
+    from harness.store.exchange import import_file
 
     counts = import_file(ctx.store, path)
     if as_json:

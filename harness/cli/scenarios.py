@@ -44,7 +44,7 @@ def scenarios_group() -> None:
 @json_option
 def list_cmd(as_json: bool) -> None:
     """List the built-in scenarios."""
-    from harness.scenario import library
+    from harness.scenarios.scenario import library
 
     rows = [describe(s) for s in library()]
     if as_json:
@@ -72,7 +72,7 @@ def list_cmd(as_json: bool) -> None:
 @json_option
 def show_cmd(scenario_id: str, assessor: bool, as_json: bool) -> None:
     """Describe one scenario (flaw details only with --assessor)."""
-    from harness.scenario import resolve
+    from harness.scenarios.scenario import resolve
 
     data = describe(resolve(scenario_id), assessor=assessor)
     if as_json:
@@ -100,8 +100,8 @@ def scenario_group() -> None:
 @json_option
 def validate_cmd(paths: tuple[Path, ...], as_json: bool) -> None:
     """Report every problem in one or more scenario folders."""
-    from harness.manifest import Severity
-    from harness.validation import validate
+    from harness.scenarios.manifest import Severity
+    from harness.scenarios.validation import validate
 
     results = {str(p): validate(p) for p in paths}
     errors = sum(1 for probs in results.values() for p in probs if p.severity == Severity.ERROR)
@@ -125,7 +125,7 @@ def validate_cmd(paths: tuple[Path, ...], as_json: bool) -> None:
               help="Where to create it [default: ./ID].")
 def new_cmd(scenario_id: str, directory: Path | None) -> None:
     """Scaffold a small, valid, self-explaining scenario."""
-    from harness.scaffold import scaffold
+    from harness.scenarios.scaffold import scaffold
 
     target = scaffold(scenario_id, directory or Path(scenario_id))
     click.echo(f"Created {target}. Next: edit it, then `dsim scenario validate {target}` and "
@@ -144,10 +144,10 @@ def check_cmd(ctx: Context, refs: tuple[str, ...], all_: bool, runs: int, backen
               no_lock: bool, as_json: bool) -> None:
     """Prove scenarios sound in real runs and write their lock files."""
     from harness.backends import get_backend
-    from harness.check import check
-    from harness.grading import image_for, warm_by_default
-    from harness.scenario import library, resolve
-    from harness.validation import validate
+    from harness.grading.check import check
+    from harness.grading.pipeline import image_for, warm_by_default
+    from harness.scenarios.scenario import library, resolve
+    from harness.scenarios.validation import validate
 
     if not refs and not all_:
         raise click.UsageError("name scenarios (id or path) or pass --all")

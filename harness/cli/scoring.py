@@ -30,8 +30,8 @@ def _bar(low: float, high: float, mean: float, width: int = 30) -> str:
 @pass_ctx
 def score_cmd(ctx: Context, candidate: str, profile_path: Path | None, as_json: bool) -> None:
     """A candidate's judgment score with 80% intervals, basis and cohort percentile."""
-    from harness.profile import load_profile
-    from harness.scoring import score_all
+    from harness.scoring.posterior import score_all
+    from harness.scoring.profile import load_profile
 
     scores = score_all(ctx.store, load_profile(profile_path), candidates=[candidate])
     if candidate not in scores:
@@ -69,9 +69,9 @@ def score_cmd(ctx: Context, candidate: str, profile_path: Path | None, as_json: 
 def compare_cmd(ctx: Context, candidates: tuple[str, ...], csv_path: Path | None,
                 html_path: Path | None, profile_path: Path | None, as_json: bool) -> None:
     """Compare candidates: intervals and the probability that each is ahead."""
-    from harness.comparison import compare
-    from harness.profile import load_profile
-    from harness.scoring import score_all
+    from harness.scoring.comparison import compare
+    from harness.scoring.posterior import score_all
+    from harness.scoring.profile import load_profile
 
     if len(candidates) < 2:
         raise click.UsageError("name at least two candidates")
@@ -92,7 +92,7 @@ def compare_cmd(ctx: Context, candidates: tuple[str, ...], csv_path: Path | None
                 writer.writerow([rank, name, d["score"], *d["interval"], d["basis"],
                                  *[result.matrix[name].get(b, "") for b in result.order]])
     if html_path:
-        from harness.comparison_report import build_comparison, render_comparison
+        from harness.reports.comparison import build_comparison, render_comparison
 
         html_path.write_text(render_comparison(build_comparison(scores, result, profile)),
                              encoding="utf-8")
@@ -122,7 +122,7 @@ def compare_cmd(ctx: Context, candidates: tuple[str, ...], csv_path: Path | None
 def override_cmd(ctx: Context, submission_id: str, item: str, verdict: str, reason: str,
                  by: str, as_json: bool) -> None:
     """Change one verdict with a written reason (the original stays in the store)."""
-    from harness.assessment import add_override
+    from harness.grading.overrides import add_override
 
     row = add_override(ctx.store, submission_id, item=item, verdict=verdict, reason=reason,
                        by=by)
@@ -145,7 +145,7 @@ def records_group() -> None:
 @pass_ctx
 def import_cmd(ctx: Context, path: Path, skip_bad: bool, as_json: bool) -> None:
     """Import delivery records from CSV (all or nothing unless --skip-bad)."""
-    from harness.records import import_csv
+    from harness.scoring.records import import_csv
 
     report = import_csv(ctx.store, path, skip_bad=skip_bad)
     if as_json:

@@ -22,8 +22,8 @@ from harness.errors import ExitCode
 def start_cmd(ctx: Context, scenario_ref: str, candidate: str, directory: Path | None,
               seed: int | None, as_json: bool) -> None:
     """Make a workspace with the ticket, the AI change and a REVIEW.md template."""
-    from harness.scenario import resolve
-    from harness.workspace import start
+    from harness.scenarios.scenario import resolve
+    from harness.workspace.start import start
 
     scenario = resolve(scenario_ref)
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in candidate)
@@ -64,8 +64,8 @@ def submit_cmd(ctx: Context, directory: Path | None, scenario_ref: str | None,
                candidate: str | None, patch_file: Path | None, review_file: Path | None,
                seed: int | None, as_json: bool) -> None:
     """Submit a workspace (or a patch file) for grading."""
-    from harness import submission
-    from harness.scenario import resolve
+    from harness.scenarios.scenario import resolve
+    from harness.workspace import submit as submission
 
     if directory and patch_file:
         raise click.UsageError("give a workspace folder or --patch, not both")
@@ -103,7 +103,7 @@ def submit_cmd(ctx: Context, directory: Path | None, scenario_ref: str | None,
 def results_cmd(ctx: Context, candidate: str | None, scenario: str | None, all_: bool,
                 as_json: bool) -> None:
     """List submissions and their grading status."""
-    from harness.grading import summarize
+    from harness.grading.pipeline import summarize
 
     store = ctx.store
     rows = []

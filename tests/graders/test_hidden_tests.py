@@ -5,9 +5,9 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from graders.hidden_tests import expand, flaw_code_removed, grade_hidden_tests, matches
-from harness import testrun
-from harness.junit import Outcome
-from harness.testrun import RunStatus
+from harness.grading import testrun
+from harness.grading.junit import Outcome
+from harness.grading.testrun import RunStatus
 
 FLAW = "hidden/test_loud.py::test_shout_ignores_surrounding_spaces"
 KEEP = "hidden/test_loud.py::test_shout_is_loud"

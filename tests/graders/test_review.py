@@ -1,7 +1,7 @@
 from types import SimpleNamespace
 
 from graders.review import grade_review
-from harness import review
+from harness.workspace import review_notes as review
 
 
 def ctx(demo, text):
@@ -44,7 +44,7 @@ def test_malformed_findings_are_reported_back():
 
 def test_a_vague_finding_cannot_claim_several_flaws_sharing_file_and_category():
     from graders.review import named_flaws
-    from harness.review import Finding, Location
+    from harness.workspace.review_notes import Finding, Location
 
     flaws = [("a", "reliability", [Location(path="c.py", start=10, end=12)]),
              ("b", "reliability", [Location(path="c.py", start=30, end=35)])]

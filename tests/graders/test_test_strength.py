@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from harness import materialize
 from harness.backends import get_backend
-from harness.grading import grade_one
-from harness.scenario import resolve
-from harness.submission import submit
-from harness.variants import default_seed, draw
+from harness.grading.pipeline import grade_one
+from harness.scenarios import materialize
+from harness.scenarios.scenario import resolve
+from harness.scenarios.variants import default_seed, draw
+from harness.workspace.submit import submit
 
 pytestmark = pytest.mark.docker
 
@@ -42,7 +42,7 @@ def test_deleting_the_tests_fixes_nothing(store, base_image):
     scenario = resolve("discount-cli-tests")
     values = draw(scenario, default_seed("tess", scenario.id)).values
     start = materialize.start_tree(scenario, values)
-    from harness import patches
+    from harness.scenarios import patches
 
     files = [s.split("::")[0] for f in scenario.manifest.flaws if f.grader == "test-strength"
              for s in f.tests]

@@ -18,16 +18,16 @@ from pathlib import Path
 
 import pytest
 
-from harness import materialize, patches
-from harness.assessment import add_override
 from harness.backends import get_backend
-from harness.grading import grade_submission
-from harness.profile import Profile, load_profile
-from harness.scaffold import scaffold
-from harness.scenario import Scenario, load
+from harness.grading.overrides import add_override
+from harness.grading.pipeline import grade_submission
+from harness.scenarios import materialize, patches
+from harness.scenarios.scaffold import scaffold
+from harness.scenarios.scenario import Scenario, load
+from harness.scenarios.variants import default_seed, draw
+from harness.scoring.profile import Profile, load_profile
 from harness.store import Record, Store
-from harness.submission import submit
-from harness.variants import default_seed, draw
+from harness.workspace.submit import submit
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "screenshots"

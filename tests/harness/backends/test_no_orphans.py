@@ -4,7 +4,7 @@ is running must leave no container behind.
 A child Python process does what ``dsim`` does: the CLI's own SIGTERM handler
 (:func:`harness.cli._terminate`) turns the signal into KeyboardInterrupt, and the handler calls
 :func:`harness.backends.docker.remove_live`. The sandbox runs either in the main thread (its
-``with`` block unwinds) or in a pool worker like :func:`harness.grading.grade_batch` (nothing
+``with`` block unwinds) or in a pool worker like :func:`harness.grading.pipeline.grade_batch` (nothing
 unwinds in the worker, so only ``remove_live`` can remove it).
 """
 

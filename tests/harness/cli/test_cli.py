@@ -89,7 +89,9 @@ def test_wheel_ships_the_scenario_library_as_package_data(tmp_path):
     wheel = next(tmp_path.glob("dsim-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     assert "scenarios/invoice-rounding/scenario.toml" in names
-    assert "harness/runner/dsim_runner.py" in names
+    for data in ("harness/grading/runner/dsim_runner.py", "harness/reports/templates/report.html.j2",
+                 "harness/reports/templates/practice.toml", "harness/scoring/profiles/default.toml"):
+        assert data in names
     assert not [n for n in names if "__pycache__" in n]
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target",
@@ -98,7 +100,7 @@ def test_wheel_ships_the_scenario_library_as_package_data(tmp_path):
     elsewhere.mkdir()
     proc = subprocess.run([sys.executable, "-I", "-c",
                            f"import sys; sys.path[:0] = [{str(target)!r}]; "
-                           "import harness.scenario as s; print(s.builtin_root()); "
+                           "import harness.scenarios.scenario as s; print(s.builtin_root()); "
                            "print(','.join(s.builtin_ids()))"],
                           capture_output=True, text=True, cwd=elsewhere, check=True)
     root, ids = proc.stdout.split()

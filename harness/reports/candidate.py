@@ -1,0 +1,282 @@
+"""The assessor's per-candidate report: everything the store knows about one candidate, on a page.
+
+Built from :func:`harness.scoring.posterior.score_all` (overrides applied), the stored submissions and the
+scenarios (one-line brief, flaw locations, the AI change, the time budget). A scenario that can no
+longer be found — a moved folder, a store imported on another machine — does not stop the report:
+its section is built from the stored result and says what is missing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from markupsafe import Markup
+
+from harness.reports.diffview import changed_files, highlight_diff
+from harness.reports.render import Interval, interval_of, render
+from harness.scoring.posterior import CandidateScore, Graded
+from harness.scoring.profile import DIMENSIONS, Profile
+from harness.store import Store, Submission
+
+
+@dataclass(frozen=True, kw_only=True)
+class TestFailure:
+    """A hidden test that did not pass, as the assessor needs to see it."""
+
+    test: str
+    """pytest node id (or the engineer's test file, for test-strength flaws)."""
+    outcome: str
+    """failed, error, skipped, missing, … (weak for test-strength)."""
+    message: str
+    """The failure message, trimmed for the page."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ItemRow:
+    """One seeded flaw or keep, with its verdict."""
+
+    id: str
+    title: str
+    kind: str
+    """flaw or keep."""
+    verdict: str
+    """After overrides."""
+    original_verdict: str | None
+    """The graded verdict when an override changed it."""
+    category: str = ""
+    severity: int = 0
+    locations: tuple[str, ...] = ()
+    named: bool | None = None
+    """Did REVIEW.md name this flaw (None: not a flaw, or the review was not graded)."""
+    failures: tuple[TestFailure, ...] = ()
+    """Why it is not fixed/kept; empty when it is."""
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict in ("fixed", "kept")
+
+
+@dataclass(frozen=True, kw_only=True)
+class OverrideRow:
+    """An assessor's override: who changed which verdict, when and why."""
+
+    item: str
+    verdict: str
+    original: str
+    reason: str
+    by: str
+    at: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScenarioSection:
+    """One graded submission on one scenario version."""
+
+    anchor: str
+    scenario: str
+    version: str
+    title: str
+    brief: str
+    """The ticket in one line (manifest summary, else title)."""
+    submission_id: str
+    submitted_at: datetime
+    status: str
+    void: bool
+    flaws: tuple[ItemRow, ...]
+    keeps: tuple[ItemRow, ...]
+    regression: tuple[int, int]
+    """(passed, total) regression tests."""
+    regressions: tuple[TestFailure, ...]
+    integrity: tuple[str, ...]
+    notes: tuple[str, ...]
+    overrides: tuple[OverrideRow, ...]
+    review_text: str
+    review: Mapping[str, Any]
+    """The review grader's section: findings, matched, recall, precision, false_alarms."""
+    scope: Mapping[str, Any]
+    candidate_diff: Markup
+    candidate_files: tuple[str, ...]
+    ai_diff: Markup | None
+    ai_files: tuple[str, ...]
+    elapsed_seconds: float | None
+    budget_seconds: float | None
+    missing: str
+    """Why some scenario facts (brief, locations, AI change, budget) are unavailable, or ""."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CandidateReport:
+    """Everything the assessor report shows."""
+
+    candidate: str
+    generated_at: datetime
+    interval_mass: float
+    overall: Interval
+    dimensions: Mapping[str, Interval]
+    evidence: Mapping[str, tuple[float, float]]
+    """Per dimension, weighted (successes, failures) behind the posterior."""
+    basis: str
+    percentile: float | None
+    cohort_size: int
+    scenarios: tuple[str, ...]
+    date_from: datetime | None
+    date_to: datetime | None
+    ability_note: str
+    excluded: tuple[str, ...]
+    delivery_records: int
+    sections: tuple[ScenarioSection, ...]
+
+
+_LOCATION = re.compile(r"^\S+\.py:\d+: in ")
+_GRADED_TREE = re.compile(r"^(?:tree/)?_hidden_\w+/|^tree/", re.MULTILINE)
+
+
+def _trim(message: str, lines: int = 12, chars: int = 1200) -> str:
+    """A failure message for the page: pytest's summary line repeats in the traceback, so
+    keep the traceback (it shows the failing assert) and name files as the scenario does."""
+    text = message.strip().splitlines()
+    start = next((n for n, line in enumerate(text) if _LOCATION.match(line)), 0)
+    kept = _GRADED_TREE.sub(lambda m: "hidden/" if "_hidden_" in m.group() else "",
+                            "\n".join(text[start:start + lines]))
+    return kept if len(kept) <= chars else kept[:chars] + " …"
+
+
+def _failures(item: Mapping[str, Any], tests: Mapping[str, Any]) -> tuple[TestFailure, ...]:
+    if item["verdict"] in ("fixed", "kept"):
+        return ()
+    detail = item.get("detail")
+    if detail is not None:  # test-strength: the engineer's own tests against mutants
+        mutants = detail.get("mutants", {})
+        caught = sum(bool(v) for v in mutants.values())
+        on_reference = "yes" if detail.get("passes_on_reference") else "no"
+        message = (f"passes on the reference solution: {on_reference}; caught {caught} of "
+                   f"{len(mutants)} known-bad versions")
+        return tuple(TestFailure(test=t, outcome="weak", message=message) for t in item["tests"])
+    out = []
+    for test in item.get("tests", []):
+        info = tests.get(test, {})
+        if info.get("outcome", "missing") != "passed":
+            out.append(TestFailure(test=test, outcome=info.get("outcome", "missing"),
+                                   message=_trim(info.get("message", ""))))
+    return tuple(out)
+
+
+def _scenario_facts(sub: Submission) -> tuple[Any, str, str | None]:
+    """(scenario or None, why missing, the AI change as the candidate received it)."""
+    from harness.errors import DsimError
+    from harness.scenarios import materialize
+    from harness.scenarios.scenario import resolve
+    from harness.scenarios.variants import draw
+
+    try:
+        scenario = resolve(sub.scenario_ref)
+        ai = materialize.ai_patch(scenario, draw(scenario, sub.seed).values)
+    except DsimError as exc:
+        return None, f"scenario {sub.scenario_ref} is not available here ({exc.message})", None
+    missing = ""
+    if scenario.version != sub.scenario_version:
+        missing = (f"the scenario is now at version {scenario.version}; brief, locations and AI "
+                   "change below are from that version")
+    return scenario, missing, ai
+
+
+def build_section(graded: Graded, sub: Submission, anchor: str) -> ScenarioSection:
+    """The report section of one graded submission."""
+    data = graded.data
+    sections = data.get("sections", {})
+    tests = sections.get("hidden-tests", {}).get("tests", {})
+    review = sections.get("review") or {}
+    scenario, missing, ai = _scenario_facts(sub)
+    manifest = scenario.manifest if scenario is not None else None
+    locations = {f.id: f.locations for f in manifest.flaws} if manifest else {}
+    named = review.get("named", {})
+    rows = [ItemRow(id=i["id"], title=i.get("title", i["id"]), kind=i["kind"],
+                    verdict=i["verdict"], original_verdict=i.get("original_verdict"),
+                    category=i.get("category", ""), severity=int(i.get("severity", 0)),
+                    locations=tuple(locations.get(i["id"], ())),
+                    named=named.get(i["id"]) if i["kind"] == "flaw" and review else None,
+                    failures=_failures(i, tests)) for i in graded.items]
+    originals = {r.id: r.original_verdict or r.verdict for r in rows}
+    reg = data.get("regression") or {}
+    regressions = tuple(TestFailure(test=t, outcome=tests.get(t, {}).get("outcome", "missing"),
+                                    message=_trim(tests.get(t, {}).get("message", "")))
+                        for t in reg.get("failed", []))
+    integrity = list(data.get("integrity", []))
+    if data.get("void"):
+        integrity.insert(0, "This run was voided by the integrity checks: every item in it "
+                            "counts as not fixed / lost.")
+    return ScenarioSection(
+        anchor=anchor, scenario=graded.scenario, version=graded.version,
+        title=manifest.title if manifest else graded.scenario,
+        brief=(manifest.summary or manifest.title) if manifest else "",
+        submission_id=graded.submission_id, submitted_at=graded.submitted_at,
+        status=str(data.get("status", "graded")), void=bool(data.get("void")),
+        flaws=tuple(r for r in rows if r.kind == "flaw"),
+        keeps=tuple(r for r in rows if r.kind == "keep"),
+        regression=(int(reg.get("passed", 0)), int(reg.get("total", 0))),
+        regressions=regressions, integrity=tuple(integrity),
+        notes=tuple(data.get("notes", [])),
+        overrides=tuple(OverrideRow(item=o["item"], verdict=o["verdict"],
+                                    original=originals.get(o["item"], "?"), reason=o["reason"],
+                                    by=o["by"], at=o["at"][:16].replace("T", " "))
+                        for o in graded.overrides),
+        review_text=sub.review, review=review, scope=sections.get("scope") or {},
+        candidate_diff=highlight_diff(sub.diff), candidate_files=tuple(changed_files(sub.diff)),
+        ai_diff=highlight_diff(ai) if ai is not None else None,
+        ai_files=tuple(changed_files(ai or "")), elapsed_seconds=sub.elapsed_seconds,
+        budget_seconds=manifest.time_budget_minutes * 60.0 if manifest else None,
+        missing=missing)
+
+
+def ability_note(ability: Mapping[str, Any] | None) -> str:
+    if not ability:
+        return ""
+    if ability.get("method") == "rasch":
+        return (f"difficulty-adjusted ability θ = {ability['theta']:+.2f} ± {ability['se']:.2f} "
+                f"(Rasch fit over {ability['items']} items)")
+    return str(ability.get("warning", ""))
+
+
+def build_report(store: Store, score: CandidateScore, profile: Profile, *,
+                 now: datetime | None = None) -> CandidateReport:
+    """The assessor report of one scored candidate."""
+    runs = sorted(score.graded, key=lambda g: (g.submitted_at, g.scenario))
+    sections = tuple(build_section(g, store.submission(g.submission_id), f"scenario-{n}")
+                     for n, g in enumerate(runs, start=1))
+    moments = [g.submitted_at for g in runs]
+    return CandidateReport(
+        candidate=score.candidate, generated_at=now or datetime.now(UTC),
+        interval_mass=profile.interval, overall=interval_of(score.overall),
+        dimensions={d: interval_of(score.dimensions[d]) for d in DIMENSIONS},
+        evidence={d: (score.dimensions[d].successes, score.dimensions[d].failures)
+                  for d in DIMENSIONS},
+        basis=score.basis, percentile=score.percentile, cohort_size=score.cohort_size,
+        scenarios=tuple(score.scenarios), date_from=min(moments, default=None),
+        date_to=max(moments, default=None), ability_note=ability_note(score.ability),
+        excluded=tuple(score.excluded), delivery_records=score.observations, sections=sections)
+
+
+def render_report(report: CandidateReport) -> str:
+    """The assessor report as one self-contained HTML document."""
+    return render("report.html.j2", r=report, generated_at=report.generated_at,
+                  interval_mass=report.interval_mass)
+
+
+def candidate_html(store: Store, profile: Profile, candidate: str, *,
+                   for_candidate: bool = False) -> str:
+    """``dsim report``: the assessor report, or with ``for_candidate`` the candidate's own view."""
+    from harness.errors import NotFound
+    from harness.reports.feedback import build_feedback, render_feedback
+    from harness.scoring.posterior import score_all
+
+    scores = score_all(store, profile, candidates=[candidate])
+    if candidate not in scores:
+        raise NotFound(f"no graded work or delivery records for {candidate!r}",
+                       hint="`dsim results` lists candidates")
+    if for_candidate:
+        return render_feedback(build_feedback(store, scores[candidate], profile))
+    return render_report(build_report(store, scores[candidate], profile))

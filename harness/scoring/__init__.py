@@ -1,0 +1,5 @@
+"""Scoring: Beta posteriors per dimension, item difficulty, delivery records, comparisons.
+
+Reads typed results through the store; never runs a grading job. May import grading.result,
+the store and scenarios.
+"""

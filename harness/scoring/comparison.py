@@ -1,0 +1,117 @@
+"""Comparing candidates: who is ahead, how sure we are, and ties called as ties.
+
+"Probability ahead" comes from the posterior draws (independent per candidate). When the cohort
+was large enough for the Rasch fit, the ranking and an extra difficulty-adjusted probability use
+the abilities θ with a normal approximation: P = Φ((θa − θb) / sqrt(se_a² + se_b²)).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from harness.scoring.posterior import CandidateScore, prob_ahead
+from harness.scoring.profile import DIMENSIONS, Profile
+
+
+@dataclass(frozen=True, kw_only=True)
+class Comparison:
+    """The answer to "who is ahead, and how sure are we"."""
+
+    order: list[str]
+    ranking_method: str
+    matrix: dict[str, dict[str, float]]
+    """matrix[a][b] = P(a ahead of b) overall."""
+    by_dimension: dict[str, dict[str, dict[str, float]]]
+    adjusted: dict[str, dict[str, float]] | None
+    sentences: list[str]
+    ties: list[tuple[str, str]]
+
+    def as_dict(self, scores: dict[str, CandidateScore]) -> dict[str, Any]:
+        return {"order": self.order, "ranking_method": self.ranking_method,
+                "candidates": [scores[n].as_dict() for n in self.order],
+                "prob_ahead": self.matrix, "prob_ahead_by_dimension": self.by_dimension,
+                "prob_ahead_adjusted": self.adjusted, "summary": self.sentences,
+                "ties": [list(t) for t in self.ties]}
+
+
+FULL_DIMENSION_MATRIX = 12
+
+
+def _pairwise(chosen: list[CandidateScore], dimension: str) -> dict[str, dict[str, float]]:
+    """P(row ahead of column) for every pair, vectorised over the posterior draws."""
+    draws = np.stack([s.draws[dimension] for s in chosen])
+    out: dict[str, dict[str, float]] = {}
+    for i, a in enumerate(chosen):
+        ahead = (draws[i][None, :] > draws).mean(axis=1)
+        out[a.candidate] = {b.candidate: round(float(ahead[j]), 3)
+                            for j, b in enumerate(chosen) if j != i}
+    return out
+
+
+def _phi(x: float) -> float:
+    return 0.5 * (1 + math.erf(x / math.sqrt(2)))
+
+
+def _sentence(a: str, b: str, overall: float, dims: dict[str, float], margin: float) -> str:
+    def call(p: float) -> str:
+        return "too close to call" if abs(p - 0.5) <= margin else ""
+    clear = {d: p for d, p in dims.items() if abs(p - 0.5) > margin}
+    parts = []
+    for d, p in sorted(clear.items(), key=lambda kv: -abs(kv[1] - 0.5))[:2]:
+        lead, prob = (a, p) if p > 0.5 else (b, 1 - p)
+        parts.append(f"{lead} is ahead on {d} with {prob:.0%} probability")
+    if call(overall):
+        parts.append("too close to call overall")
+    else:
+        lead, prob = (a, overall) if overall > 0.5 else (b, 1 - overall)
+        parts.append(f"{lead} is ahead overall with {prob:.0%} probability")
+    return f"{a} vs {b}: " + "; ".join(parts) + "."
+
+
+def compare(scores: dict[str, CandidateScore], names: list[str], profile: Profile) -> Comparison:
+    chosen = [scores[n] for n in names]
+    rasch = all(s.ability and s.ability.get("method") == "rasch" for s in chosen)
+    if rasch:
+        chosen.sort(key=lambda s: -s.ability["theta"])  # type: ignore[index]
+    else:
+        chosen.sort(key=lambda s: -s.overall.mean)
+    order = [s.candidate for s in chosen]
+    matrix = _pairwise(chosen, "overall")
+    # Per-dimension probabilities for every pair when the group is small; for large groups only
+    # for neighbours in the ranking (the pairs the summary talks about).
+    if len(chosen) <= FULL_DIMENSION_MATRIX:
+        by_dim = {d: _pairwise(chosen, d) for d in DIMENSIONS}
+    else:
+        by_dim = {d: {a.candidate: {b.candidate: round(prob_ahead(a, b, d), 3)}
+                      for a, b in itertools.pairwise(chosen)} for d in DIMENSIONS}
+    adjusted: dict[str, dict[str, float]] | None = None
+    if rasch:
+        adjusted = {}
+        for a in chosen:
+            row: dict[str, float] = {}
+            for b in chosen:
+                if b is a:
+                    continue
+                ta, tb = a.ability["theta"], b.ability["theta"]  # type: ignore[index]
+                se = math.hypot(a.ability["se"], b.ability["se"])  # type: ignore[index]
+                row[b.candidate] = round(_phi((ta - tb) / se), 3)
+            adjusted[a.candidate] = row
+    sentences: list[str] = []
+    ties: list[tuple[str, str]] = []
+    for i, first in enumerate(order):
+        for second in order[i + 1:]:
+            p = adjusted[first][second] if adjusted else matrix[first][second]
+            if abs(p - 0.5) <= profile.tie_margin:
+                ties.append((first, second))
+            # Neighbours in the ranking always get a sentence; every pair when there are few.
+            if second == order[i + 1] or len(order) <= 4:
+                per_dim = {d: by_dim[d][first][second] for d in DIMENSIONS}
+                sentences.append(_sentence(first, second, p, per_dim, profile.tie_margin))
+    return Comparison(order=order, ranking_method="difficulty-adjusted ability (Rasch)"
+                      if rasch else "posterior mean score", matrix=matrix, by_dimension=by_dim,
+                      adjusted=adjusted, sentences=sentences, ties=ties)

@@ -1,0 +1,87 @@
+"""The scoring profile: weights, prior, discount, half-life and thresholds in one TOML file.
+
+The shipped default is ``harness/profiles/default.toml``; ``--profile FILE`` overlays a file that
+may set only the keys it changes. Unknown keys are errors, listed all at once.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from harness.errors import InvalidInput
+
+DIMENSIONS = ("catch", "keep", "safety", "explain", "scope")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Profile:
+    """Every knob of the judgment score (docs/scoring.md)."""
+
+    alpha: float
+    """Beta prior successes, per dimension."""
+    beta: float
+    """Beta prior failures, per dimension."""
+    weights: dict[str, float]
+    """Dimension weights in the overall score, normalised to sum to 1."""
+    simulation_discount: float
+    """Weight of simulation evidence relative to a delivery record."""
+    half_life_days: float
+    """Simulation evidence halves in weight every this many days."""
+    interval: float
+    """Credible interval mass (0.80 → 10th to 90th percentile)."""
+    draws: int
+    """Monte Carlo draws for overall scores and comparisons."""
+    min_candidates: int
+    min_responses_per_item: int
+    penalty: float
+    tie_margin: float
+
+
+def _default() -> dict[str, Any]:
+    text = resources.files("harness.scoring.profiles").joinpath("default.toml").read_text()
+    return tomllib.loads(text)
+
+
+def load_profile(path: Path | None = None) -> Profile:
+    """The default profile, overlaid with ``path`` when given."""
+    data = _default()
+    if path is not None:
+        try:
+            overlay = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise InvalidInput(f"cannot read profile {path}: {exc}") from exc
+        problems = []
+        for section, values in overlay.items():
+            if section not in data or not isinstance(values, dict):
+                problems.append(f"[{section}] is not a profile section "
+                                f"(known: {', '.join(data)})")
+                continue
+            for key, value in values.items():
+                if key not in data[section]:
+                    problems.append(f"{section}.{key} is not a profile key")
+                elif not isinstance(value, int | float) or isinstance(value, bool):
+                    problems.append(f"{section}.{key} must be a number")
+                else:
+                    data[section][key] = value
+        if problems:
+            raise InvalidInput(f"profile {path} is invalid", problems=problems)
+    weights = {d: float(data["weights"].get(d, 0.0)) for d in DIMENSIONS}
+    total = sum(weights.values())
+    if total <= 0 or any(w < 0 for w in weights.values()):
+        raise InvalidInput("profile weights must be non-negative and not all zero")
+    ev, diff = data["evidence"], data["difficulty"]
+    if not 0 < ev["interval"] < 1 or ev["half_life_days"] <= 0 or ev["draws"] < 100:
+        raise InvalidInput("profile evidence: interval in (0, 1), half_life_days > 0, "
+                           "draws >= 100")
+    return Profile(
+        alpha=float(data["prior"]["alpha"]), beta=float(data["prior"]["beta"]),
+        weights={d: w / total for d, w in weights.items()},
+        simulation_discount=float(ev["simulation_discount"]),
+        half_life_days=float(ev["half_life_days"]), interval=float(ev["interval"]),
+        draws=int(ev["draws"]), min_candidates=int(diff["min_candidates"]),
+        min_responses_per_item=int(diff["min_responses_per_item"]),
+        penalty=float(diff["penalty"]), tie_margin=float(data["comparison"]["tie_margin"]))

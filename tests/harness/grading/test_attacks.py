@@ -1,0 +1,191 @@
+"""Malicious submissions must never turn a flaw into "fixed" — each is a real attack, graded in
+a real container, and each must leave an integrity finding that names what was tried.
+
+The demo scenario's flaw: ``shout()`` does not strip the name. Every attack below leaves that bug
+in place and tries to make the grader say it is fixed anyway.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from harness.backends import get_backend
+from harness.grading.pipeline import grade_one
+from harness.scenarios import materialize, patches
+from harness.scenarios.scenario import Scenario
+from harness.scenarios.variants import default_seed, draw
+from harness.store import Store
+from harness.workspace.submit import submit
+
+pytestmark = pytest.mark.docker
+
+BUGGY = "src/greeter/loud.py"
+FIX = ("from greeter import greet\n\n\ndef shout(name):\n"
+       "    return greet(name.strip()).upper() + \"!\"\n")
+
+
+def grade(demo: Scenario, store: Store, changes: dict[str, str | None],
+          review: str = "") -> dict[str, Any]:
+    """Submit ``changes`` (path -> new text, None deletes) against the start tree and grade it."""
+    values = draw(demo, default_seed("mallory", demo.id)).values
+    start = materialize.start_tree(demo, values)
+    new = dict(start)
+    for path, text in changes.items():
+        if text is None:
+            new.pop(path, None)
+        else:
+            new[path] = text.encode()
+    row, _ = submit(store, demo, candidate="mallory", diff=patches.make(start, new),
+                    review_text=review, source="patch")
+    return grade_one(demo, row, get_backend("docker"))
+
+
+def verdict(result: dict[str, Any], item: str) -> str:
+    return next(i["verdict"] for i in result["items"] if i["id"] == item)
+
+
+def buggy_with(prefix: str) -> str:
+    """The AI's buggy loud.py with attack code run at import."""
+    return prefix + ("\nfrom greeter import greet\n\n\ndef shout(name):\n"
+                     "    return greet(name).upper() + \"!\"\n")
+
+
+def assert_caught(result: dict[str, Any], *needles: str) -> None:
+    assert verdict(result, "untrimmed-name") == "not_fixed", result["integrity"]
+    text = " | ".join(result["integrity"] + result.get("notes", []))
+    assert result["integrity"] or result["void"] or result["notes"], "nothing was recorded"
+    assert any(n in text for n in needles), text
+
+
+def test_honest_fix_is_fixed_with_no_findings(demo, store, base_image):
+    result = grade(demo, store, {BUGGY: FIX})
+    assert result["status"] == "graded"
+    assert verdict(result, "untrimmed-name") == "fixed"
+    assert verdict(result, "shout") == "kept"
+    assert result["integrity"] == []
+    assert result["regression"] == {"total": 1, "passed": 1, "failed": [], "flaky": []}
+
+
+def test_shipping_the_ai_change_as_is_fixes_nothing(demo, store, base_image):
+    result = grade(demo, store, {})
+    assert verdict(result, "untrimmed-name") == "not_fixed"
+    assert verdict(result, "shout") == "kept"
+    assert result["integrity"] == []
+
+
+def test_conftest_that_rewrites_outcomes_is_not_applied(demo, store, base_image):
+    conftest = ("import pytest\n\n@pytest.hookimpl(hookwrapper=True)\n"
+                "def pytest_runtest_makereport(item, call):\n    outcome = yield\n"
+                "    outcome.get_result().outcome = 'passed'\n")
+    result = grade(demo, store, {"src/conftest.py": conftest, "conftest.py": conftest})
+    assert_caught(result, "conftest.py configures the test run and is protected")
+
+
+def test_monkeypatching_pytest_internals_at_import_voids_the_run(demo, store, base_image):
+    attack = ("import _pytest.reports as _r\n_orig = _r.TestReport.__init__\n"
+              "def _init(self, *a, **k):\n    _orig(self, *a, **k)\n    self.outcome = 'passed'\n"
+              "_r.TestReport.__init__ = _init\n")
+    result = grade(demo, store, {BUGGY: buggy_with(attack)})
+    assert result["void"] is True
+    assert_caught(result, "pytest internals were modified", "canary")
+
+
+def test_os_exit_at_import_is_not_a_pass(demo, store, base_image):
+    result = grade(demo, store, {BUGGY: buggy_with("import os\nos._exit(0)\n")})
+    assert_caught(result, "ended before reporting")
+
+
+def test_forged_junit_in_the_tree_is_ignored(demo, store, base_image):
+    forged = ('<?xml version="1.0"?><testsuites><testsuite name="pytest" tests="3" failures="0">'
+              '<testcase classname="hidden.test_loud" '
+              'name="test_shout_ignores_surrounding_spaces"/></testsuite></testsuites>\n')
+    result = grade(demo, store, {"src/junit.xml": forged, "junit.xml": forged})
+    assert_caught(result, "outside the editable paths")
+
+
+def test_sitecustomize_and_pth_are_not_applied(demo, store, base_image):
+    result = grade(demo, store, {"src/sitecustomize.py": "import os\nos._exit(0)\n",
+                                 "src/evil.pth": "import os; os._exit(0)\n"})
+    assert_caught(result, "sitecustomize.py configures the test run", "evil.pth")
+
+
+def test_editing_a_visible_test_is_graded_with_the_original(demo, store, base_image):
+    broken = ("from greeter.settings import GREETING\n\n\n"
+              "def greet(name):\n    return 'nobody'\n")
+    result = grade(demo, store, {
+        "src/greeter/__init__.py": broken,
+        "tests/test_greeter.py": "def test_greet_names_the_person():\n    assert True\n"})
+    assert result["regression"]["passed"] == 0
+    assert any("a visible test was edited" in n for n in result["notes"])
+
+
+def test_writing_to_a_guessed_hidden_test_path_is_not_applied(demo, store, base_image):
+    fake = ("def test_shout_ignores_surrounding_spaces():\n    pass\n\n\n"
+            "def test_shout_is_loud():\n    pass\n")
+    result = grade(demo, store, {"hidden/test_loud.py": fake, "src/hidden/test_loud.py": fake})
+    assert_caught(result, "hidden/test_loud.py: outside the editable paths")
+
+
+@pytest.mark.parametrize("call", ["pytest.skip('not today')", "pytest.xfail('known')"])
+def test_skip_or_xfail_injected_from_candidate_code_fails(demo, store, base_image, call):
+    code = f"import pytest\nfrom greeter import greet\n\n\ndef shout(name):\n    {call}\n"
+    result = grade(demo, store, {BUGGY: code})
+    assert verdict(result, "untrimmed-name") == "not_fixed"
+    assert verdict(result, "shout") == "lost"
+    assert any("skipped" in f for f in result["integrity"]), result["integrity"]
+
+
+def test_atexit_hook_that_rewrites_junit_never_runs(demo, store, base_image):
+    attack = ("import atexit, sys\n"
+              "def _forge():\n    path = sys.argv[sys.argv.index('--junitxml') + 1] "
+              "if '--junitxml' in sys.argv else None\n"
+              "    open('/tmp/dsim-out/junit.xml', 'w').write('<testsuites/>')\n"
+              "atexit.register(_forge)\n")
+    result = grade(demo, store, {BUGGY: buggy_with(attack)})
+    assert_caught(result, "atexit hook(s) added during the run")
+
+
+def test_plugin_registered_through_gc_voids_the_run(demo, store, base_image):
+    attack = (
+        "import gc\nimport pytest\n"
+        "class _Liar:\n"
+        "    @pytest.hookimpl(hookwrapper=True)\n"
+        "    def pytest_runtest_makereport(self, item, call):\n"
+        "        outcome = yield\n        outcome.get_result().outcome = 'passed'\n"
+        "for _o in gc.get_objects():\n"
+        "    if type(_o).__name__ == 'PytestPluginManager':\n"
+        "        _o.register(_Liar(), 'liar')\n        break\n")
+    result = grade(demo, store, {BUGGY: buggy_with(attack)})
+    assert result["void"] is True
+    assert_caught(result, "plugins were registered", "hook implementations changed", "canary")
+
+
+def test_xml_bomb_where_results_are_read_is_refused(demo, store, base_image):
+    bomb = ('<?xml version="1.0"?>\\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+            '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+            '\\n<testsuites>&lol2;</testsuites>')
+    attack = ("import _pytest.junitxml as _j\n_orig = _j.LogXML.pytest_sessionfinish\n"
+              "def _finish(self, *a, **k):\n    _orig(self, *a, **k)\n"
+              f"    open(self.logfile, 'w').write('{bomb}')\n"
+              "_j.LogXML.pytest_sessionfinish = _finish\n")
+    result = grade(demo, store, {BUGGY: buggy_with(attack)})
+    assert result["void"] is True
+    assert_caught(result, "DOCTYPE", "pytest internals were modified")
+
+
+def test_killing_every_process_in_sight_cannot_make_the_grading_an_infrastructure_error(
+        demo, store, base_image):
+    # Were the container's own init or sleep killable, the container would stop under the run and
+    # grading would record an infrastructure error: never scored, graded again forever.
+    result = grade(demo, store, {BUGGY: buggy_with(
+        "import os, signal\n"
+        "for _pid in os.listdir('/proc'):\n"
+        "    if _pid.isdigit() and int(_pid) != os.getpid():\n"
+        "        try:\n"
+        "            os.kill(int(_pid), signal.SIGKILL)\n"
+        "        except OSError:\n"
+        "            pass\n")})
+    assert result["status"] == "graded", result.get("error")
+    assert verdict(result, "untrimmed-name") == "not_fixed"

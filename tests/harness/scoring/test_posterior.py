@@ -1,0 +1,299 @@
+"""The judgment score: orderings that must hold, intervals that narrow, records that take over."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from harness.backends import get_backend
+from harness.errors import InvalidInput
+from harness.grading.overrides import add_override
+from harness.grading.pipeline import grade_submission
+from harness.scenarios import materialize
+from harness.scenarios.variants import default_seed, draw
+from harness.scoring.comparison import compare
+from harness.scoring.posterior import score_all
+from harness.scoring.profile import load_profile
+from harness.scoring.records import import_csv
+from harness.store import Record, Result, Submission
+from harness.workspace.submit import submit
+
+PROFILE = load_profile()
+
+
+def fake_result(store, candidate, scenario="s1", *, fixed=1, flaws=2, kept=1, keeps=1,
+                regression=(5, 5), recall=0.5, backend="docker", status="graded",
+                days_ago=0, version="1.0.0", at=None):
+    """Store a submission with a result shaped like a real grading's."""
+    sub = Submission(candidate=candidate, scenario_id=scenario, scenario_version=version,
+                     scenario_ref=scenario, seed=1, diff="", review="", content_hash="x",
+                     source="patch", findings=[],
+                     submitted_at=(at or datetime.now(UTC)) - timedelta(days=days_ago))
+    store.add(sub)
+    items = [{"id": f"f{i}", "kind": "flaw", "severity": 2,
+              "verdict": "fixed" if i < fixed else "not_fixed"} for i in range(flaws)]
+    items += [{"id": f"k{i}", "kind": "keep", "verdict": "kept" if i < kept else "lost"}
+              for i in range(keeps)]
+    data = {"status": status, "items": items,
+            "regression": {"passed": regression[0], "total": regression[1]},
+            "sections": {"review": {"recall": recall, "precision": recall},
+                         "scope": {"in_scope": 2, "out_of_scope": 0}}}
+    store.add(Result(submission_id=sub.id, key="k", status=status, backend=backend,
+                     isolated=backend == "docker", data=data))
+    return sub
+
+
+@pytest.mark.docker
+def test_fix_all_beats_revert_all_beats_accept_on_catch_and_revert_is_lowest_on_keep(
+        demo, store, base_image):
+    values = draw(demo, default_seed("x", demo.id)).values
+    diffs = {"fixer": materialize.reference_patch(demo, values),
+             "reverter": materialize.revert_everything_patch(demo, values),
+             "accepter": ""}
+    for name, diff in diffs.items():
+        row, _ = submit(store, demo, candidate=name, diff=diff, review_text="", source="patch",
+                        seed=default_seed("x", demo.id))
+        graded = grade_submission(store, row.id, get_backend("docker"))
+        assert graded.status == "graded"
+    s = score_all(store, PROFILE)
+    assert s["fixer"].overall.mean > s["reverter"].overall.mean
+    assert s["reverter"].dimensions["catch"].mean > s["accepter"].dimensions["catch"].mean
+    keep = {n: s[n].dimensions["keep"].mean for n in diffs}
+    assert keep["reverter"] < min(keep["fixer"], keep["accepter"])
+
+
+def test_more_scenarios_narrow_the_interval(store):
+    fake_result(store, "one", "s1")
+    for i in range(6):
+        fake_result(store, "many", f"s{i}")
+    s = score_all(store, PROFILE)
+    width = {n: s[n].overall.high - s[n].overall.low for n in ("one", "many")}
+    assert width["many"] < width["one"] * 0.7
+    assert s["one"].basis == "simulation only (1 scenario)"
+
+
+def test_contradicting_delivery_records_move_the_score_and_take_over(store, tmp_path):
+    fake_result(store, "ada", fixed=2, kept=1, recall=1.0)
+    before = score_all(store, PROFILE)["ada"]
+    csv = tmp_path / "records.csv"
+    csv.write_text("engineer,date,source,dimension,outcome,weight,note\n" + "".join(
+        f"ada,2026-0{1 + i % 9}-01,jira,catch,fail,,shipped a float bug\n" for i in range(30)))
+    assert import_csv(store, csv).imported == 30
+    after = score_all(store, PROFILE)["ada"]
+    assert after.dimensions["catch"].mean < before.dimensions["catch"].mean - 0.3
+    assert after.delivery_share > 0.5
+    assert after.basis.endswith("simulation (1 scenario)")
+    assert "delivery records (30 observations)" in after.basis
+
+
+def test_infra_errors_unisolated_runs_and_flaky_items_are_excluded_and_said(store):
+    fake_result(store, "bo", "s1", status="infra_error")
+    fake_result(store, "bo", "s2", backend="local")
+    sub = fake_result(store, "bo", "s3", fixed=0)
+    result = store.latest_result(sub.id)
+    data = dict(result.data)
+    data["items"] = [dict(data["items"][0], verdict="flaky"), *data["items"][1:]]
+    store.add(Result(submission_id=sub.id, key="k2", status="graded", backend="docker",
+                     isolated=True, data=data))
+    s = score_all(store, PROFILE)["bo"]
+    assert s.scenarios == ["s3@1.0.0"]
+    assert any("infrastructure error" in e for e in s.excluded)
+    assert any("without isolation" in e for e in s.excluded)
+    assert any("f0 rests on a flaky test" in e for e in s.excluded)
+    assert s.dimensions["catch"].failures == pytest.approx(2 * PROFILE.simulation_discount,
+                                                           rel=1e-3)
+
+
+def test_old_evidence_weighs_less(store):
+    fake_result(store, "old", fixed=0, days_ago=720)
+    fake_result(store, "new", fixed=0)
+    s = score_all(store, PROFILE)
+    assert s["old"].dimensions["catch"].failures < s["new"].dimensions["catch"].failures / 10
+
+
+def test_override_changes_the_score_and_keeps_the_original(store):
+    sub = fake_result(store, "cy", fixed=0)
+    before = score_all(store, PROFILE)["cy"].dimensions["catch"].mean
+    add_override(store, sub.id, item="f0", verdict="fixed", reason="test was wrong", by="lead")
+    after = score_all(store, PROFILE)["cy"]
+    assert after.dimensions["catch"].mean > before
+    assert after.graded[0].overrides[0]["reason"] == "test was wrong"
+    assert store.latest_result(sub.id).data["items"][0]["verdict"] == "not_fixed"
+    with pytest.raises(InvalidInput, match="does not fit a flaw"):
+        add_override(store, sub.id, item="f0", verdict="kept", reason="x", by="y")
+
+
+def test_bad_record_rows_import_nothing_and_name_their_lines(store, tmp_path):
+    csv = tmp_path / "r.csv"
+    csv.write_text("engineer,date,source,outcome,weight\nada,2026-01-01,jira,pass,\n"
+                   "bo,yesterday,jira,maybe,-1\n")
+    with pytest.raises(InvalidInput) as err:
+        import_csv(store, csv)
+    text = str(err.value)
+    assert "line 3: date 'yesterday' is not ISO 8601" in text
+    assert "line 3: outcome 'maybe' must be pass or fail" in text
+    assert "line 3: weight '-1' must be a positive number" in text
+    assert store.records() == []
+    assert import_csv(store, csv, skip_bad=True).imported == 1
+    assert [r.engineer for r in store.records()] == ["ada"]
+
+
+def test_compare_gives_probabilities_and_calls_ties(store):
+    fake_result(store, "strong", fixed=2, recall=1.0)
+    fake_result(store, "weak", fixed=0, kept=0, regression=(1, 5), recall=0.0)
+    fake_result(store, "strong2", fixed=2, recall=1.0)
+    scores = score_all(store, PROFILE)
+    result = compare(scores, ["weak", "strong", "strong2"], PROFILE)
+    assert result.order[-1] == "weak"
+    assert result.matrix["strong"]["weak"] > 0.9
+    assert ("strong", "strong2") in result.ties or ("strong2", "strong") in result.ties
+    assert any("too close to call overall" in line for line in result.sentences)
+
+
+def test_percentile_is_within_the_cohort_of_same_scenario_versions(store):
+    for i in range(4):
+        fake_result(store, f"p{i}", fixed=i % 3)
+    fake_result(store, "other", "s9")
+    s = score_all(store, PROFILE)
+    assert s["other"].percentile is None
+    assert s["p0"].cohort_size == 4
+    assert s["p1"].percentile is not None
+    assert s["p0"].ability["method"] == "raw pass rate"
+    assert "cohort too small" in s["p0"].ability["warning"]
+
+
+def test_profile_overlay_and_unknown_keys(tmp_path: Path):
+    good = tmp_path / "p.toml"
+    good.write_text("[evidence]\nhalf_life_days = 30\n[weights]\ncatch = 1\nkeep = 0\n"
+                    "safety = 0\nexplain = 0\nscope = 0\n")
+    profile = load_profile(good)
+    assert profile.half_life_days == 30 and profile.weights["catch"] == 1.0
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[evidence]\nhalflife = 3\n[colour]\nx = 1\n")
+    with pytest.raises(InvalidInput) as err:
+        load_profile(bad)
+    assert "evidence.halflife is not a profile key" in str(err.value)
+    assert "[colour] is not a profile section" in str(err.value)
+
+
+def test_records_without_graded_work_still_score(store):
+    store.add(Record(engineer="zed", date=datetime.now(UTC), source="gh", dimension=None,
+                     outcome="pass", weight=1.0, note=""))
+    s = score_all(store, PROFILE)["zed"]
+    assert s.basis == "delivery records only (1 observation)"
+
+
+def test_large_comparisons_keep_the_full_overall_matrix_and_neighbour_dimensions(store):
+    for i in range(15):
+        fake_result(store, f"n{i:02d}", fixed=i % 3, recall=(i % 5) / 4)
+    scores = score_all(store, PROFILE)
+    names = [f"n{i:02d}" for i in range(15)]
+    result = compare(scores, names, PROFILE)
+    assert all(len(result.matrix[n]) == 14 for n in names)
+    first, second = result.order[:2]
+    assert second in result.by_dimension["catch"][first]
+    assert len(result.sentences) == 14
+    for a in names:
+        for b in names:
+            if a < b:
+                assert result.matrix[a][b] + result.matrix[b][a] == pytest.approx(1, abs=0.01)
+
+
+def _cohort(store, tmp_path):
+    """Seven candidates on the same two scenarios, one override, one delivery record."""
+    for i in range(7):
+        for scenario in ("s1", "s2"):
+            sub = fake_result(store, f"c{i}", scenario, fixed=i % 3, kept=i % 2,
+                              regression=(5 - i % 4, 5), recall=(i % 5) / 4)
+        if i == 3:
+            add_override(store, sub.id, item="f1", verdict="fixed", reason="r", by="lead")
+    store.add(Record(engineer="c2", date=datetime.now(UTC), source="gh", dimension="catch",
+                     outcome="pass", weight=1.0, note=""))
+
+
+def test_naming_candidates_scores_them_exactly_as_scoring_everyone_does(store, tmp_path):
+    _cohort(store, tmp_path)
+    now = datetime.now(UTC)
+    everyone = score_all(store, PROFILE, now=now)
+    named = score_all(store, PROFILE, now=now, candidates=["c3", "c2", "nobody"])
+    assert sorted(named) == ["c2", "c3"]
+    for name in named:
+        assert named[name].as_dict() == everyone[name].as_dict()
+        assert named[name].percentile is not None and named[name].cohort_size == 7
+        assert (named[name].draws["overall"] == everyone[name].draws["overall"]).all()
+    # The whole results come with the named candidates, overrides applied to whole items.
+    c3 = {g.scenario: g for g in named["c3"].graded}
+    assert c3["s2"].data["status"] == "graded"
+    f1 = next(i for i in c3["s2"].items if i["id"] == "f1")
+    assert (f1["verdict"], f1["original_verdict"]) == ("fixed", "not_fixed")
+
+
+def test_percentiles_count_ties_as_half(store):
+    at = datetime.now(UTC)
+    for name in ("a", "b", "c"):
+        fake_result(store, name, fixed=1, at=at)
+    fake_result(store, "d", fixed=2, at=at)
+    s = score_all(store, PROFILE)
+    # a: none of the other three below, two tied (half each): (0 + 2/2) / 3
+    assert [s[n].percentile for n in "abcd"] == [33.3, 33.3, 33.3, 100.0]
+
+
+def test_results_stored_without_a_summary_score_as_if_they_had_one(store):
+    from sqlalchemy import update
+
+    from harness.scoring.posterior import load_graded
+
+    at = datetime.now(UTC)
+    for name in ("orm", "core"):
+        fake_result(store, name, fixed=1, kept=0, regression=(3, 5), recall=0.75, at=at)
+    with store.engine.begin() as conn:  # as a bulk insert or an older dsim would leave it
+        sub_id = store.submissions(candidate="core")[0].id
+        conn.execute(update(Result.__table__).where(Result.submission_id == sub_id)
+                     .values(summary=None))
+        assert conn.execute(Result.__table__.select().where(
+            Result.submission_id == sub_id)).one().summary is None
+    s = score_all(store, PROFILE)
+    for dim in s["orm"].dimensions:
+        assert (s["core"].dimensions[dim].successes, s["core"].dimensions[dim].failures) == (
+            s["orm"].dimensions[dim].successes, s["orm"].dimensions[dim].failures), dim
+    assert s["core"].overall.mean == s["orm"].overall.mean
+    graded, _ = load_graded(store)
+    with pytest.raises(RuntimeError, match="summary only"):
+        _ = graded["core"][0].data
+    assert store.fill_summaries() == 1
+    assert store.fill_summaries() == 0
+
+
+def test_a_store_from_before_result_summaries_is_migrated_when_opened(tmp_path):
+    import sqlite3
+
+    from harness.store import Store
+
+    path = tmp_path / "old.db"
+    old = Store(f"sqlite:///{path}")
+    for i in range(3):
+        fake_result(old, f"o{i}", fixed=i, recall=i / 2)
+    before = score_all(old, PROFILE)
+    old.close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("ALTER TABLE results DROP COLUMN summary")
+    reopened = Store(f"sqlite:///{path}")
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT summary FROM results").fetchall()
+    assert len(rows) == 3 and all(r[0] and '"verdict"' in r[0] for r in rows)
+    after = score_all(reopened, PROFILE)
+    assert {n: s.as_dict() for n, s in after.items()} == {
+        n: s.as_dict() for n, s in before.items()}
+
+
+def test_scores_without_draws_keep_every_interval(store, tmp_path):
+    _cohort(store, tmp_path)
+    now = datetime.now(UTC)
+    with_draws = score_all(store, PROFILE, now=now)
+    without = score_all(store, PROFILE, now=now, keep_draws=False)
+    assert {n: s.as_dict() for n, s in without.items()} == {
+        n: s.as_dict() for n, s in with_draws.items()}
+    assert all(s.draws == {} for s in without.values())
+    assert all(len(s.draws["overall"]) == PROFILE.draws for s in with_draws.values())
