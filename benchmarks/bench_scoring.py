@@ -112,6 +112,14 @@ def populate(store: Any, candidates: int, per_candidate: int, seed: int = 7) -> 
     from harness.store import Override, Record, Result, Submission, new_id
 
     summarize = getattr(store_module, "result_summary", None)
+    try:  # a dsim with typed results stores them in its current schema
+        from harness.result import dump_result, load_result
+
+        def current(data: dict[str, Any]) -> dict[str, Any]:
+            return dump_result(load_result(data))
+    except ImportError:  # an older checkout stores the untyped shape as it is
+        def current(data: dict[str, Any]) -> dict[str, Any]:
+            return data
 
     rng = random.Random(seed)
     facts = scenario_facts()
@@ -138,6 +146,7 @@ def populate(store: Any, candidates: int, per_candidate: int, seed: int = 7) -> 
                                         "items": [], "integrity": []}
             else:
                 data = synth_result(facts_one, skill, rng)
+            data = current(data)
             results.append({"id": new_id(), "submission_id": sid,
                             "key": f"{rng.getrandbits(256):064x}", "status": data["status"],
                             "backend": "docker" if roll < 0.99 else "local",

@@ -1,23 +1,27 @@
 """Grader plugins, registered by name. Each turns what a grading run produced into verdicts.
 
-A grader is a function ``(GradeContext) -> dict`` (a JSON-able section of the result). Scenarios
-choose graders per flaw (``grader = "test-strength"``); ``hidden-tests``, ``review`` and ``scope``
+A grader is a function ``(GradeContext) -> GraderOutput``: item verdicts, findings (with codes)
+and its own typed section of the result. Graders import :mod:`harness.grading.context` and
+nothing else of the harness (an import-linter contract holds them to it). Scenarios choose
+graders per flaw (``grader = "test-strength"``); ``hidden-tests``, ``review`` and ``scope``
 always run.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
-
-from harness.errors import InvalidInput
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from harness.grading.pipeline import GradeContext
+    from harness.grading.context import GradeContext, GraderOutput
 
-Grader = Callable[["GradeContext"], dict[str, Any]]
+Grader = Callable[["GradeContext"], "GraderOutput"]
 _GRADERS: dict[str, Grader] = {}
 DEFAULT = ("hidden-tests", "test-strength", "review", "scope")
+
+
+class UnknownGrader(LookupError):
+    """No grader has that name; the message lists the known ones."""
 
 
 def grader(name: str) -> Callable[[Grader], Grader]:
@@ -39,8 +43,8 @@ def get(name: str) -> Grader:
     try:
         return _GRADERS[name]
     except KeyError:
-        raise InvalidInput(f"unknown grader {name!r}",
-                           hint=f"known graders: {', '.join(sorted(_GRADERS))}") from None
+        raise UnknownGrader(f"unknown grader {name!r}; known graders: "
+                            f"{', '.join(sorted(_GRADERS))}") from None
 
 
 def _load() -> None:

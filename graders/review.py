@@ -8,17 +8,21 @@ no flaw) is a false alarm.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
 
 from graders import grader
-from harness.workspace import review_notes as review
-from harness.workspace.review_notes import Finding, Location, parse_location
+from harness.grading.context import (
+    GradeContext,
+    GraderOutput,
+    Location,
+    Review,
+    ReviewFinding,
+    parse_location,
+    parse_review,
+)
 
-if TYPE_CHECKING:
-    from harness.grading.pipeline import GradeContext
 
-
-def _locations(texts: tuple[str, ...]) -> list[Location]:
+def _locations(texts: Sequence[str]) -> list[Location]:
     out = []
     for text in texts:
         try:
@@ -28,7 +32,8 @@ def _locations(texts: tuple[str, ...]) -> list[Location]:
     return out
 
 
-def named_flaws(finding: Finding, flaws: list[tuple[str, str, list[Location]]]) -> set[str]:
+def named_flaws(finding: ReviewFinding,
+                flaws: list[tuple[str, str, list[Location]]]) -> set[str]:
     """Flaws a finding names: those whose lines it overlaps; failing that, the one flaw (if only
     one) in the same file with the same category — so one vague finding cannot claim several."""
     overlapping = {fid for fid, _, locs in flaws if any(loc.overlaps(finding) for loc in locs)}
@@ -40,8 +45,8 @@ def named_flaws(finding: Finding, flaws: list[tuple[str, str, list[Location]]]) 
 
 
 @grader("review")
-def grade_review(ctx: GradeContext) -> dict[str, Any]:
-    findings, notes = review.parse(ctx.review_text)
+def grade_review(ctx: GradeContext) -> GraderOutput:
+    findings, notes = parse_review(ctx.review_text)
     manifest = ctx.scenario.manifest
     flaws = [(f.id, f.category.value, _locations(f.locations)) for f in manifest.flaws]
     named = {f.id: False for f in manifest.flaws}
@@ -60,12 +65,8 @@ def grade_review(ctx: GradeContext) -> dict[str, Any]:
                                     f"points at kept work ({keep.id})")
                 break
     count = len(manifest.flaws)
-    return {
-        "findings": len(findings),
-        "named": named,
-        "recall": sum(named.values()) / count if count else 0.0,
-        "precision": len(matched_findings) / len(findings) if findings else 0.0,
-        "matched": len(matched_findings),
-        "false_alarms": false_alarms,
-        "notes": notes,
-    }
+    return GraderOutput(section=Review(
+        findings=len(findings), named=named,
+        recall=sum(named.values()) / count if count else 0.0,
+        precision=len(matched_findings) / len(findings) if findings else 0.0,
+        matched=len(matched_findings), false_alarms=tuple(false_alarms), notes=tuple(notes)))

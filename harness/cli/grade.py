@@ -30,7 +30,8 @@ def grade_cmd(ctx: Context, submission_ids: tuple[str, ...], pending: bool, jobs
               as_json: bool) -> None:
     """Grade submissions with hidden tests and store the verdicts."""
     from harness.backends import get_backend
-    from harness.grading.pipeline import Graded, grade_batch, result_key
+    from harness.grading.pipeline import BatchEntry, grade_batch, result_key
+    from harness.result import ResultStatus
     from harness.scenarios.scenario import resolve
 
     if not submission_ids and not pending:
@@ -62,7 +63,7 @@ def grade_cmd(ctx: Context, submission_ids: tuple[str, ...], pending: bool, jobs
         with Progress(transient=False) as progress:
             task = progress.add_task(f"grading {len(ids)} submission(s)", total=len(ids))
 
-            def done(g: Graded) -> None:
+            def done(g: BatchEntry) -> None:
                 progress.advance(task)
                 progress.console.print(
                     f"{g.submission_id} {g.candidate} {g.scenario_id}: {g.status} "
@@ -71,8 +72,8 @@ def grade_cmd(ctx: Context, submission_ids: tuple[str, ...], pending: bool, jobs
             graded = grade_batch(store, ids, chosen, jobs=jobs, reruns=reruns, force=force,
                                  on_done=done, warm=ahead)
     if as_json:
-        emit_json([g.__dict__ for g in graded])
-    if any(g.status in ("infra_error", "error") for g in graded):
+        emit_json([{**g.__dict__, "status": g.status.value} for g in graded])
+    if any(g.status in (ResultStatus.INFRA_ERROR, ResultStatus.ERRORED) for g in graded):
         if not as_json:
             click.echo("Error: some gradings hit infrastructure problems; they are not scored. "
                        "Fix the cause (`dsim doctor`) and re-run to resume.", err=True)

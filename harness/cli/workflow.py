@@ -103,21 +103,19 @@ def submit_cmd(ctx: Context, directory: Path | None, scenario_ref: str | None,
 def results_cmd(ctx: Context, candidate: str | None, scenario: str | None, all_: bool,
                 as_json: bool) -> None:
     """List submissions and their grading status."""
-    from harness.grading.pipeline import summarize
-
     store = ctx.store
     rows = []
     for sub in store.submissions(candidate=candidate, scenario=scenario, latest_only=not all_):
-        result = store.latest_result(sub.id)
+        row = store.latest_result(sub.id)
+        result = row.result if row else None
         rows.append({"submission": sub.id, "candidate": sub.candidate, "scenario": sub.scenario_id,
                      "version": sub.scenario_version, "submitted_at": sub.submitted_at.isoformat(),
-                     "status": result.status if result else "pending",
-                     "isolated": result.isolated if result else None,
-                     "summary": summarize(result.data) if result else "",
-                     "items": result.data.get("items", []) if result else []})
+                     "status": result.status.value if result else "pending",
+                     "isolated": row.isolated if row else None,
+                     "summary": result.text() if result else "",
+                     "items": [{"id": i.id, "kind": i.kind.value, "verdict": i.verdict.value}
+                               for i in (result.items if result else ())]})
     if as_json:
-        for r in rows:
-            r["items"] = [{k: i[k] for k in ("id", "kind", "verdict")} for i in r["items"]]
         emit_json(rows)
         return
     if not rows:

@@ -14,14 +14,21 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from graders.hidden_tests import expand, visible_test_files
 from harness import __version__
-from harness.backends.base import Backend, Limits
-from harness.grading.junit import Outcome
-from harness.grading.testrun import HIDDEN_PREFIX, RunStatus, TestRun, run_tests
-from harness.scenarios import materialize, patches
+from harness.backends.base import Backend
+from harness.grading.context import (
+    Outcome,
+    RunStatus,
+    expand,
+    limits_for,
+    mutant_trees,
+    selectors_to_run,
+    visible_test_files,
+)
+from harness.grading.testrun import HIDDEN_PREFIX, TestRun, run_tests
+from harness.scenarios import materialize
 from harness.scenarios.scenario import LOCK, Scenario
-from harness.scenarios.variants import draw, render_file
+from harness.scenarios.variants import draw
 
 
 @dataclass(kw_only=True)
@@ -47,16 +54,13 @@ def check(scenario: Scenario, backend: Backend, *, runs: int = 3, image: str = "
     report = CheckReport(scenario=scenario.id)
     m = scenario.manifest
     values = draw(scenario, 0).values
-    rt = m.runtime
-    limits = Limits(timeout_seconds=rt.timeout_seconds, memory_mb=rt.memory_mb, cpus=rt.cpus,
-                    pids=rt.pids)
+    limits = limits_for(m)
     hidden = materialize.hidden_tree(scenario, values)
     pre_ai = materialize.pre_ai_tree(scenario, values)
     start = materialize.start_tree(scenario, values)
     reference = materialize.reference_tree(scenario, values)
-    selectors = m.hidden_test_selectors()
-    visible = visible_test_files(selectors, start)
-    run_sel = [s for s in selectors if s.startswith(HIDDEN_PREFIX)] + visible
+    visible = visible_test_files(m.hidden_test_selectors(), start)
+    run_sel = selectors_to_run(m, start)
 
     def run(tree: dict[str, bytes]) -> TestRun:
         # Visible tests are graded as the engineer received them, for every tree (tests the AI
@@ -79,7 +83,7 @@ def check(scenario: Scenario, backend: Backend, *, runs: int = 3, image: str = "
     bad = sorted(n for n, r in first.tests.items() if r.outcome != Outcome.PASSED)
     report.add(f"reference passes every test ({len(known)} tests, {len(reference_runs)} runs)",
                first.status == RunStatus.COMPLETED and not bad and not first.void and bool(known),
-               ", ".join(bad[:5]) or "; ".join(first.findings[:2]))
+               ", ".join(bad[:5]) or "; ".join(f.message for f in first.findings[:2]))
     report.add("reference runs are identical (not flaky)", stable)
 
     ai = run(start)
@@ -117,9 +121,7 @@ def check(scenario: Scenario, backend: Backend, *, runs: int = 3, image: str = "
         for label, tests_from in (("reference", reference), ("AI", start)):
             theirs = {f: tests_from[f] for f in files if f in tests_from}
             caught_all = True
-            for mutant in flaw.mutants:
-                mutated = patches.apply(reference, render_file(scenario, mutant, values),
-                                        source=mutant)
+            for _mutant, mutated in mutant_trees(scenario, values, flaw, reference):
                 result = run_tests(backend, image=image, python=python,
                                    tree={**mutated, **theirs}, hidden={}, selectors=files,
                                    limits=limits, labels={"dsim.check": scenario.id})

@@ -8,21 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import StrEnum
 
 from junitparser import Error, Failure, JUnitXml, Skipped, TestSuite
 
+from harness.result import Outcome
+
 MAX_BYTES = 8 * 1024 * 1024
-
-
-class Outcome(StrEnum):
-    """What happened to one test."""
-
-    PASSED = "passed"
-    FAILED = "failed"
-    ERROR = "error"
-    SKIPPED = "skipped"
-    MISSING = "missing"
 
 
 class JUnitError(ValueError):

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from harness.errors import InvalidInput, NotFound
+from harness.result import VERDICTS
 from harness.store import Override, Store
-
-VERDICTS = {"flaw": ("fixed", "removed", "not_fixed"), "keep": ("kept", "lost")}
 
 
 def add_override(store: Store, submission_id: str, *, item: str, verdict: str, reason: str,
@@ -13,16 +12,18 @@ def add_override(store: Store, submission_id: str, *, item: str, verdict: str, r
     """Record an override after checking the item and verdict against the graded result."""
     submission = store.submission(submission_id)
     result = store.latest_result(submission.id)
-    if result is None or not result.data.get("items"):
+    graded = result.result if result is not None else None
+    if graded is None or not graded.items:
         raise NotFound(f"submission {submission.id} has no graded result to override",
                        hint="grade it first: dsim grade " + submission.id)
-    items = {i["id"]: i for i in result.data["items"]}
+    items = {i.id: i for i in graded.items}
     if item not in items:
         raise InvalidInput(f"no item {item!r} in submission {submission.id}",
                            hint=f"items: {', '.join(items)}")
-    allowed = VERDICTS[items[item]["kind"]]
+    kind = items[item].kind
+    allowed = [v.value for v in VERDICTS[kind]]
     if verdict not in allowed:
-        raise InvalidInput(f"verdict {verdict!r} does not fit a {items[item]['kind']}",
+        raise InvalidInput(f"verdict {verdict!r} does not fit a {kind.value}",
                            hint=f"use one of: {', '.join(allowed)}")
     if not reason.strip() or not by.strip():
         raise InvalidInput("an override needs a reason and who made it",

@@ -1,4 +1,4 @@
-"""The grading pipeline: stored submission in, result row out.
+"""The grading pipeline: stored submission in, typed result row out.
 
 A grading job needs only the store URL and the scenario content; it keeps no process-local state,
 so the same stage runs in a thread pool here and on worker machines elsewhere. Results are keyed by
@@ -13,19 +13,32 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import graders
 from harness import __version__
-from harness.backends.base import Backend, Limits
+from harness.backends.base import Backend
 from harness.errors import DsimError, InfraError, PatchError
-from harness.grading.testrun import TestRun, run_tests
+from harness.grading.context import GradeContext, GraderOutput, visible_test_files
+from harness.result import (
+    Finding,
+    FindingCode,
+    GradingResult,
+    HiddenTests,
+    ItemKind,
+    ItemResult,
+    Regression,
+    ResultStatus,
+    Review,
+    Scope,
+    Verdict,
+    dump_result,
+)
 from harness.scenarios import materialize, patches
-from harness.scenarios.manifest import VariableValue
 from harness.scenarios.scenario import LOCK, Scenario, resolve
 from harness.scenarios.variants import draw
 from harness.store import Result, Store, Submission
@@ -40,82 +53,36 @@ def read_lock(scenario: Scenario) -> dict[str, Any] | None:
     return data
 
 
-@dataclass(kw_only=True)
-class GradeContext:
-    """What every grader sees for one submission."""
-
-    scenario: Scenario
-    values: Mapping[str, VariableValue]
-    backend: Backend
-    image: str
-    python: str
-    start: dict[str, bytes]
-    graded: dict[str, bytes]
-    """The tree hidden tests run on: the submission with visible tests restored to the start."""
-    submitted: dict[str, bytes]
-    """The tree exactly as submitted (the engineer's own tests included)."""
-    reference: dict[str, bytes]
-    hidden: dict[str, bytes]
-    applicable_diff: str
-    reference_diff: str
-    review_text: str
-    submit_findings: list[dict[str, str]]
-    reruns: int = 0
-    labels: dict[str, str] = field(default_factory=dict)
-    lock: dict[str, Any] | None = None
-    runs: list[TestRun] = field(default_factory=list)
-
-    def limits(self) -> Limits:
-        rt = self.scenario.manifest.runtime
-        return Limits(timeout_seconds=rt.timeout_seconds, memory_mb=rt.memory_mb, cpus=rt.cpus,
-                      pids=rt.pids)
-
-    def hidden_selectors(self) -> list[str]:
-        return self.scenario.manifest.hidden_test_selectors()
-
-    def expected_tests(self) -> list[str] | None:
-        return list(self.lock["tests"]) if self.lock else None
-
-    def run(self, selectors: Sequence[str], *, tree: Mapping[str, bytes] | None = None,
-            hidden: Mapping[str, bytes] | None = None) -> TestRun:
-        result = run_tests(self.backend, image=self.image, python=self.python,
-                           tree=self.graded if tree is None else tree,
-                           hidden=self.hidden if hidden is None else hidden,
-                           selectors=list(selectors), limits=self.limits(), labels=self.labels)
-        self.runs.append(result)
-        return result
-
-
 def result_key(submission: Submission, scenario: Scenario) -> str:
     return hashlib.sha256(
         f"{submission.content_hash}\0{scenario.content_hash}\0{__version__}".encode()).hexdigest()
 
 
 def image_for(scenario: Scenario, backend: Backend) -> tuple[str, str]:
-    if not backend.isolated:
-        return "", backend.python
-    from harness.backends import images
+    """The image tag (empty without images) and Python command the scenario's runs use."""
+    from harness.backends.base import ImageRecipe
 
-    ref = images.ensure(scenario)
-    return ref.tag, ref.python
+    image = backend.image_for(ImageRecipe(
+        name=scenario.id, requirements=tuple(scenario.manifest.runtime.requirements)))
+    return image.tag, image.python
+
 
 
 def build_context(scenario: Scenario, submission: Submission, backend: Backend, *,
-                  reruns: int = 0) -> tuple[GradeContext, list[str]]:
-    """Assemble the trees of one grading job; return the context and tree-level findings."""
+                  reruns: int = 0) -> tuple[GradeContext, list[Finding]]:
+    """Assemble the trees of one grading job; return the context and tree-level notes."""
     values = draw(scenario, submission.seed).values
     start = materialize.start_tree(scenario, values)
-    applicable, findings = split_protected(scenario, submission.diff)
+    applicable, refused = split_protected(scenario, submission.diff)
     submitted = patches.apply(start, applicable, source="submission")
     graded = dict(submitted)
-    notes = [f["detail"] for f in (x.as_dict() for x in findings)]
+    notes: list[Finding] = []
     # Visible tests named by selectors are graded as the engineer received them.
-    from graders.hidden_tests import visible_test_files
-
     for rel in visible_test_files(scenario.manifest.hidden_test_selectors(), start):
         if graded.get(rel) != start[rel]:
-            notes.append(f"{rel}: a visible test was edited; graded with the version the "
-                         "engineer received")
+            notes.append(Finding(code=FindingCode.VISIBLE_TEST_EDITED,
+                                 message=f"{rel}: a visible test was edited; graded with the "
+                                         "version the engineer received"))
             graded[rel] = start[rel]
     image, python = image_for(scenario, backend)
     ctx = GradeContext(
@@ -124,74 +91,72 @@ def build_context(scenario: Scenario, submission: Submission, backend: Backend, 
         reference=materialize.reference_tree(scenario, values),
         hidden=materialize.hidden_tree(scenario, values), applicable_diff=applicable,
         reference_diff=materialize.reference_patch(scenario, values),
-        review_text=submission.review, submit_findings=[f.as_dict() for f in findings],
+        review_text=submission.review,
+        submit_findings=tuple(f.as_finding() for f in refused),
         reruns=reruns, labels={"dsim.submission": submission.id}, lock=read_lock(scenario))
     return ctx, notes
 
 
 def grade_one(scenario: Scenario, submission: Submission, backend: Backend, *,
-              reruns: int = 0) -> dict[str, Any]:
-    """Grade one submission; return the result data (status, items, sections, timings)."""
+              reruns: int = 0) -> GradingResult:
+    """Grade one submission: every default grader, assembled into one result.
+
+    Raises InfraError when the engine, an image or the harness fails (the caller stores it as
+    ``infra_error``); a submission that no longer applies is an ``errored`` result, not a raise.
+    """
     started = time.monotonic()
     try:
         ctx, notes = build_context(scenario, submission, backend, reruns=reruns)
     except PatchError as exc:
-        return {"status": "errored", "items": _all_failed(scenario), "integrity": [],
-                "notes": [str(exc.message)], "sections": {}, "timings": {}}
-    sections: dict[str, Any] = {}
-    for name in graders.DEFAULT:
-        sections[name] = graders.get(name)(ctx)
-    hidden = sections["hidden-tests"]
-    items = {i["id"]: i for i in hidden["items"]}
-    items.update({i["id"]: i for i in sections["test-strength"]["items"]})
-    ordered = [items[i] for i in scenario.manifest.item_ids() if i in items]
-    integrity = [*hidden["findings"], *sections["test-strength"]["findings"]]
-    integrity += [f["detail"] for f in ctx.submit_findings]
-    notes += [f for f in integrity if f.startswith("note:")]  # informational, not integrity
-    integrity = [f for f in integrity if not f.startswith("note:")]
-    status = "graded" if hidden["status"] == "completed" else hidden["status"]
-    return {"status": status, "void": hidden["void"], "items": ordered,
-            "regression": hidden["regression"], "integrity": list(dict.fromkeys(integrity)),
-            "notes": notes, "sections": sections, "runs": len(ctx.runs),
-            "timings": {**hidden["timings"], "total": time.monotonic() - started}}
+        return GradingResult(status=ResultStatus.ERRORED, items=_all_failed(scenario),
+                             error=exc.message, findings=(Finding(
+                                 code=FindingCode.PATCH_FAILED, message=exc.message),))
+    outputs = {name: graders.get(name)(ctx) for name in graders.DEFAULT}
+    return assemble(ctx, outputs, notes=notes, seconds=time.monotonic() - started)
 
 
-def _all_failed(scenario: Scenario) -> list[dict[str, Any]]:
+def assemble(ctx: GradeContext, outputs: dict[str, GraderOutput], *, notes: Sequence[Finding],
+             seconds: float) -> GradingResult:
+    """One result from the graders' outputs: items in manifest order, findings once each."""
+    items = {i.id: i for out in outputs.values() for i in out.items}
+    ordered = tuple(items[i] for i in ctx.scenario.manifest.item_ids() if i in items)
+    findings = [f for out in outputs.values() for f in out.findings]
+    findings += [*ctx.submit_findings, *notes]
+    hidden = next(o.section for o in outputs.values() if isinstance(o.section, HiddenTests))
+    regression = next((o.regression for o in outputs.values() if o.regression is not None),
+                      Regression())
+    return GradingResult(
+        status=ResultStatus.of_run(hidden.status), void=hidden.void, items=ordered,
+        regression=regression, findings=tuple(dict.fromkeys(findings)), hidden=hidden,
+        review=next((o.section for o in outputs.values() if isinstance(o.section, Review)), None),
+        scope=next((o.section for o in outputs.values() if isinstance(o.section, Scope)), None),
+        runs=len(ctx.runs), timings={**hidden.timings, "total": seconds})
+
+
+def _all_failed(scenario: Scenario) -> tuple[ItemResult, ...]:
     m = scenario.manifest
-    return [{"id": f.id, "kind": "flaw", "title": f.title, "category": f.category.value,
-             "severity": f.severity, "verdict": "not_fixed", "tests": []} for f in m.flaws] + [
-        {"id": k.id, "kind": "keep", "title": k.title, "verdict": "lost", "tests": []}
-        for k in m.keeps]
+    return tuple(ItemResult(id=f.id, kind=ItemKind.FLAW, title=f.title,
+                            category=f.category.value, severity=f.severity,
+                            verdict=Verdict.NOT_FIXED) for f in m.flaws) + tuple(
+        ItemResult(id=k.id, kind=ItemKind.KEEP, title=k.title, verdict=Verdict.LOST)
+        for k in m.keeps)
 
 
 @dataclass(frozen=True, kw_only=True)
-class Graded:
+class BatchEntry:
     """One submission's outcome in a batch."""
 
     submission_id: str
     candidate: str
     scenario_id: str
-    status: str
+    status: ResultStatus
     cached: bool
     summary: str
     seconds: float
 
 
-def summarize(data: dict[str, Any]) -> str:
-    items = data.get("items", [])
-    flaws = [i for i in items if i["kind"] == "flaw"]
-    keeps = [i for i in items if i["kind"] == "keep"]
-    reg = data.get("regression", {})
-    text = (f"{sum(i['verdict'] == 'fixed' for i in flaws)}/{len(flaws)} flaws fixed, "
-            f"{sum(i['verdict'] == 'kept' for i in keeps)}/{len(keeps)} kept, "
-            f"regression {reg.get('passed', 0)}/{reg.get('total', 0)}")
-    if data.get("integrity"):
-        text += f", {len(data['integrity'])} integrity finding(s)"
-    return text
-
-
 def grade_submission(store: Store, submission_id: str, backend: Backend, *, reruns: int = 0,
-                     force: bool = False) -> Graded:
+                     force: bool = False) -> BatchEntry:
     """Grade one stored submission (unless an identical result exists) and store the result."""
     started = time.monotonic()
     submission = store.submission(submission_id)
@@ -199,19 +164,19 @@ def grade_submission(store: Store, submission_id: str, backend: Backend, *, reru
     key = result_key(submission, scenario)
     existing = None if force else store.result_for(submission.id, key)
     if existing is not None and existing.isolated == backend.isolated:
-        return Graded(submission_id=submission.id, candidate=submission.candidate,
-                      scenario_id=scenario.id, status=existing.status, cached=True,
-                      summary=summarize(existing.data), seconds=time.monotonic() - started)
+        return BatchEntry(submission_id=submission.id, candidate=submission.candidate,
+                          scenario_id=scenario.id, status=ResultStatus(existing.status),
+                          cached=True, summary=existing.result.text(),
+                          seconds=time.monotonic() - started)
     try:
-        data = grade_one(scenario, submission, backend, reruns=reruns)
+        result = grade_one(scenario, submission, backend, reruns=reruns)
     except InfraError as exc:
-        data = {"status": "infra_error", "error": exc.message, "items": [], "integrity": []}
-    store.add(Result(submission_id=submission.id, key=key, status=data["status"],
-                     backend=backend.name, isolated=backend.isolated, data=data))
-    return Graded(submission_id=submission.id, candidate=submission.candidate,
-                  scenario_id=scenario.id, status=data["status"], cached=False,
-                  summary=data.get("error") or summarize(data),
-                  seconds=time.monotonic() - started)
+        result = GradingResult(status=ResultStatus.INFRA_ERROR, error=exc.message)
+    store.add(Result(submission_id=submission.id, key=key, status=result.status.value,
+                     backend=backend.name, isolated=backend.isolated, data=dump_result(result)))
+    return BatchEntry(submission_id=submission.id, candidate=submission.candidate,
+                      scenario_id=scenario.id, status=result.status, cached=False,
+                      summary=result.text(), seconds=time.monotonic() - started)
 
 
 def warm_by_default(jobs: int) -> bool:
@@ -224,14 +189,14 @@ def warm_by_default(jobs: int) -> bool:
 
 def grade_batch(store: Store, submission_ids: Sequence[str], backend: Backend, *, jobs: int = 2,
                 reruns: int = 0, force: bool = False,
-                on_done: Callable[[Graded], None] | None = None,
-                warm: bool | None = None) -> list[Graded]:
+                on_done: Callable[[BatchEntry], None] | None = None,
+                warm: bool | None = None) -> list[BatchEntry]:
     """Grade submissions in parallel. Interrupting leaves no containers behind; re-running the
     same batch grades only what has no result yet. With ``warm``, the backend makes each run's
     sandbox ahead of need (still one fresh sandbox per run; see :meth:`Backend.warmed`); by
     default only when the runs leave a CPU idle for it (:func:`warm_by_default`)."""
     backend.check()
-    done: list[Graded] = []
+    done: list[BatchEntry] = []
     workers = max(1, jobs)
     with ExitStack() as stack:
         if (warm_by_default(workers) if warm is None else warm) and len(submission_ids) > 1:
@@ -242,20 +207,17 @@ def grade_batch(store: Store, submission_ids: Sequence[str], backend: Backend, *
                                    force=force): sid for sid in submission_ids}
             for future in as_completed(futures):
                 try:
-                    graded = future.result()
+                    entry = future.result()
                 except DsimError as exc:
-                    sid = futures[future]
-                    graded = Graded(submission_id=sid, candidate="?", scenario_id="?",
-                                    status="error", cached=False, summary=exc.message, seconds=0)
-                done.append(graded)
+                    entry = BatchEntry(submission_id=futures[future], candidate="?",
+                                       scenario_id="?", status=ResultStatus.ERRORED,
+                                       cached=False, summary=exc.message, seconds=0)
+                done.append(entry)
                 if on_done:
-                    on_done(graded)
+                    on_done(entry)
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
-            if backend.isolated:
-                from harness.backends.docker import remove_live
-
-                remove_live()
+            backend.remove_live()  # workers' sandboxes: nothing unwinds in their threads
             raise
         pool.shutdown(wait=True)
     return done

@@ -2,9 +2,10 @@
 
 Invariants: the candidate tree goes in first and the hidden suites after (in one payload, where a
 hidden file wins any clash), under a random folder name no workspace can know; JUnit is read only
-through the runner's framed report and parsed by :mod:`harness.grading.junit`; every run carries random
-canaries (one must pass, one must fail), so a process that forges outcomes wholesale is caught; the
-JUnit outcomes, the runner's own records and pytest's exit code must all agree.
+through the runner's framed report and parsed by :mod:`harness.grading.junit`; every run carries
+random canaries (one must pass, one must fail), so a process that forges outcomes wholesale is
+caught; the JUnit outcomes, the runner's own records and pytest's exit code must all agree. Whether
+a run is void is decided by the codes of its findings (:data:`harness.result.DISPOSITION`).
 """
 
 from __future__ import annotations
@@ -15,28 +16,17 @@ import re
 import secrets
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from enum import StrEnum
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import Any
 
-from harness.backends.base import Backend, Limits, SandboxSpec
+from harness.backends.base import Backend, ExecResult, Limits, SandboxSpec
 from harness.grading import junit
-from harness.grading.junit import Outcome
+from harness.result import Finding, FindingCode, Outcome, RunStatus, voids
 
 HIDDEN_PREFIX = "hidden/"
 JUNIT_CAP = 4 * 1024 * 1024
 INI = "[pytest]\nconsole_output_style = classic\n"
-
-
-class RunStatus(StrEnum):
-    """How a run ended, keeping infrastructure apart from the candidate."""
-
-    COMPLETED = "completed"
-    TIMED_OUT = "timed_out"
-    OOM_KILLED = "oom_killed"
-    ENDED_EARLY = "ended_early"
-    INFRA_ERROR = "infra_error"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -54,8 +44,8 @@ class TestRun:
     status: RunStatus
     tests: dict[str, TestResult]
     """Outcome per canonical node id (``hidden/…`` or a repo path)."""
-    findings: list[str]
-    """Integrity findings: what the run caught."""
+    findings: list[Finding]
+    """What the run caught; their codes decide whether it is void."""
     void: bool
     """Canaries or cross-checks failed: no verdict of this run can be trusted."""
     exit_code: int
@@ -82,24 +72,31 @@ def _node_ids_by_junit_key(nodeids: Sequence[str]) -> dict[tuple[str, str], str]
     return keys
 
 
+def payload(tree: Mapping[str, bytes], hidden: Mapping[str, bytes], files: Sequence[str],
+            names: RunNames, *, isolated: bool) -> dict[str, bytes]:
+    """Everything one run copies in, as one payload (an archive copied into a volume costs the
+    engine a mount and an unpacking process each time): the candidate's tree first, the hidden
+    suites after under a random name, so on any clash the hidden file wins; then the harness's
+    own files (runner, ini, config)."""
+    root = names.root
+    scratch = "/tmp/dsim-out" if isolated else f"{root}/scratch"
+    config = {"tree": f"{root}/tree", "scratch": scratch, "ini": f"{root}/lib/pytest.ini",
+              "nonce": names.nonce, "junit_cap": JUNIT_CAP,
+              "selectors": [f"{root}/tree/{names.real(s)}" for s in files]
+              + [f"{root}/tree/{names.hidden_dir}/{names.canary_module}"]}
+    out = {f"tree/{rel}": data for rel, data in tree.items()}
+    suites = {**hidden, names.canary_module: _canary_module(names.canary_pass, names.canary_fail)}
+    out.update({f"tree/{names.hidden_dir}/{rel}": data for rel, data in suites.items()})
+    out.update({"lib/dsim_runner.py": _runner_source(), "lib/pytest.ini": INI.encode(),
+                "lib/config.json": json.dumps(config).encode()})
+    return out
+
+
 def run_tests(backend: Backend, *, image: str, python: str, tree: Mapping[str, bytes],
               hidden: Mapping[str, bytes], selectors: Sequence[str], limits: Limits,
               labels: Mapping[str, str] | None = None) -> TestRun:
     """Run ``selectors`` (canonical: ``hidden/…`` or repo paths) against ``tree`` + ``hidden``."""
-    token = secrets.token_hex(4)
-    hidden_dir = f"_hidden_{token}"
-    canary_mod = f"test_{secrets.token_hex(4)}.py"
-    canary_pass, canary_fail = f"test_{secrets.token_hex(5)}", f"test_{secrets.token_hex(5)}"
-    nonce = secrets.token_hex(16)
-
-    def to_real(selector: str) -> str:
-        return hidden_dir + "/" + selector[len(HIDDEN_PREFIX):] \
-            if selector.startswith(HIDDEN_PREFIX) else selector
-
-    def to_canonical(nodeid: str) -> str:
-        return HIDDEN_PREFIX + nodeid[len(hidden_dir) + 1:] \
-            if nodeid.startswith(hidden_dir + "/") else nodeid
-
+    names = RunNames.fresh()
     # pytest is handed whole files: a node id inside a module that fails to collect would make
     # pytest refuse the whole run ("found no collectors"); the caller picks the ids it needs.
     files = list(dict.fromkeys(s.split("::", 1)[0] for s in selectors))
@@ -111,22 +108,9 @@ def run_tests(backend: Backend, *, image: str, python: str, tree: Mapping[str, b
     started = time.monotonic()
     with backend.sandbox(spec) as box:
         timings["create"] = time.monotonic() - started
-        root = box.root
-        scratch = "/tmp/dsim-out" if box.isolated else f"{root}/scratch"
-        config = {"tree": f"{root}/tree", "scratch": scratch, "ini": f"{root}/lib/pytest.ini",
-                  "nonce": nonce, "junit_cap": JUNIT_CAP,
-                  "selectors": [f"{root}/tree/{to_real(s)}" for s in files]
-                  + [f"{root}/tree/{hidden_dir}/{canary_mod}"]}
+        names = replace(names, root=box.root)
         mark = time.monotonic()
-        # One payload (an archive copied into a volume costs the engine a mount and an unpacking
-        # process each time): the candidate's tree first, the hidden suites after under a random
-        # name, so on any clash the hidden file wins; then the harness's own files.
-        payload = {f"tree/{rel}": data for rel, data in tree.items()}
-        suites = {**hidden, canary_mod: _canary_module(canary_pass, canary_fail)}
-        payload.update({f"tree/{hidden_dir}/{rel}": data for rel, data in suites.items()})
-        payload.update({"lib/dsim_runner.py": _runner_source(), "lib/pytest.ini": INI.encode(),
-                        "lib/config.json": json.dumps(config).encode()})
-        box.write_files(payload, "")
+        box.write_files(payload(tree, hidden, files, names, isolated=box.isolated), "")
         timings["copy_in"] = time.monotonic() - mark
         mark = time.monotonic()
         result = box.run(timeout=limits.timeout_seconds)
@@ -134,92 +118,163 @@ def run_tests(backend: Backend, *, image: str, python: str, tree: Mapping[str, b
         timings["pytest"] = time.monotonic() - mark - result.start_seconds
         mark = time.monotonic()
     timings["remove"] = time.monotonic() - mark
+    mark = time.monotonic()
+    run = read_run(result, names)
+    run.timings.update(timings, parse=time.monotonic() - mark)
+    return run
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunNames:
+    """The random names one run was given: the sandbox's root, the hidden folder, the canaries
+    and the report frame's nonce. Nothing in a workspace can know them in advance."""
+
+    root: str
+    hidden_dir: str
+    canary_module: str
+    canary_pass: str
+    canary_fail: str
+    nonce: str
+
+    @classmethod
+    def fresh(cls, root: str = "") -> RunNames:
+        return cls(root=root, hidden_dir=f"_hidden_{secrets.token_hex(4)}",
+                   canary_module=f"test_{secrets.token_hex(4)}.py",
+                   canary_pass=f"test_{secrets.token_hex(5)}",
+                   canary_fail=f"test_{secrets.token_hex(5)}", nonce=secrets.token_hex(16))
+
+    def real(self, selector: str) -> str:
+        """The path pytest sees for a canonical selector."""
+        if selector.startswith(HIDDEN_PREFIX):
+            return f"{self.hidden_dir}/{selector[len(HIDDEN_PREFIX):]}"
+        return selector
+
+    def canonical(self, nodeid: str) -> str:
+        """The canonical name (``hidden/…``) of a node id pytest reported."""
+        if nodeid.startswith(self.hidden_dir + "/"):
+            return HIDDEN_PREFIX + nodeid[len(self.hidden_dir) + 1:]
+        return nodeid
+
+
+def _frames(text: str, nonce: str) -> list[str]:
+    return re.findall(rf"{nonce}-BEGIN\n(.*?)\n{nonce}-END", text, re.DOTALL)
+
+
+def read_run(result: ExecResult, names: RunNames) -> TestRun:
+    """What a finished sandbox run established: its status, every test's outcome cross-checked
+    between the JUnit file and the runner's own records, and the findings (codes decide)."""
     output = result.stderr.decode("utf-8", errors="replace")
     # The output names the random folder; show assessors the canonical paths instead.
-    output = output.replace(f"{root}/tree/", "").replace(hidden_dir + "/", HIDDEN_PREFIX)
-    mark = time.monotonic()
-    findings: list[str] = []
-    text = result.stdout.decode("utf-8", errors="replace")
-    frames = re.findall(rf"{nonce}-BEGIN\n(.*?)\n{nonce}-END", text, re.DOTALL)
+    output = output.replace(f"{names.root}/tree/", "").replace(names.hidden_dir + "/",
+                                                               HIDDEN_PREFIX)
+    findings: list[Finding] = []
     status = RunStatus.COMPLETED
     if result.timed_out:
         status = RunStatus.TIMED_OUT
     elif result.oom_killed:
         status = RunStatus.OOM_KILLED
-        findings.append("a process of the run was killed for exceeding the memory limit")
+        findings.append(Finding(code=FindingCode.MEMORY_KILLED, message="a process of the run "
+                                "was killed for exceeding the memory limit"))
+    frames = _frames(result.stdout.decode("utf-8", errors="replace"), names.nonce)
     report: dict[str, Any] | None = None
     if len(frames) > 1:
-        findings.append("more than one result report was written (forgery attempt)")
+        findings.append(Finding(code=FindingCode.MULTIPLE_REPORTS,
+                                message="more than one result report was written"))
     elif len(frames) == 1:
         try:
             report = json.loads(frames[0])
         except json.JSONDecodeError:
-            findings.append("the result report was corrupted")
-    if report is None and status == RunStatus.COMPLETED:
-        status = RunStatus.ENDED_EARLY
-        findings.append(f"the test process ended before reporting (exit code "
-                        f"{result.returncode}): os._exit, a crash or a kill in code under test")
-    tests: dict[str, TestResult] = {}
-    void = bool(findings) and status == RunStatus.COMPLETED
-    exit_code = -1
-    if report is not None:
-        exit_code = int(report.get("exit_code", -1))
-        findings.extend(str(f) for f in report.get("findings", []))
-        if report.get("error"):
-            findings.append(f"pytest did not finish: {report['error']}")
-        guard_reports: dict[str, dict[str, str]] = report.get("reports", {})
+            findings.append(Finding(code=FindingCode.REPORT_CORRUPTED,
+                                    message="the result report was corrupted"))
+    if report is None:
+        if status == RunStatus.COMPLETED:
+            status = RunStatus.ENDED_EARLY
+            findings.append(Finding(
+                code=FindingCode.ENDED_EARLY,
+                message=f"the test process ended before reporting (exit code "
+                        f"{result.returncode}): os._exit, a crash or a kill in code under test"))
+        return TestRun(status=status, tests={}, findings=findings, void=False, exit_code=-1,
+                       output=output[-20000:])
+    exit_code = int(report.get("exit_code", -1))
+    tests = _cross_check(report, names, findings)
+    if report.get("error"):
+        findings.append(Finding(code=FindingCode.PYTEST_CRASHED,
+                                message=f"pytest did not finish: {report['error']}"))
+    return TestRun(status=status, tests=tests, findings=findings, void=voids(findings),
+                   exit_code=exit_code, output=output[-20000:])
+
+
+def _runner_findings(report: dict[str, Any]) -> list[Finding]:
+    """The runner's own findings; an unknown code is itself a sign of a forged report."""
+    out = []
+    for raw in report.get("findings", []):
         try:
-            cases = junit.parse(base64.b64decode(report.get("junit", "")), max_bytes=JUNIT_CAP)
-        except (junit.JUnitError, ValueError) as exc:
-            cases = []
-            findings.append(f"JUnit results rejected: {exc}")
-        by_key = _node_ids_by_junit_key(list(guard_reports))
-        seen_guard: set[str] = set()
-        for case in cases:
-            nodeid = by_key.get((case.classname, case.name))
-            if nodeid is None:
-                findings.append(f"JUnit lists a test pytest never ran: {case.classname}::"
-                                f"{case.name} (forged results)")
-                continue
-            seen_guard.add(nodeid)
-            if "::" not in nodeid:
-                findings.append(f"collection error in {to_canonical(nodeid)}: its tests did "
-                                "not run")
-                continue
-            phases = guard_reports[nodeid]
-            guard_failed = any(v in ("failed", "xpassed") for v in phases.values())
-            guard_skipped = any(v in ("skipped", "xfailed") for v in phases.values())
-            junit_ok = case.outcome == Outcome.PASSED
-            if junit_ok and (guard_failed or guard_skipped):
-                findings.append(f"{to_canonical(nodeid)}: JUnit says passed but pytest reported "
-                                f"{phases} (forged results)")
-            outcome = case.outcome
-            if outcome == Outcome.PASSED and (guard_failed or guard_skipped):
-                outcome = Outcome.FAILED
-            tests[to_canonical(nodeid)] = TestResult(outcome=outcome, message=case.message)
-        for nodeid in set(guard_reports) - seen_guard:
-            if nodeid.startswith("<") or "::" not in nodeid:
-                findings.append(f"collection error in {to_canonical(nodeid)} (not in JUnit)")
-                continue
-            findings.append(f"{to_canonical(nodeid)} ran but is missing from JUnit")
-            tests[to_canonical(nodeid)] = TestResult(outcome=Outcome.MISSING,
-                                                     message="missing from the JUnit report")
-        canary_ok = (
-            tests.pop(f"{HIDDEN_PREFIX}{canary_mod}::{canary_pass}", None)
-            == TestResult(outcome=Outcome.PASSED, message=""))
-        fail_canary = tests.pop(f"{HIDDEN_PREFIX}{canary_mod}::{canary_fail}", None)
-        canary_ok = canary_ok and fail_canary is not None and fail_canary.outcome == Outcome.FAILED
-        if not canary_ok:
-            findings.append("canary tests had the wrong outcome: the test process was tampered "
-                            "with; this run's verdicts are void")
-        # With a must-fail canary, an honest pytest always exits 1 (tests failed).
-        if exit_code != 1:
-            findings.append(f"pytest exit code {exit_code} disagrees with the results "
-                            "(a must-fail canary ran, so it must be 1)")
-        tampered = [f for f in findings if "forged" in f or "tampered" in f or "modified" in f
-                    or "registered" in f or "disagrees" in f or "rejected" in f
-                    or "hook implementations" in f or "more than one" in f]
-        void = bool(tampered)
-    timings["parse"] = time.monotonic() - mark
-    return TestRun(status=status, tests=tests, findings=findings, void=void,
-                   exit_code=exit_code, output=output[-20000:], timings=timings)
+            out.append(Finding(code=FindingCode(raw["code"]), message=str(raw["message"])))
+        except (KeyError, TypeError, ValueError):
+            out.append(Finding(code=FindingCode.JUNIT_FORGED,
+                               message=f"the runner's report holds an unknown finding: "
+                                       f"{str(raw)[:200]}"))
+    return out
+
+
+def _cross_check(report: dict[str, Any], names: RunNames,
+                 findings: list[Finding]) -> dict[str, TestResult]:
+    """Outcome per canonical test id from JUnit, checked against the runner's records, the
+    canaries and pytest's exit code; adds what it catches to ``findings``."""
+    findings.extend(_runner_findings(report))
+    guard_reports: dict[str, dict[str, str]] = report.get("reports", {})
+    try:
+        cases = junit.parse(base64.b64decode(report.get("junit", "")), max_bytes=JUNIT_CAP)
+    except (junit.JUnitError, ValueError) as exc:
+        cases = []
+        findings.append(Finding(code=FindingCode.JUNIT_REJECTED,
+                                message=f"JUnit results rejected: {exc}"))
+    by_key = _node_ids_by_junit_key(list(guard_reports))
+    tests: dict[str, TestResult] = {}
+    seen_guard: set[str] = set()
+    for case in cases:
+        nodeid = by_key.get((case.classname, case.name))
+        if nodeid is None:
+            findings.append(Finding(code=FindingCode.JUNIT_FORGED,
+                                    message=f"JUnit lists a test pytest never ran: "
+                                            f"{case.classname}::{case.name}"))
+            continue
+        seen_guard.add(nodeid)
+        name = names.canonical(nodeid)
+        if "::" not in nodeid:
+            findings.append(Finding(code=FindingCode.COLLECTION_ERROR,
+                                    message=f"collection error in {name}: its tests did not run"))
+            continue
+        phases = guard_reports[nodeid]
+        guard_bad = any(v in ("failed", "xpassed", "skipped", "xfailed") for v in phases.values())
+        outcome = case.outcome
+        if outcome == Outcome.PASSED and guard_bad:
+            findings.append(Finding(code=FindingCode.OUTCOME_FORGED,
+                                    message=f"{name}: JUnit says passed but pytest reported "
+                                            f"{phases}"))
+            outcome = Outcome.FAILED
+        tests[name] = TestResult(outcome=outcome, message=case.message)
+    for nodeid in set(guard_reports) - seen_guard:
+        name = names.canonical(nodeid)
+        if nodeid.startswith("<") or "::" not in nodeid:
+            findings.append(Finding(code=FindingCode.COLLECTION_ERROR,
+                                    message=f"collection error in {name} (not in JUnit)"))
+            continue
+        findings.append(Finding(code=FindingCode.MISSING_FROM_JUNIT,
+                                message=f"{name} ran but is missing from JUnit"))
+        tests[name] = TestResult(outcome=Outcome.MISSING, message="missing from the JUnit report")
+    canary = f"{HIDDEN_PREFIX}{names.canary_module}::"
+    passed = tests.pop(canary + names.canary_pass, None)
+    failed = tests.pop(canary + names.canary_fail, None)
+    if passed != TestResult(outcome=Outcome.PASSED, message="") or failed is None \
+            or failed.outcome != Outcome.FAILED:
+        findings.append(Finding(code=FindingCode.CANARY_WRONG,
+                                message="canary tests had the wrong outcome: the test process "
+                                        "was tampered with; this run's verdicts are void"))
+    # With a must-fail canary, an honest pytest always exits 1 (tests failed).
+    exit_code = int(report.get("exit_code", -1))
+    if exit_code != 1:
+        findings.append(Finding(code=FindingCode.EXIT_CODE_MISMATCH,
+                                message=f"pytest exit code {exit_code} disagrees with the results "
+                                        "(a must-fail canary ran, so it must be 1)"))
+    return tests

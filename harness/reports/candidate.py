@@ -1,9 +1,9 @@
 """The assessor's per-candidate report: everything the store knows about one candidate, on a page.
 
-Built from :func:`harness.scoring.posterior.score_all` (overrides applied), the stored submissions and the
-scenarios (one-line brief, flaw locations, the AI change, the time budget). A scenario that can no
-longer be found — a moved folder, a store imported on another machine — does not stop the report:
-its section is built from the stored result and says what is missing.
+Built from :func:`harness.scoring.posterior.score_all` (overrides applied), the stored submissions
+and the scenarios (one-line brief, flaw locations, the AI change, the time budget). A scenario that
+can no longer be found — a moved folder, a store imported on another machine — does not stop the
+report: its section is built from the stored result and says what is missing.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from markupsafe import Markup
 
 from harness.reports.diffview import changed_files, highlight_diff
 from harness.reports.render import Interval, interval_of, render
-from harness.scoring.posterior import CandidateScore, Graded
+from harness.result import ItemKind, ItemResult, Outcome, Review, Scope, TestOutcome
+from harness.scoring.posterior import CandidateScore, GradedSubmission
 from harness.scoring.profile import DIMENSIONS, Profile
 from harness.store import Store, Submission
 
@@ -95,9 +96,9 @@ class ScenarioSection:
     notes: tuple[str, ...]
     overrides: tuple[OverrideRow, ...]
     review_text: str
-    review: Mapping[str, Any]
+    review: Review | None
     """The review grader's section: findings, matched, recall, precision, false_alarms."""
-    scope: Mapping[str, Any]
+    scope: Scope | None
     candidate_diff: Markup
     candidate_files: tuple[str, ...]
     ai_diff: Markup | None
@@ -145,24 +146,25 @@ def _trim(message: str, lines: int = 12, chars: int = 1200) -> str:
     return kept if len(kept) <= chars else kept[:chars] + " …"
 
 
-def _failures(item: Mapping[str, Any], tests: Mapping[str, Any]) -> tuple[TestFailure, ...]:
-    if item["verdict"] in ("fixed", "kept"):
+def _failure(test: str, tests: Mapping[str, TestOutcome]) -> TestFailure | None:
+    info = tests.get(test)
+    if info is not None and info.outcome == Outcome.PASSED:
+        return None
+    return TestFailure(test=test, outcome=info.outcome.value if info else Outcome.MISSING.value,
+                       message=_trim(info.message if info else ""))
+
+
+def _failures(item: ItemResult, tests: Mapping[str, TestOutcome]) -> tuple[TestFailure, ...]:
+    if item.verdict.success:
         return ()
-    detail = item.get("detail")
-    if detail is not None:  # test-strength: the engineer's own tests against mutants
-        mutants = detail.get("mutants", {})
-        caught = sum(bool(v) for v in mutants.values())
-        on_reference = "yes" if detail.get("passes_on_reference") else "no"
+    if item.strength is not None:  # test-strength: the engineer's own tests against mutants
+        mutants = item.strength.mutants
+        caught = sum(mutants.values())
+        on_reference = "yes" if item.strength.passes_on_reference else "no"
         message = (f"passes on the reference solution: {on_reference}; caught {caught} of "
                    f"{len(mutants)} known-bad versions")
-        return tuple(TestFailure(test=t, outcome="weak", message=message) for t in item["tests"])
-    out = []
-    for test in item.get("tests", []):
-        info = tests.get(test, {})
-        if info.get("outcome", "missing") != "passed":
-            out.append(TestFailure(test=test, outcome=info.get("outcome", "missing"),
-                                   message=_trim(info.get("message", ""))))
-    return tuple(out)
+        return tuple(TestFailure(test=t, outcome="weak", message=message) for t in item.tests)
+    return tuple(f for f in (_failure(t, tests) for t in item.tests) if f is not None)
 
 
 def _scenario_facts(sub: Submission) -> tuple[Any, str, str | None]:
@@ -184,29 +186,26 @@ def _scenario_facts(sub: Submission) -> tuple[Any, str, str | None]:
     return scenario, missing, ai
 
 
-def build_section(graded: Graded, sub: Submission, anchor: str) -> ScenarioSection:
+def build_section(graded: GradedSubmission, sub: Submission, anchor: str) -> ScenarioSection:
     """The report section of one graded submission."""
-    data = graded.data
-    sections = data.get("sections", {})
-    tests = sections.get("hidden-tests", {}).get("tests", {})
-    review = sections.get("review") or {}
+    result = graded.result
+    tests = result.hidden.tests if result.hidden is not None else {}
+    review = result.review
     scenario, missing, ai = _scenario_facts(sub)
     manifest = scenario.manifest if scenario is not None else None
     locations = {f.id: f.locations for f in manifest.flaws} if manifest else {}
-    named = review.get("named", {})
-    rows = [ItemRow(id=i["id"], title=i.get("title", i["id"]), kind=i["kind"],
-                    verdict=i["verdict"], original_verdict=i.get("original_verdict"),
-                    category=i.get("category", ""), severity=int(i.get("severity", 0)),
-                    locations=tuple(locations.get(i["id"], ())),
-                    named=named.get(i["id"]) if i["kind"] == "flaw" and review else None,
-                    failures=_failures(i, tests)) for i in graded.items]
+    named = review.named if review is not None else {}
+    rows = [ItemRow(id=i.id, title=i.title or i.id, kind=i.kind.value, verdict=i.verdict.value,
+                    original_verdict=i.original_verdict.value if i.original_verdict else None,
+                    category=i.category, severity=i.severity,
+                    locations=tuple(locations.get(i.id, ())),
+                    named=named.get(i.id) if i.kind == ItemKind.FLAW and review else None,
+                    failures=_failures(i, tests)) for i in result.items]
     originals = {r.id: r.original_verdict or r.verdict for r in rows}
-    reg = data.get("regression") or {}
-    regressions = tuple(TestFailure(test=t, outcome=tests.get(t, {}).get("outcome", "missing"),
-                                    message=_trim(tests.get(t, {}).get("message", "")))
-                        for t in reg.get("failed", []))
-    integrity = list(data.get("integrity", []))
-    if data.get("void"):
+    reg = result.regression
+    regressions = tuple(f for f in (_failure(t, tests) for t in reg.failed) if f is not None)
+    integrity = [f.message for f in result.integrity]
+    if result.void:
         integrity.insert(0, "This run was voided by the integrity checks: every item in it "
                             "counts as not fixed / lost.")
     return ScenarioSection(
@@ -214,17 +213,17 @@ def build_section(graded: Graded, sub: Submission, anchor: str) -> ScenarioSecti
         title=manifest.title if manifest else graded.scenario,
         brief=(manifest.summary or manifest.title) if manifest else "",
         submission_id=graded.submission_id, submitted_at=graded.submitted_at,
-        status=str(data.get("status", "graded")), void=bool(data.get("void")),
+        status=result.status.value, void=result.void,
         flaws=tuple(r for r in rows if r.kind == "flaw"),
         keeps=tuple(r for r in rows if r.kind == "keep"),
-        regression=(int(reg.get("passed", 0)), int(reg.get("total", 0))),
+        regression=(reg.passed, reg.total),
         regressions=regressions, integrity=tuple(integrity),
-        notes=tuple(data.get("notes", [])),
-        overrides=tuple(OverrideRow(item=o["item"], verdict=o["verdict"],
-                                    original=originals.get(o["item"], "?"), reason=o["reason"],
-                                    by=o["by"], at=o["at"][:16].replace("T", " "))
+        notes=tuple(f.message for f in result.notes),
+        overrides=tuple(OverrideRow(item=o.item, verdict=o.verdict.value,
+                                    original=originals.get(o.item, "?"), reason=o.reason,
+                                    by=o.by, at=o.at[:16].replace("T", " "))
                         for o in graded.overrides),
-        review_text=sub.review, review=review, scope=sections.get("scope") or {},
+        review_text=sub.review, review=review, scope=result.scope,
         candidate_diff=highlight_diff(sub.diff), candidate_files=tuple(changed_files(sub.diff)),
         ai_diff=highlight_diff(ai) if ai is not None else None,
         ai_files=tuple(changed_files(ai or "")), elapsed_seconds=sub.elapsed_seconds,

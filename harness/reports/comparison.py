@@ -1,8 +1,9 @@
 """The comparison report: candidates side by side, who is ahead and how sure we are.
 
-Rows follow :func:`harness.scoring.comparison.compare`'s order (score, or Rasch ability when the cohort
-allows). Ties are called as ties: a candidate whose probability of being ahead of the one above is
-within the profile's tie margin shares that rank ("2="), and the heat map shows every pair.
+Rows follow :func:`harness.scoring.comparison.compare`'s order (score, or Rasch ability when the
+cohort allows). Ties are called as ties: a candidate whose probability of being ahead of the one
+above is within the profile's tie margin shares that rank ("2="), and the heat map shows every
+pair.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Exports for other tools: JSON (the exchange file), CSV (one row per candidate × dimension) and
 JUnit XML (one testsuite per graded submission, one testcase per flaw or keep).
 
-Every format is produced from :func:`harness.scoring.posterior.score_all`'s result, so exports agree with
-``dsim score`` and the reports: overrides applied, excluded evidence left out. docs/export-format.md
-describes each format.
+Every format is produced from :func:`harness.scoring.posterior.score_all`'s result, so exports
+agree with ``dsim score`` and the reports: overrides applied, excluded evidence left out.
+docs/export-format.md describes each format.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ import re
 from collections.abc import Iterable
 from enum import StrEnum
 
-from harness.scoring.posterior import CandidateScore, Graded
+from harness.result import ItemResult, Outcome, Verdict
+from harness.scoring.posterior import CandidateScore, GradedSubmission
 from harness.scoring.profile import DIMENSIONS
 from harness.store import Store
 
@@ -55,14 +56,15 @@ def _xml(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
-def _failure_text(graded: Graded, item: dict[str, object]) -> str:
-    tests = graded.data.get("sections", {}).get("hidden-tests", {}).get("tests", {})
+def _failure_text(graded: GradedSubmission, item: ItemResult) -> str:
+    hidden = graded.result.hidden
+    tests = hidden.tests if hidden is not None else {}
     lines = []
-    for test in item.get("tests", []) or []:  # type: ignore[attr-defined]
-        info = tests.get(test, {})
-        if info.get("outcome", "missing") != "passed":
-            lines.append(f"{test}: {info.get('outcome', 'missing')}\n{info.get('message', '')}"
-                         .rstrip())
+    for test in item.tests:
+        info = tests.get(test)
+        outcome = info.outcome if info is not None else Outcome.MISSING
+        if outcome != Outcome.PASSED:
+            lines.append(f"{test}: {outcome}\n{info.message if info else ''}".rstrip())
     return "\n\n".join(lines)
 
 
@@ -75,22 +77,22 @@ def export_junit(scores: Iterable[CandidateScore]) -> str:
         for g in sorted(s.graded, key=lambda g: (g.scenario, g.version)):
             suite = TestSuite(_xml(f"{g.candidate} / {g.scenario}@{g.version}"))
             suite.timestamp = g.submitted_at.isoformat()
-            reg = g.data.get("regression") or {}
+            reg = g.result.regression
             for key, value in (("candidate", g.candidate), ("scenario", g.scenario),
                                ("version", g.version), ("submission", g.submission_id),
-                               ("regression", f"{reg.get('passed', 0)}/{reg.get('total', 0)}"),
-                               ("integrity_findings", str(len(g.data.get("integrity", []))))):
+                               ("regression", f"{reg.passed}/{reg.total}"),
+                               ("integrity_findings", str(len(g.result.integrity)))):
                 suite.add_property(key, _xml(value))
-            for item in g.items:
-                case = TestCase(_xml(str(item["id"])), _xml(f"{g.scenario}.{item['kind']}s"))
-                verdict = str(item["verdict"])
-                if verdict == "flaky":
+            for item in g.result.items:
+                case = TestCase(_xml(item.id), _xml(f"{g.scenario}.{item.kind}s"))
+                verdict = item.verdict
+                if verdict == Verdict.FLAKY:
                     case.result = [Skipped("rests on a flaky test; not scored")]
-                elif verdict not in ("fixed", "kept"):
-                    overridden = (f" (override; graded {item['original_verdict']})"
-                                  if item.get("original_verdict") else "")
-                    failure = Failure(_xml(f"{item['kind']} {verdict.replace('_', ' ')}: "
-                                           f"{item.get('title', '')}{overridden}"), verdict)
+                elif not verdict.success:
+                    overridden = (f" (override; graded {item.original_verdict})"
+                                  if item.original_verdict else "")
+                    failure = Failure(_xml(f"{item.kind} {verdict.replace('_', ' ')}: "
+                                           f"{item.title}{overridden}"), verdict.value)
                     detail = _xml(_failure_text(g, item))
                     if detail:
                         failure.text = detail

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from harness.reports.render import Interval, interval_of, practice, render
-from harness.scoring.posterior import CandidateScore, Graded
+from harness.result import ItemKind, Verdict
+from harness.scoring.posterior import CandidateScore, GradedSubmission
 from harness.scoring.profile import DIMENSIONS, Profile
 from harness.store import Store
 
@@ -72,7 +73,7 @@ class Feedback:
     integrity_flags: int
 
 
-def _attempt(store: Store, graded: Graded) -> Attempt:
+def _attempt(store: Store, graded: GradedSubmission) -> Attempt:
     from harness.errors import DsimError
     from harness.scenarios.scenario import resolve
 
@@ -84,29 +85,29 @@ def _attempt(store: Store, graded: Graded) -> Attempt:
         budget = manifest.time_budget_minutes * 60.0
     except DsimError:
         pass  # the counts below come from the stored result alone
-    flaws = [i for i in graded.items if i["kind"] == "flaw"]
-    keeps = [i for i in graded.items if i["kind"] == "keep"]
-    reg = graded.data.get("regression") or {}
-    review = (graded.data.get("sections") or {}).get("review") or {}
+    flaws = [i for i in graded.items if i.kind == ItemKind.FLAW]
+    keeps = [i for i in graded.items if i.kind == ItemKind.KEEP]
+    reg = graded.result.regression
+    review = graded.result.review
     return Attempt(title=title, brief=brief,
-                   fixed=sum(i["verdict"] == "fixed" for i in flaws), flaws=len(flaws),
-                   kept=sum(i["verdict"] == "kept" for i in keeps), keeps=len(keeps),
-                   regression=(int(reg.get("passed", 0)), int(reg.get("total", 0))),
-                   named=sum(bool(v) for v in review.get("named", {}).values()),
+                   fixed=sum(i.verdict == Verdict.FIXED for i in flaws), flaws=len(flaws),
+                   kept=sum(i.verdict == Verdict.KEPT for i in keeps), keeps=len(keeps),
+                   regression=(reg.passed, reg.total),
+                   named=sum(review.named.values()) if review is not None else 0,
                    elapsed_seconds=sub.elapsed_seconds, budget_seconds=budget)
 
 
-def _categories(runs: list[Graded]) -> tuple[tuple[Practice, ...], tuple[Practice, ...]]:
+def _categories(runs: list[GradedSubmission]) -> tuple[tuple[Practice, ...], tuple[Practice, ...]]:
     texts = practice()["categories"]
     missed: dict[str, int] = defaultdict(int)
     total: dict[str, int] = defaultdict(int)
     for g in runs:
-        for item in g.items:
-            if item["kind"] != "flaw" or item["verdict"] == "flaky":
+        for item in g.result.items:
+            if item.kind != ItemKind.FLAW or item.verdict == Verdict.FLAKY:
                 continue
-            category = item.get("category") or "correctness"
+            category = item.category or "correctness"
             total[category] += 1
-            missed[category] += item["verdict"] != "fixed"
+            missed[category] += item.verdict != Verdict.FIXED
     rows = [Practice(category=c, label=texts.get(c, {}).get("label", c), missed=missed[c],
                      total=total[c], advice=texts.get(c, {}).get("advice", ""),
                      drills=tuple(texts.get(c, {}).get("practise", ()))) for c in sorted(total)]
@@ -138,7 +139,7 @@ def build_feedback(store: Store, score: CandidateScore, profile: Profile, *,
         dimensions={d: interval_of(score.dimensions[d]) for d in DIMENSIONS},
         missed=missed, strengths=strengths, habits=_habits(score, attempts),
         attempts=tuple(attempts),
-        integrity_flags=sum(len(g.data.get("integrity", [])) + bool(g.data.get("void"))
+        integrity_flags=sum(len(g.result.integrity) + g.result.void
                             for g in runs))
 
 

@@ -3,7 +3,8 @@
 Invariants every rendered page keeps: it is one self-contained file (inline CSS and inline SVG, no
 scripts, no external fonts, images or URLs), and every value that came from a candidate — name,
 REVIEW.md, diff — reaches the page escaped. Autoescaping is on for every template and the only
-``Markup`` the templates receive is built here or in :mod:`harness.reports.diffview` from escaped text.
+``Markup`` the templates receive is built here or in :mod:`harness.reports.diffview` from escaped
+text.
 """
 
 from __future__ import annotations

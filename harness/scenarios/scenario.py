@@ -59,10 +59,16 @@ def glob_match(path: str, pattern: str) -> bool:
     return re.fullmatch(regex, path) is not None
 
 
+def escapes(path: str) -> bool:
+    """Does ``path`` point outside the tree (absolute, ``..``, empty parts, backslashes)?"""
+    parts = path.split("/")
+    return path.startswith("/") or ".." in parts or "" in parts or "\\" in path
+
+
 def protection_reason(path: str, editable: tuple[str, ...]) -> str | None:
     """Why a submission may not change ``path`` (None when it may)."""
     parts = path.split("/")
-    if path.startswith("/") or ".." in parts or "" in parts or "\\" in path:
+    if escapes(path):
         return "path escapes the tree"
     name = parts[-1]
     if name in PROTECTED_NAMES or name.endswith(PROTECTED_SUFFIXES):

@@ -11,7 +11,7 @@ from pathlib import Path
 from harness.scenarios import materialize, patches
 from harness.errors import PatchError
 from harness.scenarios.manifest import Problem, Severity, parse_manifest
-from harness.workspace.review_notes import parse_location
+from harness.scenarios.locations import parse_location
 from harness.scenarios.scenario import BRIEF, MANIFEST, REPO, Scenario
 from harness.scenarios.variants import RenderError, all_variants, render_file, render_tree
 

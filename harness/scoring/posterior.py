@@ -27,14 +27,29 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
+from harness.result import (
+    GradingResult,
+    ItemKind,
+    ItemResult,
+    ItemSummary,
+    ResultStatus,
+    ResultSummary,
+    Verdict,
+    load_result,
+    load_summary,
+)
 from harness.scoring.profile import DIMENSIONS, Profile
-from harness.store import Override, Record, Result, Store, Submission, result_summary
+from harness.store import Override, Record, Result, Store, Submission
 
-EXCLUDED_STATUSES = {"infra_error": "infrastructure error", "errored": "harness could not apply"}
+_Item = TypeVar("_Item", ItemSummary, ItemResult)
+
+#: Results that are never evidence, and how an exclusion is worded.
+EXCLUDED_STATUSES = {ResultStatus.INFRA_ERROR: "infrastructure error",
+                     ResultStatus.ERRORED: "harness could not apply"}
 
 
 @dataclass(kw_only=True)
@@ -49,7 +64,19 @@ class Evidence:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Graded:
+class AppliedOverride:
+    """An assessor's override as it was applied to a verdict."""
+
+    item: str
+    verdict: Verdict
+    reason: str
+    by: str
+    at: str
+    """ISO 8601 with offset."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class GradedSubmission:
     """One candidate's latest usable result on one scenario version, overrides applied."""
 
     submission_id: str
@@ -58,16 +85,17 @@ class Graded:
     scenario: str
     version: str
     submitted_at: datetime
-    summary: dict[str, Any]
-    """What the score rests on (:func:`harness.store.result_summary`)."""
-    items: list[dict[str, Any]]
-    """Flaw and keep verdicts with overrides applied: whole items when ``data`` is loaded."""
-    overrides: list[dict[str, Any]]
-    full: dict[str, Any] | None = field(default=None, repr=False)
+    summary: ResultSummary
+    """What the score rests on, as stored (no overrides)."""
+    items: tuple[ItemSummary, ...]
+    """Flaw and keep verdicts with overrides applied."""
+    overrides: tuple[AppliedOverride, ...]
+    full: GradingResult | None = field(default=None, repr=False)
 
     @property
-    def data(self) -> dict[str, Any]:
-        """The whole stored result; loaded for the candidates :func:`score_all` returns."""
+    def result(self) -> GradingResult:
+        """The whole result, overrides applied; loaded for the candidates :func:`score_all`
+        returns."""
         if self.full is None:
             raise RuntimeError(f"result {self.result_id} was scored from its summary only: "
                                "name the candidate in score_all(candidates=...) to load it")
@@ -98,7 +126,7 @@ class CandidateScore:
     percentile: float | None = None
     cohort_size: int = 0
     ability: dict[str, Any] | None = None
-    graded: list[Graded] = field(default_factory=list)
+    graded: list[GradedSubmission] = field(default_factory=list)
     draws: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
@@ -121,25 +149,26 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def apply_overrides(items: list[dict[str, Any]], overrides: list[Override]) -> tuple[
-        list[dict[str, Any]], list[dict[str, Any]]]:
+def apply_overrides(items: tuple[ItemSummary, ...], overrides: list[Override]) -> tuple[
+        tuple[ItemSummary, ...], tuple[AppliedOverride, ...]]:
     """Items with the latest override per item applied, and the overrides that were applied."""
     latest = {o.item: o for o in sorted(overrides, key=lambda o: _aware(o.at))}
-    applied = [{"item": o.item, "verdict": o.verdict, "reason": o.reason, "by": o.by,
-                "at": _aware(o.at).isoformat()}
-               for o in (latest[i["id"]] for i in items if i["id"] in latest)]
+    applied = tuple(AppliedOverride(item=o.item, verdict=Verdict(o.verdict), reason=o.reason,
+                                    by=o.by, at=_aware(o.at).isoformat())
+                    for o in (latest[i.id] for i in items if i.id in latest))
     return _overridden(items, applied), applied
 
 
-def _overridden(items: list[dict[str, Any]], applied: list[dict[str, Any]]) -> list[
-        dict[str, Any]]:
+def _overridden(items: tuple[_Item, ...], applied: tuple[AppliedOverride, ...]) -> tuple[
+        _Item, ...]:
     """``items`` with each applied override's verdict, the graded one kept as original."""
-    verdicts = {o["item"]: o["verdict"] for o in applied}
-    return [{**item, "verdict": verdicts[item["id"]], "original_verdict": item["verdict"]}
-            if item["id"] in verdicts else item for item in items]
+    verdicts = {o.item: o.verdict for o in applied}
+    return tuple(item.overridden(verdicts[item.id]) if item.id in verdicts else item
+                 for item in items)
 
 
-def load_graded(store: Store) -> tuple[dict[str, list[Graded]], dict[str, list[str]]]:
+def load_graded(store: Store) -> tuple[dict[str, list[GradedSubmission]],
+                                       dict[str, list[str]]]:
     """Latest usable result per (candidate, scenario version), from result summaries only, and
     exclusions per candidate. :func:`load_details` adds the whole results where needed."""
     from sqlalchemy import select
@@ -155,42 +184,44 @@ def load_graded(store: Store) -> tuple[dict[str, list[Graded]], dict[str, list[s
         overrides = list(s.scalars(select(Override)))
         latest_result = {r.submission_id: r for r in results}
         unsummarized = [r.id for r in latest_result.values() if r.summary is None]
-        summaries = {r.id: r.summary for r in latest_result.values()}
+        summaries = {r.id: load_summary(r.summary) for r in latest_result.values()
+                     if r.summary is not None}
         for chunk in _chunks(unsummarized):  # written around the ORM: derive it here
-            summaries.update((rid, result_summary(data)) for rid, data in s.execute(
+            summaries.update((rid, load_result(data).summary()) for rid, data in s.execute(
                 select(res.id, res.data).where(res.id.in_(chunk))))
     by_sub: dict[str, list[Override]] = defaultdict(list)
     for o in overrides:
         by_sub[o.submission_id].append(o)
-    chosen: dict[tuple[str, str, str], Graded] = {}
+    chosen: dict[tuple[str, str, str], GradedSubmission] = {}
     excluded: dict[str, list[str]] = defaultdict(list)
     for sub in submissions:
         result = latest_result.get(sub.id)
         if result is None:
             continue
         label = f"{sub.scenario_id} {sub.scenario_version} (submission {sub.id})"
-        if result.status in EXCLUDED_STATUSES:
-            excluded[sub.candidate].append(f"{label}: {EXCLUDED_STATUSES[result.status]}")
+        status = ResultStatus(result.status)
+        if status in EXCLUDED_STATUSES:
+            excluded[sub.candidate].append(f"{label}: {EXCLUDED_STATUSES[status]}")
             continue
         if not result.isolated:
             excluded[sub.candidate].append(f"{label}: graded without isolation "
                                            f"({result.backend} backend)")
             continue
         summary = summaries[result.id]
-        items, applied = apply_overrides(list(summary.get("items", [])), by_sub[sub.id])
-        chosen[(sub.candidate, sub.scenario_id, sub.scenario_version)] = Graded(
+        items, applied = apply_overrides(summary.items, by_sub[sub.id])
+        chosen[(sub.candidate, sub.scenario_id, sub.scenario_version)] = GradedSubmission(
             submission_id=sub.id, result_id=result.id, candidate=sub.candidate,
             scenario=sub.scenario_id, version=sub.scenario_version,
             submitted_at=_aware(sub.submitted_at), summary=summary, items=items,
             overrides=applied)
-    out: dict[str, list[Graded]] = defaultdict(list)
+    out: dict[str, list[GradedSubmission]] = defaultdict(list)
     for (candidate, _, _), graded in chosen.items():
         out[candidate].append(graded)
     return dict(out), dict(excluded)
 
 
-def load_details(store: Store, graded: list[Graded]) -> list[Graded]:
-    """The same results with their whole stored data and whole items (overrides applied)."""
+def load_details(store: Store, graded: list[GradedSubmission]) -> list[GradedSubmission]:
+    """The same results with their whole stored results (overrides applied)."""
     from sqlalchemy import select
 
     res = Result.__table__.c
@@ -200,8 +231,11 @@ def load_details(store: Store, graded: list[Graded]) -> list[Graded]:
             data.update((rid, full) for rid, full in s.execute(
                 select(res.id, res.data).where(res.id.in_(chunk))))
     # The overrides found for the summary apply to the whole items just the same.
-    return [replace(g, items=_overridden(data[g.result_id].get("items", []), g.overrides),
-                    full=data[g.result_id]) for g in graded]
+    out = []
+    for g in graded:
+        whole = load_result(data[g.result_id])
+        out.append(replace(g, full=replace(whole, items=_overridden(whole.items, g.overrides))))
+    return out
 
 
 @contextmanager
@@ -226,7 +260,7 @@ def _chunks(ids: list[str], size: int = 500) -> Iterator[list[str]]:
         yield ids[i:i + size]
 
 
-def simulation_evidence(graded: Graded, profile: Profile, now: datetime,
+def simulation_evidence(graded: GradedSubmission, profile: Profile, now: datetime,
                         excluded: list[str]) -> list[Evidence]:
     """The evidence one graded submission gives, discounted and aged."""
     age_days = max((now - graded.submitted_at).total_seconds() / 86400, 0.0)
@@ -238,28 +272,26 @@ def simulation_evidence(graded: Graded, profile: Profile, now: datetime,
                             failures=failures * weight, source="simulation"))
 
     for item in graded.items:
-        if item["verdict"] == "flaky":
-            excluded.append(f"{graded.scenario}: {item['id']} rests on a flaky test")
+        if item.verdict == Verdict.FLAKY:
+            excluded.append(f"{graded.scenario}: {item.id} rests on a flaky test")
             continue
-        if item["kind"] == "flaw":
-            credit = {"fixed": 1.0, "removed": 0.5}.get(item["verdict"], 0.0)
-            add("catch", item["severity"] * credit, item["severity"] * (1 - credit))
+        if item.kind == ItemKind.FLAW:
+            credit = {Verdict.FIXED: 1.0, Verdict.REMOVED: 0.5}.get(item.verdict, 0.0)
+            add("catch", item.severity * credit, item.severity * (1 - credit))
         else:
-            ok = item["verdict"] == "kept"
+            ok = item.verdict == Verdict.KEPT
             add("keep", float(ok), float(not ok))
-    reg = graded.summary.get("regression") or {}
-    total = reg.get("total", 0)
-    if total:
-        add("safety", reg["passed"] / total, 1 - reg["passed"] / total)
-    sections = graded.summary.get("sections", {})
-    review = sections.get("review")
+    reg = graded.summary.regression
+    if reg.total:
+        add("safety", reg.passed / reg.total, 1 - reg.passed / reg.total)
+    review = graded.summary.sections.review
     if review is not None:
-        quality = (review["recall"] + review["precision"]) / 2
+        quality = (review.recall + review.precision) / 2
         add("explain", quality, 1 - quality)
-    scope = sections.get("scope")
+    scope = graded.summary.sections.scope
     if scope is not None:
-        touched = scope["in_scope"] + scope["out_of_scope"]
-        share = scope["in_scope"] / touched if touched else 1.0
+        touched = scope.in_scope + scope.out_of_scope
+        share = scope.in_scope / touched if touched else 1.0
         add("scope", share, 1 - share)
     return out
 
@@ -372,7 +404,7 @@ def _score_all(store: Store, profile: Profile, now: datetime,
     standing = _percentiles({name: (_scenarios(graded.get(name, [])),
                                     overall_mean(evidence[name], profile)) for name in names})
     abilities = _abilities(graded, profile)
-    detailed: dict[str, list[Graded]] = defaultdict(list)
+    detailed: dict[str, list[GradedSubmission]] = defaultdict(list)
     for g in load_details(store, [g for name in wanted for g in graded.get(name, [])]):
         detailed[g.candidate].append(g)
     scores: dict[str, CandidateScore] = {}
@@ -393,7 +425,7 @@ def _score_all(store: Store, profile: Profile, now: datetime,
     return scores
 
 
-def _scenarios(runs: list[Graded]) -> list[str]:
+def _scenarios(runs: list[GradedSubmission]) -> list[str]:
     return sorted(f"{g.scenario}@{g.version}" for g in runs)
 
 
@@ -417,17 +449,18 @@ def _percentiles(means: dict[str, tuple[list[str], float]]) -> dict[str, tuple[f
     return out
 
 
-def item_key(graded: Graded, item: dict[str, Any]) -> str:
-    return f"{graded.scenario}@{graded.version}:{item['id']}"
+def item_key(graded: GradedSubmission, item: ItemSummary) -> str:
+    return f"{graded.scenario}@{graded.version}:{item.id}"
 
 
-def _abilities(graded: dict[str, list[Graded]], profile: Profile) -> dict[str, dict[str, Any]]:
+def _abilities(graded: dict[str, list[GradedSubmission]],
+               profile: Profile) -> dict[str, dict[str, Any]]:
     """Difficulty-adjusted ability from a Rasch fit, when the cohort is large enough."""
     from harness.scoring.difficulty import fit
 
-    rows = [(name, item_key(g, item), int(item["verdict"] in ("fixed", "kept")))
+    rows = [(name, item_key(g, item), int(item.verdict.success))
             for name, runs in graded.items() for g in runs for item in g.items
-            if item["verdict"] != "flaky"]
+            if item.verdict != Verdict.FLAKY]
     people = {r[0] for r in rows}
     per_item: dict[str, int] = defaultdict(int)
     for r in rows:
@@ -437,8 +470,9 @@ def _abilities(graded: dict[str, list[Graded]], profile: Profile) -> dict[str, d
     if not enough:
         out = {}
         for name in people:
-            runs = [item for g in graded[name] for item in g.items if item["verdict"] != "flaky"]
-            rate = sum(i["verdict"] in ("fixed", "kept") for i in runs) / len(runs) if runs else 0
+            runs = [item for g in graded[name] for item in g.items
+                    if item.verdict != Verdict.FLAKY]
+            rate = sum(i.verdict.success for i in runs) / len(runs) if runs else 0
             out[name] = {
                 "method": "raw pass rate", "pass_rate": round(rate, 4),
                 "warning": f"cohort too small for difficulty adjustment ({len(people)} "

@@ -16,10 +16,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from harness import __version__
 from harness.errors import InvalidInput
+from harness.result import dump_result, load_result
 from harness.store import Assignment, Base, Override, Record, Result, Store, Submission
 
 SCHEMA = 1
@@ -68,7 +69,17 @@ class ResultRow(_Row):
     backend: str
     isolated: bool
     data: dict[str, Any]
+    """The result as stored; one written by dsim 0.1.0 (result schema 1) is upgraded on import,
+    so every stored result carries the current schema."""
     graded_at: datetime
+
+    @field_validator("data")
+    @classmethod
+    def _current_schema(cls, data: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return dump_result(load_result(data))
+        except InvalidInput as exc:
+            raise ValueError(exc.message) from exc
 
 
 class OverrideRow(_Row):

@@ -33,6 +33,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from harness.errors import InfraError, NotFound
+from harness.result import (
+    GradingResult,
+    dump_summary,
+    load_result,
+)
 
 
 def now() -> datetime:
@@ -107,25 +112,17 @@ class Result(Base):
     cohort never decodes every result's test output."""
     graded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
 
+    @property
+    def result(self) -> GradingResult:
+        """The typed result (stored JSON of any schema this dsim reads)."""
+        return load_result(self.data)
+
 
 def result_summary(data: dict[str, Any]) -> dict[str, Any]:
-    """The part of a result's data the score rests on, in the same shape as ``data``.
-
-    Item verdicts (id, kind, severity, verdict), regression totals, review recall and precision,
-    scope counts: a few hundred bytes where ``data`` is 10-20 KB of tests and output.
-    """
-    sections = data.get("sections") or {}
-    review, scope = sections.get("review"), sections.get("scope")
-    regression = data.get("regression") or {}
-    return {
-        "items": [{k: item[k] for k in ("id", "kind", "severity", "verdict") if k in item}
-                  for item in data.get("items") or []],
-        "regression": {"total": regression.get("total", 0), "passed": regression.get("passed", 0)},
-        "sections": {
-            **({"review": {"recall": review["recall"], "precision": review["precision"]}}
-               if review is not None else {}),
-            **({"scope": {"in_scope": scope["in_scope"], "out_of_scope": scope["out_of_scope"]}}
-               if scope is not None else {})}}
+    """The stored summary of stored result data (either schema): item verdicts (id, kind,
+    severity, verdict), regression totals, review recall and precision, scope counts — a few
+    hundred bytes where ``data`` is 10-20 KB of tests and output."""
+    return dump_summary(load_result(data).summary())
 
 
 @event.listens_for(Result, "before_insert")

@@ -34,7 +34,7 @@ what you kept, what you threw away, and why.
 
 
 @dataclass(frozen=True, kw_only=True)
-class Finding:
+class ReviewFinding:
     """One problem the engineer reported."""
 
     path: str
@@ -44,33 +44,9 @@ class Finding:
     text: str
 
 
-@dataclass(frozen=True, kw_only=True)
-class Location:
-    """A ``path:START-END`` place in a tree."""
-
-    path: str
-    start: int
-    end: int
-
-    def overlaps(self, finding: Finding) -> bool:
-        return self.path == finding.path and finding.start <= self.end and self.start <= finding.end
-
-
-def parse_location(text: str) -> Location:
-    """Parse ``path:LINE`` or ``path:START-END``; raise ValueError otherwise."""
-    match = re.fullmatch(r"(?P<path>[^:\s]+):(?P<start>\d+)(?:-(?P<end>\d+))?", text.strip())
-    if not match:
-        raise ValueError(f"{text!r} is not path:LINE or path:START-END")
-    start = int(match["start"])
-    end = int(match["end"] or start)
-    if end < start or start < 1:
-        raise ValueError(f"{text!r}: the range must be increasing and start at 1 or more")
-    return Location(path=match["path"], start=start, end=end)
-
-
-def parse(text: str) -> tuple[list[Finding], list[str]]:
+def parse_review(text: str) -> tuple[list[ReviewFinding], list[str]]:
     """Findings in a REVIEW.md, and notes about lines that look like findings but do not parse."""
-    findings: list[Finding] = []
+    findings: list[ReviewFinding] = []
     notes: list[str] = []
     categories = {c.value for c in Category}
     for number, line in enumerate(text.splitlines(), start=1):
@@ -82,8 +58,9 @@ def parse(text: str) -> tuple[list[Finding], list[str]]:
                 notes.append(f"REVIEW.md line {number}: unknown category "
                              f"[{match['category']}] (use one of {', '.join(sorted(categories))})")
                 continue
-            findings.append(Finding(path=match["path"], start=min(start, end), end=max(start, end),
-                                    category=match["category"], text=match["text"].strip()))
+            findings.append(ReviewFinding(path=match["path"], start=min(start, end),
+                                          end=max(start, end), category=match["category"],
+                                          text=match["text"].strip()))
         elif _LOOKS_LIKE_FINDING.match(line):
             notes.append(f"REVIEW.md line {number}: looks like a finding but does not follow "
                          "`- path:START-END [category] sentence`")

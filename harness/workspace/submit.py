@@ -15,8 +15,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from harness.errors import InvalidInput
+from harness.result import Finding as ResultFinding
+from harness.result import FindingCode
 from harness.scenarios import materialize, patches
-from harness.scenarios.scenario import WORKSPACE_DOCS, Scenario, protection_reason, resolve
+from harness.scenarios.scenario import (
+    WORKSPACE_DOCS,
+    Scenario,
+    escapes,
+    protection_reason,
+    resolve,
+)
 from harness.scenarios.variants import default_seed, draw
 from harness.store import Store, Submission
 from harness.workspace.start import git, read_marker
@@ -26,14 +34,18 @@ from harness.workspace.start import git, read_marker
 class Finding:
     """Something about a submission an assessor must see (tampering, protected paths)."""
 
-    kind: str
-    """Short machine name: protected-path, path-escape, symlink, tampering, canary, …"""
+    kind: FindingCode
+    """What was refused: protected-path, path-escape, symlink or binary."""
     detail: str
     """One sentence for humans."""
     path: str = ""
 
     def as_dict(self) -> dict[str, str]:
-        return asdict(self)
+        return {**asdict(self), "kind": self.kind.value}
+
+    def as_finding(self) -> ResultFinding:
+        """The same finding as grading reports it."""
+        return ResultFinding(code=self.kind, message=self.detail)
 
 
 def split_protected(scenario: Scenario, diff: str) -> tuple[str, list[Finding]]:
@@ -42,16 +54,16 @@ def split_protected(scenario: Scenario, diff: str) -> tuple[str, list[Finding]]:
     findings: list[Finding] = []
     for change in patches.parse(diff, source="submission"):
         if change.binary:
-            findings.append(Finding(kind="binary", path=change.path,
+            findings.append(Finding(kind=FindingCode.BINARY, path=change.path,
                                     detail=f"{change.path} is a binary change and was not applied"))
             continue
         if change.symlink:
-            findings.append(Finding(kind="symlink", path=change.path,
+            findings.append(Finding(kind=FindingCode.SYMLINK, path=change.path,
                                     detail=f"{change.path} is a symlink and was not applied"))
             continue
         reason = protection_reason(change.path, scenario.manifest.editable)
         if reason:
-            kind = "path-escape" if "escapes" in reason else "protected-path"
+            kind = FindingCode.PATH_ESCAPE if escapes(change.path) else FindingCode.PROTECTED_PATH
             findings.append(Finding(kind=kind, path=change.path,
                                     detail=f"{change.path}: {reason}; not applied"))
             continue

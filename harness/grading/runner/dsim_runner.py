@@ -27,6 +27,12 @@ import threading
 import pytest  # the image's own pytest: imported before the tree is on sys.path
 
 
+def _finding(code, message):
+    """A finding as the host reads it: the code decides (harness.result.FindingCode), the
+    message explains."""
+    return {"code": code, "message": message}
+
+
 def _snapshot():
     state = {}
     for name, module in list(sys.modules.items()):
@@ -97,21 +103,24 @@ class Guard:
     def findings(self):
         out = []
         if self.snapshot_before is None:
-            return ["the session never started"]
+            return [_finding("session-not-started", "the session never started")]
         if getattr(self, "snapshot_after", None) is None:
-            return ["the session never finished normally"]
+            return [_finding("session-not-finished", "the session never finished normally")]
         changed = _diff(self.snapshot_before, self.snapshot_after)
         if changed:
-            out.append("pytest internals were modified: " + ", ".join(changed[:12]))
+            out.append(_finding("internals-modified",
+                                "pytest internals were modified: " + ", ".join(changed[:12])))
         if self.plugins_after != self.plugins_before:
             extra = sorted(set(self.plugins_after) - set(self.plugins_before))
-            out.append("plugins were registered during the run: " + ", ".join(extra[:8]))
+            out.append(_finding("plugin-registered",
+                                "plugins were registered during the run: " + ", ".join(extra[:8])))
         if self.hooks_after != self.hooks_before:
-            out.append("hook implementations changed during the run")
+            out.append(_finding("hooks-changed", "hook implementations changed during the run"))
         if self.atexit_after > self.atexit_before:
             # pytest's own tmp_path registers some too: worth showing, harmless to grading.
-            out.append(f"note: {self.atexit_after - self.atexit_before} atexit hook(s) added "
-                       "during the run (never run: the runner leaves with os._exit)")
+            out.append(_finding("atexit-added", f"{self.atexit_after - self.atexit_before} atexit "
+                                "hook(s) added during the run (never run: the runner leaves "
+                                "with os._exit)"))
         return out
 
 
@@ -144,14 +153,16 @@ def main():
         code, error = -1, f"{type(exc).__name__}: {exc}"
     findings = guard.findings()
     if threading.active_count() > threads_before:
-        findings.append("threads started by code under test were still running at the end")
+        findings.append(_finding("threads-left-running", "threads started by code under test "
+                                 "were still running at the end"))
     data = b""
     try:
         fd = os.open(junit, os.O_RDONLY | os.O_NOFOLLOW)
         with os.fdopen(fd, "rb") as handle:
             data = handle.read(cfg["junit_cap"] + 1)
     except OSError as exc:
-        findings.append(f"the JUnit file could not be read: {exc.strerror}")
+        findings.append(_finding("junit-unreadable",
+                                 f"the JUnit file could not be read: {exc.strerror}"))
     payload = json.dumps({"exit_code": code, "error": error, "reports": guard.reports,
                           "findings": findings, "junit": base64.b64encode(data).decode()})
     frame = f"\n{cfg['nonce']}-BEGIN\n{payload}\n{cfg['nonce']}-END\n".encode()

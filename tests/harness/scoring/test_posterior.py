@@ -11,6 +11,17 @@ from harness.backends import get_backend
 from harness.errors import InvalidInput
 from harness.grading.overrides import add_override
 from harness.grading.pipeline import grade_submission
+from harness.result import (
+    GradingResult,
+    ItemKind,
+    ItemResult,
+    Regression,
+    ResultStatus,
+    Review,
+    Scope,
+    Verdict,
+    dump_result,
+)
 from harness.scenarios import materialize
 from harness.scenarios.variants import default_seed, draw
 from harness.scoring.comparison import compare
@@ -32,14 +43,17 @@ def fake_result(store, candidate, scenario="s1", *, fixed=1, flaws=2, kept=1, ke
                      source="patch", findings=[],
                      submitted_at=(at or datetime.now(UTC)) - timedelta(days=days_ago))
     store.add(sub)
-    items = [{"id": f"f{i}", "kind": "flaw", "severity": 2,
-              "verdict": "fixed" if i < fixed else "not_fixed"} for i in range(flaws)]
-    items += [{"id": f"k{i}", "kind": "keep", "verdict": "kept" if i < kept else "lost"}
-              for i in range(keeps)]
-    data = {"status": status, "items": items,
-            "regression": {"passed": regression[0], "total": regression[1]},
-            "sections": {"review": {"recall": recall, "precision": recall},
-                         "scope": {"in_scope": 2, "out_of_scope": 0}}}
+    items = [ItemResult(id=f"f{i}", kind=ItemKind.FLAW, severity=2,
+                        verdict=Verdict.FIXED if i < fixed else Verdict.NOT_FIXED)
+             for i in range(flaws)]
+    items += [ItemResult(id=f"k{i}", kind=ItemKind.KEEP,
+                         verdict=Verdict.KEPT if i < kept else Verdict.LOST) for i in range(keeps)]
+    data = dump_result(GradingResult(
+        status=ResultStatus(status), items=tuple(items),
+        regression=Regression(passed=regression[0], total=regression[1]),
+        review=Review(findings=1, named={}, recall=recall, precision=recall, matched=1),
+        scope=Scope(files_touched=("a", "b"), outside_needed=(), lines_changed=2,
+                    reference_lines=2, protected_attempts=0, in_scope=2, out_of_scope=0)))
     store.add(Result(submission_id=sub.id, key="k", status=status, backend=backend,
                      isolated=backend == "docker", data=data))
     return sub
@@ -119,8 +133,8 @@ def test_override_changes_the_score_and_keeps_the_original(store):
     add_override(store, sub.id, item="f0", verdict="fixed", reason="test was wrong", by="lead")
     after = score_all(store, PROFILE)["cy"]
     assert after.dimensions["catch"].mean > before
-    assert after.graded[0].overrides[0]["reason"] == "test was wrong"
-    assert store.latest_result(sub.id).data["items"][0]["verdict"] == "not_fixed"
+    assert after.graded[0].overrides[0].reason == "test was wrong"
+    assert store.latest_result(sub.id).result.items[0].verdict == Verdict.NOT_FIXED
     with pytest.raises(InvalidInput, match="does not fit a flaw"):
         add_override(store, sub.id, item="f0", verdict="kept", reason="x", by="y")
 
@@ -225,9 +239,11 @@ def test_naming_candidates_scores_them_exactly_as_scoring_everyone_does(store, t
         assert (named[name].draws["overall"] == everyone[name].draws["overall"]).all()
     # The whole results come with the named candidates, overrides applied to whole items.
     c3 = {g.scenario: g for g in named["c3"].graded}
-    assert c3["s2"].data["status"] == "graded"
-    f1 = next(i for i in c3["s2"].items if i["id"] == "f1")
-    assert (f1["verdict"], f1["original_verdict"]) == ("fixed", "not_fixed")
+    assert c3["s2"].result.status == ResultStatus.GRADED
+    f1 = c3["s2"].result.item("f1")
+    assert f1 is not None
+    assert (f1.verdict, f1.original_verdict) == (Verdict.FIXED, Verdict.NOT_FIXED)
+    assert next(i for i in c3["s2"].items if i.id == "f1").verdict == Verdict.FIXED
 
 
 def test_percentiles_count_ties_as_half(store):
@@ -261,7 +277,7 @@ def test_results_stored_without_a_summary_score_as_if_they_had_one(store):
     assert s["core"].overall.mean == s["orm"].overall.mean
     graded, _ = load_graded(store)
     with pytest.raises(RuntimeError, match="summary only"):
-        _ = graded["core"][0].data
+        _ = graded["core"][0].result
     assert store.fill_summaries() == 1
     assert store.fill_summaries() == 0
 

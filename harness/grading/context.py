@@ -1,0 +1,191 @@
+"""What a grader sees for one submission, and the selector, limit and mutant rules grading and
+``scenario check`` share.
+
+This is the one module grader plugins (``graders/``) import: it re-exports the result types they
+build, so a plugin never reaches into the pipeline, the store or a backend. Invariant: hidden
+tests reach a sandbox only through :meth:`GradeContext.run`, never a workspace.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from harness.backends.base import Backend, Limits
+from harness.grading.testrun import HIDDEN_PREFIX, TestResult, TestRun, run_tests
+from harness.result import (
+    Finding,
+    FindingCode,
+    HiddenTests,
+    ItemKind,
+    ItemResult,
+    Outcome,
+    Regression,
+    Review,
+    RunStatus,
+    Scope,
+    Strength,
+    TestOutcome,
+    Verdict,
+)
+from harness.scenarios import patches
+from harness.scenarios.locations import Location, parse_location
+from harness.scenarios.manifest import Flaw, Manifest, VariableValue
+from harness.scenarios.scenario import Scenario
+from harness.scenarios.variants import render_file
+from harness.workspace.review_notes import ReviewFinding, parse_review
+
+__all__ = [
+    "HIDDEN_PREFIX", "Finding", "FindingCode", "GradeContext", "GraderOutput", "HiddenTests",
+    "ItemKind", "ItemResult", "Location", "Outcome", "Regression", "Review", "ReviewFinding",
+    "RunStatus", "Scope", "Strength", "TestOutcome", "TestResult", "TestRun", "Verdict",
+    "changed_lines", "expand", "flaw_code_removed", "limits_for", "matches", "mutant_trees",
+    "parse_location", "parse_review", "selectors_to_run", "visible_test_files",
+]
+
+
+@dataclass(frozen=True, kw_only=True)
+class GraderOutput:
+    """What one grader adds to a result: item verdicts, findings, and its own section."""
+
+    items: tuple[ItemResult, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    section: HiddenTests | Review | Scope | None = None
+    regression: Regression | None = None
+    """Only the hidden-tests grader judges regression."""
+
+
+def limits_for(manifest: Manifest) -> Limits:
+    """The sandbox limits of every run of a scenario (grading and ``scenario check`` alike)."""
+    rt = manifest.runtime
+    return Limits(timeout_seconds=rt.timeout_seconds, memory_mb=rt.memory_mb, cpus=rt.cpus,
+                  pids=rt.pids)
+
+
+def matches(selector: str, nodeid: str) -> bool:
+    """Does pytest node id ``nodeid`` fall under ``selector`` (a node id, file or folder)?"""
+    if nodeid == selector:
+        return True
+    return nodeid.startswith((selector + "::", selector + "[", selector.rstrip("/") + "/"))
+
+
+def expand(selectors: Sequence[str], known: Sequence[str]) -> list[str]:
+    """The known test ids that ``selectors`` select."""
+    return sorted({n for n in known for s in selectors if matches(s, n)})
+
+
+def visible_test_files(selectors: Sequence[str], start: Mapping[str, bytes]) -> list[str]:
+    """Repo test files named (directly or by folder) by non-hidden selectors."""
+    files = set()
+    for selector in selectors:
+        if selector.startswith(HIDDEN_PREFIX):
+            continue
+        path = selector.split("::", 1)[0].rstrip("/")
+        for rel in start:
+            name = rel.rsplit("/", 1)[-1]
+            is_test = name.endswith(".py") and (
+                name.startswith("test_") or name.endswith("_test.py"))
+            if rel == path or (is_test and rel.startswith(path + "/")):
+                files.add(rel)
+    return sorted(files)
+
+
+def selectors_to_run(manifest: Manifest, start: Mapping[str, bytes]) -> list[str]:
+    """What to hand pytest: hidden selectors as written, visible ones as explicit files."""
+    selectors = manifest.hidden_test_selectors()
+    hidden = [s for s in selectors if s.startswith(HIDDEN_PREFIX)]
+    return hidden + visible_test_files(selectors, start)
+
+
+def flaw_code_removed(start: Mapping[str, bytes], graded: Mapping[str, bytes],
+                      locations: Sequence[str]) -> bool:
+    """Did the change delete every non-blank line of every one of the flaw's locations?"""
+    for text in locations:
+        try:
+            loc = parse_location(text)
+        except ValueError:
+            return False
+        before = start.get(loc.path, b"").decode("utf-8", "replace").splitlines()
+        wanted = {n for n in range(loc.start - 1, min(loc.end, len(before))) if before[n].strip()}
+        if loc.path not in graded:
+            continue
+        after = graded[loc.path].decode("utf-8", "replace").splitlines()
+        matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+        kept = {block.a + k for block in matcher.get_matching_blocks() for k in range(block.size)}
+        if wanted & kept:
+            return False
+    return True
+
+
+def mutant_trees(scenario: Scenario, values: Mapping[str, VariableValue], flaw: Flaw,
+                 reference: Mapping[str, bytes]) -> Iterator[tuple[str, dict[str, bytes]]]:
+    """(mutant file, the reference tree with that mutant applied) for each of a test-strength
+    flaw's mutants: known-bad code the tests under judgment must catch."""
+    for mutant in flaw.mutants:
+        yield mutant, patches.apply(dict(reference), render_file(scenario, mutant, values),
+                                    source=mutant)
+
+
+def changed_lines(diff: str, *, source: str) -> dict[str, int]:
+    """Lines added plus removed per file of a unified diff."""
+    return {c.path: c.added_lines + c.removed_lines for c in patches.parse(diff, source=source)}
+
+
+@dataclass(kw_only=True)
+class GradeContext:
+    """What every grader sees for one submission."""
+
+    scenario: Scenario
+    values: Mapping[str, VariableValue]
+    backend: Backend
+    image: str
+    python: str
+    start: dict[str, bytes]
+    graded: dict[str, bytes]
+    """The tree hidden tests run on: the submission with visible tests restored to the start."""
+    submitted: dict[str, bytes]
+    """The tree exactly as submitted (the engineer's own tests included)."""
+    reference: dict[str, bytes]
+    hidden: dict[str, bytes]
+    applicable_diff: str
+    reference_diff: str
+    review_text: str
+    submit_findings: tuple[Finding, ...] = ()
+    """What submit refused to apply (protected paths, escapes, symlinks, binaries)."""
+    reruns: int = 0
+    labels: dict[str, str] = field(default_factory=dict)
+    lock: dict[str, Any] | None = None
+    runs: list[TestRun] = field(default_factory=list)
+
+    @property
+    def manifest(self) -> Manifest:
+        return self.scenario.manifest
+
+    def limits(self) -> Limits:
+        return limits_for(self.manifest)
+
+    def hidden_selectors(self) -> list[str]:
+        return self.manifest.hidden_test_selectors()
+
+    def selectors_to_run(self) -> list[str]:
+        return selectors_to_run(self.manifest, self.start)
+
+    def expected_tests(self) -> list[str] | None:
+        """The exact test ids ``scenario check`` recorded in the lock, if it did."""
+        return list(self.lock["tests"]) if self.lock else None
+
+    def mutant_trees(self, flaw: Flaw) -> Iterator[tuple[str, dict[str, bytes]]]:
+        return mutant_trees(self.scenario, self.values, flaw, self.reference)
+
+    def run(self, selectors: Sequence[str], *, tree: Mapping[str, bytes] | None = None,
+            hidden: Mapping[str, bytes] | None = None) -> TestRun:
+        """Run ``selectors`` in a fresh sandbox on ``tree`` (default: the graded tree) with
+        ``hidden`` (default: the hidden suites); every run is kept in :attr:`runs`."""
+        result = run_tests(self.backend, image=self.image, python=self.python,
+                           tree=self.graded if tree is None else tree,
+                           hidden=self.hidden if hidden is None else hidden,
+                           selectors=list(selectors), limits=self.limits(), labels=self.labels)
+        self.runs.append(result)
+        return result

@@ -1,0 +1,69 @@
+"""Evidence made by release 0.1.0 scores the same after the typed-result renovation.
+
+The fixtures (tests/fixtures/stores/README.md) were written by dsim 0.1.0 (commit 0b4fab2): a
+graded store, its JSON export, and the scores that release computed at a fixed clock.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from harness.result import SCHEMA, ResultStatus, load_result
+from harness.scoring.posterior import score_all
+from harness.scoring.profile import load_profile
+from harness.store import Result, Store
+from harness.store.exchange import import_file
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "stores"
+NOW = datetime(2026, 11, 28, tzinfo=UTC)
+
+
+def expected_scores() -> dict[str, object]:
+    scores: dict[str, object] = json.loads((FIXTURES / "release-0.1.0-scores.json").read_text())
+    return scores
+
+
+def scores_of(store: Store) -> dict[str, object]:
+    return json.loads(json.dumps({name: s.as_dict() for name, s in score_all(
+        store, load_profile(), now=NOW).items()}, sort_keys=True))
+
+
+def test_an_export_made_by_release_0_1_0_imports_with_identical_scores(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'new.db'}")
+    counts = import_file(store, FIXTURES / "release-0.1.0-export.json")
+    assert counts["results"] == 9 and counts["overrides"] == 1 and counts["records"] == 4
+    assert scores_of(store) == expected_scores()
+
+
+def test_imported_results_are_stored_in_the_current_schema(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'new.db'}")
+    import_file(store, FIXTURES / "release-0.1.0-export.json")
+    with store.session() as s:
+        rows = list(s.query(Result))
+    assert rows and all(r.data["schema"] == SCHEMA for r in rows)
+    assert all(load_result(r.data).status == ResultStatus.GRADED for r in rows)
+
+
+def test_a_store_made_by_release_0_1_0_opens_in_place_with_identical_scores(tmp_path):
+    path = tmp_path / "old.db"
+    shutil.copy(FIXTURES / "release-0.1.0.db", path)
+    assert scores_of(Store(f"sqlite:///{path}")) == expected_scores()
+
+
+@pytest.mark.parametrize("candidate", ["ada", "bo", "cy", "dee"])
+def test_each_release_0_1_0_candidate_keeps_every_verdict(tmp_path, candidate):
+    path = tmp_path / "old.db"
+    shutil.copy(FIXTURES / "release-0.1.0.db", path)
+    export = json.loads((FIXTURES / "release-0.1.0-export.json").read_text())
+    subs = {s["id"] for s in export["submissions"] if s["candidate"] == candidate}
+    old = {r["submission_id"]: [(i["id"], i["verdict"]) for i in r["data"]["items"]]
+           for r in export["results"] if r["submission_id"] in subs}
+    store = Store(f"sqlite:///{path}")
+    new = {sid: [(i.id, i.verdict.value) for i in store.latest_result(sid).result.items]
+           for sid in subs}
+    assert new == old and new
