@@ -39,11 +39,9 @@ from harness.result import (
     ResultStatus,
     ResultSummary,
     Verdict,
-    load_result,
-    load_summary,
 )
 from harness.scoring.profile import DIMENSIONS, Profile
-from harness.store import Override, Record, Result, Store, Submission
+from harness.store import Override, Record, Store, queries
 
 _Item = TypeVar("_Item", ItemSummary, ItemResult)
 
@@ -171,48 +169,26 @@ def load_graded(store: Store) -> tuple[dict[str, list[GradedSubmission]],
                                        dict[str, list[str]]]:
     """Latest usable result per (candidate, scenario version), from result summaries only, and
     exclusions per candidate. :func:`load_details` adds the whole results where needed."""
-    from sqlalchemy import select
-
-    subs, res = Submission.__table__.c, Result.__table__.c
-    with store.session() as s:
-        submissions = s.execute(select(
-            subs.id, subs.candidate, subs.scenario_id, subs.scenario_version,
-            subs.submitted_at).order_by(subs.submitted_at)).all()
-        results = s.execute(select(
-            res.id, res.submission_id, res.status, res.backend, res.isolated, res.summary)
-            .order_by(res.graded_at)).all()
-        overrides = list(s.scalars(select(Override)))
-        latest_result = {r.submission_id: r for r in results}
-        unsummarized = [r.id for r in latest_result.values() if r.summary is None]
-        summaries = {r.id: load_summary(r.summary) for r in latest_result.values()
-                     if r.summary is not None}
-        for chunk in _chunks(unsummarized):  # written around the ORM: derive it here
-            summaries.update((rid, load_result(data).summary()) for rid, data in s.execute(
-                select(res.id, res.data).where(res.id.in_(chunk))))
     by_sub: dict[str, list[Override]] = defaultdict(list)
-    for o in overrides:
+    for o in queries.all_overrides(store):
         by_sub[o.submission_id].append(o)
     chosen: dict[tuple[str, str, str], GradedSubmission] = {}
     excluded: dict[str, list[str]] = defaultdict(list)
-    for sub in submissions:
-        result = latest_result.get(sub.id)
-        if result is None:
-            continue
-        label = f"{sub.scenario_id} {sub.scenario_version} (submission {sub.id})"
-        status = ResultStatus(result.status)
+    for row in queries.latest_results(store):
+        label = f"{row.scenario_id} {row.scenario_version} (submission {row.submission_id})"
+        status = ResultStatus(row.status)
         if status in EXCLUDED_STATUSES:
-            excluded[sub.candidate].append(f"{label}: {EXCLUDED_STATUSES[status]}")
+            excluded[row.candidate].append(f"{label}: {EXCLUDED_STATUSES[status]}")
             continue
-        if not result.isolated:
-            excluded[sub.candidate].append(f"{label}: graded without isolation "
-                                           f"({result.backend} backend)")
+        if not row.isolated:
+            excluded[row.candidate].append(f"{label}: graded without isolation "
+                                           f"({row.backend} backend)")
             continue
-        summary = summaries[result.id]
-        items, applied = apply_overrides(summary.items, by_sub[sub.id])
-        chosen[(sub.candidate, sub.scenario_id, sub.scenario_version)] = GradedSubmission(
-            submission_id=sub.id, result_id=result.id, candidate=sub.candidate,
-            scenario=sub.scenario_id, version=sub.scenario_version,
-            submitted_at=_aware(sub.submitted_at), summary=summary, items=items,
+        items, applied = apply_overrides(row.summary.items, by_sub[row.submission_id])
+        chosen[(row.candidate, row.scenario_id, row.scenario_version)] = GradedSubmission(
+            submission_id=row.submission_id, result_id=row.result_id, candidate=row.candidate,
+            scenario=row.scenario_id, version=row.scenario_version,
+            submitted_at=_aware(row.submitted_at), summary=row.summary, items=items,
             overrides=applied)
     out: dict[str, list[GradedSubmission]] = defaultdict(list)
     for (candidate, _, _), graded in chosen.items():
@@ -222,20 +198,11 @@ def load_graded(store: Store) -> tuple[dict[str, list[GradedSubmission]],
 
 def load_details(store: Store, graded: list[GradedSubmission]) -> list[GradedSubmission]:
     """The same results with their whole stored results (overrides applied)."""
-    from sqlalchemy import select
-
-    res = Result.__table__.c
-    data: dict[str, dict[str, Any]] = {}
-    with store.session() as s:
-        for chunk in _chunks([g.result_id for g in graded]):
-            data.update((rid, full) for rid, full in s.execute(
-                select(res.id, res.data).where(res.id.in_(chunk))))
+    whole = queries.whole_results(store, [g.result_id for g in graded])
     # The overrides found for the summary apply to the whole items just the same.
-    out = []
-    for g in graded:
-        whole = load_result(data[g.result_id])
-        out.append(replace(g, full=replace(whole, items=_overridden(whole.items, g.overrides))))
-    return out
+    return [replace(g, full=replace(whole[g.result_id],
+                                    items=_overridden(whole[g.result_id].items, g.overrides)))
+            for g in graded]
 
 
 @contextmanager
@@ -252,12 +219,6 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def _chunks(ids: list[str], size: int = 500) -> Iterator[list[str]]:
-    """Bounded ``IN (...)`` lists: databases cap the parameters of one statement."""
-    for i in range(0, len(ids), size):
-        yield ids[i:i + size]
 
 
 def simulation_evidence(graded: GradedSubmission, profile: Profile, now: datetime,
