@@ -89,8 +89,10 @@ def test_wheel_ships_the_scenario_library_as_package_data(tmp_path):
     wheel = next(tmp_path.glob("dsim-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     assert "scenarios/invoice-rounding/scenario.toml" in names
-    for data in ("harness/grading/runner/dsim_runner.py", "harness/reports/templates/report.html.j2",
-                 "harness/reports/templates/practice.toml", "harness/scoring/profiles/default.toml"):
+    for data in ("harness/grading/runner/dsim_runner.py",
+                 "harness/reports/templates/report.html.j2",
+                 "harness/reports/templates/practice.toml", "harness/scoring/profiles/default.toml",
+                 "harness/store/migrations/versions/0001_first_release.py"):
         assert data in names
     assert not [n for n in names if "__pycache__" in n]
     target = tmp_path / "site"
