@@ -3,7 +3,8 @@
 One SQLAlchemy schema, any SQLAlchemy URL (SQLite embedded by default, PostgreSQL by URL); nothing
 here assumes SQLite. This is the one place that knows the storage layout. Results are keyed by
 content (submission content, scenario content, harness version), never by run id alone, so a
-changed submission is never served a stale result.
+changed submission is never served a stale result. The tables change only through a revision in
+``migrations/``, applied when a store is opened (a test fails when the two disagree).
 """
 
 from __future__ import annotations
@@ -46,11 +47,6 @@ def now() -> datetime:
 
 def new_id() -> str:
     return uuid.uuid4().hex[:12]
-
-
-#: Columns a store made by an older dsim may lack that are derived from what it has: added and
-#: filled when the store is opened, instead of refusing it.
-DERIVED_COLUMNS = {"results.summary"}
 
 
 class Base(DeclarativeBase):
@@ -162,54 +158,21 @@ class Store:
     """A handle on one database; cheap to create, safe to share between threads."""
 
     def __init__(self, url: str) -> None:
+        """Open the store at ``url``, creating or upgrading its tables to this dsim's schema
+        (:mod:`harness.store.migrations`); raises InfraError when it cannot be opened."""
+        from harness.store import migrations
+
         self.url = url
         try:
             self.engine: Engine = create_engine(url, future=True)
-            Base.metadata.create_all(self.engine)
+            migrations.upgrade(self.engine)
         except SQLAlchemyError as exc:
             raise InfraError(f"cannot open the store at {url}",
                              hint=f"check --db / DSIM_DB ({type(exc).__name__}: {exc})") from exc
-        self._check_schema()
-
-    def _check_schema(self) -> None:
-        """Add the columns a newer dsim derives from stored data; refuse, with what to do, a store
-        missing columns that cannot be derived."""
-        from sqlalchemy import inspect
-
-        inspector = inspect(self.engine)
-        missing = []
-        for table in Base.metadata.sorted_tables:
-            present = {c["name"] for c in inspector.get_columns(table.name)}
-            missing += [f"{table.name}.{c.name}" for c in table.columns if c.name not in present]
-        if missing and set(missing) <= DERIVED_COLUMNS:
-            self._add_summaries()
-            return
-        missing = [m for m in missing if m not in DERIVED_COLUMNS]
-        if missing:
-            raise InfraError(
-                f"the store at {self.url} was made by an older dsim (missing "
-                f"{', '.join(missing[:5])})",
-                hint="export it with the dsim that made it (`dsim export --format json`) and "
-                     "`dsim import` into a new --home or --db")
-
-    def _add_summaries(self) -> None:
-        """Migrate a store made before ``results.summary``: add the column and fill it."""
-        from sqlalchemy import inspect, text
-
-        kind = Result.__table__.c.summary.type.compile(dialect=self.engine.dialect)
-        try:
-            with self.engine.begin() as conn:
-                conn.execute(text(f"ALTER TABLE results ADD COLUMN summary {kind}"))
-        except SQLAlchemyError as exc:  # another dsim may have just added it
-            present = {c["name"] for c in inspect(self.engine).get_columns("results")}
-            if "summary" not in present:
-                raise InfraError(f"cannot add results.summary to the store at {self.url}",
-                                 hint=f"{type(exc).__name__}: {exc}") from exc
-        self.fill_summaries()
 
     def fill_summaries(self, batch: int = 500) -> int:
-        """Fill ``results.summary`` where it is missing (rows written around the ORM, or by a
-        dsim before the column existed); returns how many rows were filled."""
+        """Fill ``results.summary`` where it is missing (rows written around the ORM; stores from
+        before the column are filled by their upgrade); returns how many rows were filled."""
         table = Result.__table__
         assert isinstance(table, Table)
         filled = 0
