@@ -282,28 +282,6 @@ def test_results_stored_without_a_summary_score_as_if_they_had_one(store):
     assert store.fill_summaries() == 0
 
 
-def test_a_store_from_before_result_summaries_is_migrated_when_opened(tmp_path):
-    import sqlite3
-
-    from harness.store import Store
-
-    path = tmp_path / "old.db"
-    old = Store(f"sqlite:///{path}")
-    for i in range(3):
-        fake_result(old, f"o{i}", fixed=i, recall=i / 2)
-    before = score_all(old, PROFILE)
-    old.close()
-    with sqlite3.connect(path) as conn:
-        conn.execute("ALTER TABLE results DROP COLUMN summary")
-    reopened = Store(f"sqlite:///{path}")
-    with sqlite3.connect(path) as conn:
-        rows = conn.execute("SELECT summary FROM results").fetchall()
-    assert len(rows) == 3 and all(r[0] and '"verdict"' in r[0] for r in rows)
-    after = score_all(reopened, PROFILE)
-    assert {n: s.as_dict() for n, s in after.items()} == {
-        n: s.as_dict() for n, s in before.items()}
-
-
 def test_scores_without_draws_keep_every_interval(store, tmp_path):
     _cohort(store, tmp_path)
     now = datetime.now(UTC)

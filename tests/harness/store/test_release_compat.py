@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -53,6 +54,34 @@ def test_a_store_made_by_release_0_1_0_opens_in_place_with_identical_scores(tmp_
     path = tmp_path / "old.db"
     shutil.copy(FIXTURES / "release-0.1.0.db", path)
     assert scores_of(Store(f"sqlite:///{path}")) == expected_scores()
+
+
+def test_a_store_from_before_result_summaries_opens_with_identical_scores(tmp_path):
+    """Release 0.1.0 with its summary column taken away and no revision recorded is what the
+    first release left behind: its results are schema 1, and opening it adds the summaries."""
+    path = tmp_path / "first.db"
+    shutil.copy(FIXTURES / "release-0.1.0.db", path)
+    with sqlite3.connect(path) as conn:
+        conn.execute("ALTER TABLE results DROP COLUMN summary")
+    store = Store(f"sqlite:///{path}")
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT summary, data FROM results").fetchall()
+    assert len(rows) == 9 and all(summary and '"verdict"' in summary for summary, _ in rows)
+    assert all(json.loads(data)["schema"] == SCHEMA for _, data in rows)
+    assert scores_of(store) == expected_scores()
+
+
+def test_results_of_a_release_0_1_0_store_are_rewritten_in_the_current_schema(tmp_path):
+    path = tmp_path / "old.db"
+    shutil.copy(FIXTURES / "release-0.1.0.db", path)
+    with sqlite3.connect(path) as conn:
+        before = [json.loads(d) for (d,) in conn.execute("SELECT data FROM results")]
+    assert before and all("schema" not in d for d in before)
+    Store(f"sqlite:///{path}")
+    with sqlite3.connect(path) as conn:
+        after = [json.loads(d) for (d,) in conn.execute("SELECT data FROM results")]
+    assert all(d["schema"] == SCHEMA for d in after)
+    assert all(load_result(d).status == ResultStatus.GRADED for d in after)
 
 
 @pytest.mark.parametrize("candidate", ["ada", "bo", "cy", "dee"])
