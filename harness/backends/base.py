@@ -14,17 +14,20 @@ Contract of a :class:`Sandbox` (one fresh environment for one grading run):
   for one command, its whole life (a backend may start the sandbox with it as its only process;
   whatever ends that process then ends the run, never an infrastructure error).
 - ``cleanup()`` removes everything the sandbox made; it is idempotent and safe in ``finally``.
+
+A :class:`Backend` makes sandboxes, resolves an :class:`ImageRecipe` to an :class:`Image`, and
+removes what it made (``remove_live`` on an interrupt, ``remove_leftovers`` after dead processes);
+each method's docstring says what it raises and guarantees. Grading and the CLI talk to this
+interface only; a concrete backend is found by name (:mod:`harness.backends.registry`).
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
-
-from harness.errors import InvalidInput
 
 DEFAULT_OUTPUT_CAP = 4 * 1024 * 1024
 
@@ -119,8 +122,31 @@ class Sandbox(ABC):
         self.cleanup()
 
 
+@dataclass(frozen=True, kw_only=True)
+class ImageRecipe:
+    """What a scenario's runs need from the environment they run in (and nothing else: no
+    tests, no history, so an image can never leak them)."""
+
+    name: str
+    """Names the image: the scenario id (lowercase letters, digits and dashes)."""
+    requirements: tuple[str, ...] = ()
+    """Pinned pip requirements the runs import, in the scenario's order."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Image:
+    """Where a recipe's runs execute, as :meth:`Backend.image_for` resolved it."""
+
+    tag: str
+    """What to put in :attr:`SandboxSpec.image`; empty for a backend without images."""
+    python: str
+    """The Python command inside the sandbox (a venv's when the recipe has requirements)."""
+
+
 class Backend(ABC):
-    """Makes sandboxes. Registered by name with :func:`register`."""
+    """Makes sandboxes, resolves images and removes what it made. Found by name with
+    :func:`~harness.backends.registry.get_backend`; everything a backend knows lives on its
+    instance, never in module state, so two backends in one process share nothing."""
 
     name: str
     isolated: bool
@@ -128,7 +154,45 @@ class Backend(ABC):
     """The Python command inside the sandbox."""
 
     @abstractmethod
-    def sandbox(self, spec: SandboxSpec) -> Sandbox: ...
+    def sandbox(self, spec: SandboxSpec) -> Sandbox:
+        """A fresh sandbox for ``spec`` (not started). The caller owns it and must call
+        :meth:`Sandbox.cleanup` (or use it as a context manager).
+
+        Raises:
+            InfraError: the backend could not make it (engine down, image missing).
+        """
+
+    @abstractmethod
+    def image_for(self, recipe: ImageRecipe) -> Image:
+        """The image ``recipe``'s runs use, built now if it is missing (no output). Looked up
+        once per backend: calling it for every submission costs nothing after the first.
+
+        Raises:
+            InfraError: the image could not be found or built.
+        """
+
+    @abstractmethod
+    def remove_live(self) -> int:
+        """Remove every sandbox this backend made that is not cleaned up yet, however far its
+        run got, and return how many. A command cut off by this raises InfraError in its own
+        thread, never a result. Meant for the interrupt path (Ctrl-C, SIGTERM turned into
+        KeyboardInterrupt), while worker threads still run: it never waits for them, never
+        deadlocks on them, and is idempotent; their later ``cleanup()`` is a no-op.
+
+        Raises:
+            InfraError: only when the engine cannot be reached at all (nothing was removed).
+        """
+
+    @abstractmethod
+    def remove_leftovers(self) -> int:
+        """Remove what killed processes left behind (labelled containers, stale folders) and
+        return how many sandboxes that was. Never touches a live sandbox of this backend; it
+        cannot tell another running dsim process's sandboxes from a dead one's, so it is run
+        (``dsim cleanup``) when no other grading is.
+
+        Raises:
+            InfraError: the engine cannot be reached.
+        """
 
     def check(self) -> None:  # noqa: B027 - optional hook; most backends are always ready
         """Raise InfraError with what to do when this backend cannot run now."""
@@ -140,33 +204,3 @@ class Backend(ABC):
         counters (hits, misses, …), filled in when the block ends. A backend whose sandboxes
         are cheap ignores it."""
         yield {}
-
-
-_REGISTRY: dict[str, Callable[[], Backend]] = {}
-
-
-def register(name: str) -> Callable[[Callable[[], Backend]], Callable[[], Backend]]:
-    def wrap(factory: Callable[[], Backend]) -> Callable[[], Backend]:
-        _REGISTRY[name] = factory
-        return factory
-    return wrap
-
-
-def backend_names() -> list[str]:
-    _load_builtins()
-    return sorted(_REGISTRY)
-
-
-def get_backend(name: str) -> Backend:
-    """The backend called ``name``; an unknown name lists the known ones."""
-    _load_builtins()
-    try:
-        factory = _REGISTRY[name]
-    except KeyError:
-        raise InvalidInput(f"unknown backend {name!r}",
-                           hint=f"known backends: {', '.join(sorted(_REGISTRY))}") from None
-    return factory()
-
-
-def _load_builtins() -> None:
-    from harness.backends import docker, local  # noqa: F401 - importing registers them

@@ -1,21 +1,34 @@
 """The ``local`` backend: a subprocess in a temporary folder. NOT isolated.
 
 For scenario authors and machines without Docker. Every result it produces is marked unisolated;
-``--require-isolation`` refuses it, and scores never count its runs as evidence.
+``--require-isolation`` refuses it, and scores never count its runs as evidence. It has no
+images (runs use this interpreter, whatever a recipe asks for) and leaves nothing that outlives
+its process except a killed process's temporary folders, which the system's temp cleaning
+removes. Like the docker backend, it knows its live sandboxes, so an interrupt removes them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from harness.backends.base import Backend, ExecResult, Sandbox, SandboxSpec, register
+from harness.backends.base import (
+    Backend,
+    ExecResult,
+    Image,
+    ImageRecipe,
+    Sandbox,
+    SandboxSpec,
+)
+from harness.errors import InfraError
 
 
 def _safe_target(root: Path, rel: str) -> Path:
@@ -28,10 +41,16 @@ def _safe_target(root: Path, rel: str) -> Path:
 class LocalSandbox(Sandbox):
     isolated = False
 
-    def __init__(self, spec: SandboxSpec) -> None:
+    def __init__(self, spec: SandboxSpec,
+                 on_cleanup: Callable[[LocalSandbox], None] = lambda _box: None) -> None:
         self.spec = spec
         self._dir = tempfile.mkdtemp(prefix="dsim-local-")
         self.root = self._dir
+        self._on_cleanup = on_cleanup
+        self._lock = threading.RLock()  # re-entrant: remove() may run in an interrupt
+        self._running: set[subprocess.Popen[bytes]] = set()
+        self._removed = False
+        """Removed by an interrupt (:meth:`LocalBackend.remove_live`) from under its run."""
 
     def write_files(self, files: Mapping[str, bytes], dest: str) -> None:
         base = Path(self.root)
@@ -50,15 +69,24 @@ class LocalSandbox(Sandbox):
         run_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": self.root,
                    "LANG": "C.UTF-8", **(env or {})}
         with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-            proc = subprocess.Popen(list(argv), cwd=self.root, stdout=out, stderr=err,
-                                    env=run_env, start_new_session=True)
+            with self._lock:
+                if self._removed:
+                    raise InfraError(_INTERRUPTED)
+                proc = subprocess.Popen(list(argv), cwd=self.root, stdout=out, stderr=err,
+                                        env=run_env, start_new_session=True)
+                self._running.add(proc)
             timed_out = False
             try:
                 proc.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
                 timed_out = True
-                os.killpg(proc.pid, 9)
+                _kill_group(proc)
                 proc.wait()
+            finally:
+                with self._lock:
+                    self._running.discard(proc)
+            if self._removed:
+                raise InfraError(_INTERRUPTED)
             out.seek(0)
             err.seek(0)
             stdout, stderr = out.read(cap + 1), err.read(cap + 1)
@@ -75,7 +103,26 @@ class LocalSandbox(Sandbox):
             return handle.read(max_bytes)
 
     def cleanup(self) -> None:
+        with self._lock:
+            running = list(self._running)
+        for proc in running:  # only an interrupt gets here with a command still running
+            _kill_group(proc)
         shutil.rmtree(self._dir, ignore_errors=True)
+        self._on_cleanup(self)
+
+    def remove(self) -> None:
+        """Remove the sandbox from under whatever runs in it (an interrupt)."""
+        with self._lock:
+            self._removed = True
+        self.cleanup()
+
+
+_INTERRUPTED = "the run was interrupted: its sandbox was removed"
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError):  # already gone
+        os.killpg(proc.pid, 9)
 
 
 class LocalBackend(Backend):
@@ -83,8 +130,33 @@ class LocalBackend(Backend):
     isolated = False
     python = sys.executable
 
+    def __init__(self) -> None:
+        self._live: set[LocalSandbox] = set()
+        self._lock = threading.RLock()  # re-entrant: remove_live may run in an interrupt
+
     def sandbox(self, spec: SandboxSpec) -> Sandbox:
-        return LocalSandbox(spec)
+        box = LocalSandbox(spec, on_cleanup=self._forget)
+        with self._lock:
+            self._live.add(box)
+        return box
 
+    def image_for(self, recipe: ImageRecipe) -> Image:
+        """No image: runs use this interpreter (the recipe's requirements must be installed
+        here already)."""
+        return Image(tag="", python=self.python)
 
-register("local")(LocalBackend)
+    def remove_live(self) -> int:
+        with self._lock:
+            boxes = list(self._live)
+        for box in boxes:
+            box.remove()
+        return len(boxes)
+
+    def remove_leftovers(self) -> int:
+        """Nothing to find: a local sandbox is a temporary folder of this process only."""
+        return 0
+
+    def _forget(self, box: LocalSandbox) -> None:
+        with self._lock:
+            self._live.discard(box)
+

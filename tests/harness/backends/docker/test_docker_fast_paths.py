@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from harness.backends import Limits, Sandbox, SandboxSpec
-from harness.backends import docker as docker_backend
-from harness.backends.docker import DockerSandbox, _write_tree, client
+from harness.backends.docker import CopyIn, DockerSandbox, OomCounters, client
+from harness.backends.docker.copyin import HOST_DIR_PREFIX, write_tree
 
 pytestmark = pytest.mark.docker
 
@@ -68,7 +68,7 @@ def test_an_engine_that_cannot_see_the_folder_falls_back_to_archives(backend, ba
     from docker.errors import APIError
     from docker.models.containers import ContainerCollection
 
-    monkeypatch.setattr(docker_backend, "_BIND", True)
+    backend.runtime.copy_in = CopyIn(bind=True)
     real = ContainerCollection.create
     made: list[Path] = []
 
@@ -86,21 +86,17 @@ def test_an_engine_that_cannot_see_the_folder_falls_back_to_archives(backend, ba
         box.write_files({"pkg/data.txt": b"from the host"}, "tree")
         result = box.exec(["python3", "-c", PROBE], timeout=30)
     assert result.stdout.split()[:4] == [b"from", b"the", b"host", b"False"]
-    assert docker_backend._BIND is False  # and it stays with archives
+    assert backend.runtime.copy_in.bind is False  # and it stays with archives
     assert made and not made[0].parent.exists()
 
 
 @pytest.mark.parametrize("where", ["host", "container"])
 def test_a_child_killed_for_memory_is_seen_from_the_host_or_from_inside(backend, base_image,
-                                                                       label, where,
-                                                                       monkeypatch):
-    if where == "container":
-        monkeypatch.setattr(docker_backend, "_HOST_CGROUPS", False)
-    else:
-        monkeypatch.setattr(docker_backend, "_HOST_CGROUPS", None)
+                                                                       label, where):
+    backend.runtime.oom = OomCounters(host_cgroups=False if where == "container" else None)
     with backend.sandbox(spec(base_image, label, memory_mb=128)) as box:
         calm = box.exec(["python3", "-c", "print(1)"], timeout=30)
-        if where == "host" and docker_backend._HOST_CGROUPS is not True:
+        if where == "host" and backend.runtime.oom.host_cgroups is not True:
             pytest.skip("this process cannot see the engine's cgroups")
         result = box.exec(["python3", "-c", (
             "import subprocess, sys\n"
@@ -113,26 +109,28 @@ def test_a_child_killed_for_memory_is_seen_from_the_host_or_from_inside(backend,
 
 
 def test_interrupt_removes_the_bound_folders_too(backend, base_image, label, monkeypatch):
-    monkeypatch.setattr(docker_backend, "_BIND", None)
+    monkeypatch.delenv("DSIM_DOCKER_COPY", raising=False)
+    backend.runtime.copy_in = CopyIn()
     box = backend.sandbox(spec(base_image, label))
     host_dir = box.host_dir
     assert host_dir is not None
-    assert docker_backend.remove_live() >= 1
+    assert backend.remove_live() == 1  # exactly this backend's one container
     assert not host_dir.parent.exists()
     box.cleanup()  # what the unwinding worker still does: idempotent
 
 
 def test_cleanup_command_sweeps_folders_of_killed_processes_only(backend, base_image, label,
                                                                  tmp_path, monkeypatch):
-    monkeypatch.setattr(docker_backend, "_host_dir_root", lambda: tmp_path)
-    monkeypatch.setattr(docker_backend, "_BIND", None)
-    stale = tmp_path / f"{docker_backend.HOST_DIR_PREFIX}killed"
+    monkeypatch.delenv("DSIM_DOCKER_COPY", raising=False)
+    backend.runtime.copy_in = CopyIn(root=tmp_path)
+    stale = tmp_path / f"{HOST_DIR_PREFIX}killed"
     (stale / "root" / "tree").mkdir(parents=True)
     other = tmp_path / "unrelated"
     other.mkdir()
     with backend.sandbox(spec(base_image, label)) as box:
         assert box.host_dir is not None and box.host_dir.parent.parent == tmp_path
-        assert docker_backend._remove_stale_host_dirs() == [stale]
+        copy_in, live = backend.runtime.copy_in, backend.runtime.live
+        assert copy_in.remove_stale(live.folders()) == [stale]  # what `dsim cleanup` sweeps
         assert box.host_dir.is_dir()  # a live sandbox's folder stays
     assert sorted(tmp_path.iterdir()) == [other]
 
@@ -170,7 +168,7 @@ def test_a_run_cut_off_by_an_interrupt_is_an_infrastructure_failure(backend, bas
     box = backend.sandbox(spec(base_image, label))
     with box:
         box.start()
-        outcome = _exec_while(box, docker_backend.remove_live)
+        outcome = _exec_while(box, backend.remove_live)
     assert isinstance(outcome.get("error"), InfraError), outcome
 
 
@@ -223,14 +221,14 @@ def test_a_container_stopped_under_a_failed_command_is_oom_or_infrastructure(
 def test_writing_the_tree_refuses_escaping_names(tmp_path):
     for name in ("../escape.txt", "a/../../escape.txt", "/abs.txt", "a//b.txt", "a\\b.txt"):
         with pytest.raises(ValueError, match="escapes"):
-            _write_tree(tmp_path, {name: b"x"}, "")
+            write_tree(tmp_path, {name: b"x"}, "")
     (tmp_path / "outside").mkdir()
     (tmp_path / "link").symlink_to(tmp_path / "outside")
     with pytest.raises(ValueError, match="not a folder"):
-        _write_tree(tmp_path, {"link/x.txt": b"x"}, "")
+        write_tree(tmp_path, {"link/x.txt": b"x"}, "")
     (tmp_path / "file.txt").symlink_to(tmp_path / "outside" / "target.txt")
     with pytest.raises(OSError):
-        _write_tree(tmp_path, {"file.txt": b"x"}, "")
+        write_tree(tmp_path, {"file.txt": b"x"}, "")
     assert list((tmp_path / "outside").iterdir()) == []
 
 

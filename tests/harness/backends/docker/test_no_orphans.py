@@ -2,10 +2,11 @@
 is running must leave no container behind.
 
 A child Python process does what ``dsim`` does: the CLI's own SIGTERM handler
-(:func:`harness.cli._terminate`) turns the signal into KeyboardInterrupt, and the handler calls
-:func:`harness.backends.docker.remove_live`. The sandbox runs either in the main thread (its
-``with`` block unwinds) or in a pool worker like :func:`harness.grading.pipeline.grade_batch` (nothing
-unwinds in the worker, so only ``remove_live`` can remove it).
+(:func:`harness.cli._terminate`) turns the signal into KeyboardInterrupt, and the code catching it
+calls ``remove_live()`` on the backend that made the sandbox. The sandbox runs either in the main
+thread (its ``with`` block unwinds) or in a pool worker like
+:func:`harness.grading.pipeline.grade_batch` (nothing unwinds in the worker, so only
+``remove_live`` can remove it).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from harness.backends.docker import client
 
 pytestmark = pytest.mark.docker
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = Path(__file__).resolve().parents[4]
 
 SCRIPT = r'''
 import signal
@@ -31,32 +32,32 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 
 from harness.backends import Limits, SandboxSpec, get_backend
-from harness.backends.docker import remove_live
 from harness.cli import _terminate
 
 
-def run(image, label):
+def run(backend, image, label):
     spec = SandboxSpec(image=image, limits=Limits(timeout_seconds=120),
                        labels={"dsim.test": label})
-    with get_backend("docker").sandbox(spec) as box:
+    with backend.sandbox(spec) as box:
         box.exec(["sleep", "60"], timeout=120)
 
 
 def main():
     mode, image, label = sys.argv[1:4]
     signal.signal(signal.SIGTERM, _terminate)  # what harness.cli.main() installs
+    backend = get_backend("docker")
     try:
         if mode == "main-thread":
-            run(image, label)
+            run(backend, image, label)
         else:
             pool = ThreadPoolExecutor(max_workers=1)
             try:
-                pool.submit(run, image, label).result()
+                pool.submit(run, backend, image, label).result()
             except BaseException:
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
     except KeyboardInterrupt:
-        print("interrupted; removed", remove_live(), flush=True)
+        print("interrupted; removed", backend.remove_live(), flush=True)
         sys.exit(130)
     print("finished without interruption", flush=True)
     sys.exit(0)

@@ -1,5 +1,6 @@
 """Fixtures the Docker backend tests share: the backend, a label per test that must leave no
-container behind, and both ways of putting files into a container."""
+container behind, and both ways of putting files into a container (configured on the backend's
+runtime, never by patching a module)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from harness.backends import docker as docker_backend
 from harness.backends import get_backend
-from harness.backends.docker import DockerBackend, client
+from harness.backends.docker import CopyIn, DockerBackend, client
 
 
 @pytest.fixture
@@ -30,11 +30,12 @@ def label() -> Iterator[str]:
 
 
 @pytest.fixture(params=["bind", "archive"])
-def copy_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Run the test once with each way of putting files in."""
+def copy_mode(request: pytest.FixtureRequest, backend: DockerBackend,
+              monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run the test once with each way of putting files in, on ``backend``."""
     if request.param == "archive":
-        monkeypatch.setattr(docker_backend, "_BIND", False)
+        backend.runtime.copy_in = CopyIn(bind=False)
     else:
-        monkeypatch.setattr(docker_backend, "_BIND", None)
         monkeypatch.delenv("DSIM_DOCKER_COPY", raising=False)
+        backend.runtime.copy_in = CopyIn()  # decided on first use: this machine runs the engine
     return str(request.param)

@@ -11,7 +11,6 @@ import time
 import pytest
 
 from harness.backends import Limits, SandboxSpec
-from harness.backends import docker as docker_backend
 from harness.backends.docker import DockerBackend, DockerSandbox
 from harness.errors import InfraError
 
@@ -103,7 +102,7 @@ def test_an_interrupt_that_removes_the_container_is_an_infrastructure_error(
                        labels={"dsim.test": label}, command=("sleep", "20"))
     with backend.sandbox(spec) as box:
         box.write_files({"x": b"1"}, "")
-        timer = threading.Timer(1.0, docker_backend.remove_live)
+        timer = threading.Timer(1.0, backend.remove_live)
         timer.start()
         try:
             with pytest.raises(InfraError, match="interrupted"):
