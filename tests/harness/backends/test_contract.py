@@ -14,8 +14,16 @@ from pathlib import Path
 
 import pytest
 
-from harness.backends import Backend, Limits, Sandbox, SandboxSpec, backend_names, get_backend
-from harness.errors import InvalidInput
+from harness.backends import (
+    Backend,
+    ImageRecipe,
+    Limits,
+    Sandbox,
+    SandboxSpec,
+    backend_names,
+    get_backend,
+)
+from harness.errors import InfraError, InvalidInput
 
 LIVENESS = 15.0
 """Seconds a timed-out command may take beyond its deadline before we call it hung."""
@@ -266,6 +274,77 @@ def test_cleanup_on_exception_inside_the_context(env: Env) -> None:
         box.exec(env.py("print(1)"), timeout=30)
         raise RuntimeError("caller failed")
     assert _leftovers(env, box, root) == []
+
+
+def test_remove_live_removes_a_sandbox_in_use_and_its_run_is_an_infrastructure_failure(
+        env: Env) -> None:
+    import threading
+    import time
+
+    box = env.sandbox(timeout_seconds=60)
+    root = box.root
+    idle = env.sandbox(timeout_seconds=60)  # never ran anything: removed all the same
+    box.start()
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["result"] = box.exec(env.py(_MARK_AND_SLEEP), timeout=60)
+        except Exception as exc:  # noqa: BLE001 - the test inspects it
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    marker = "started" if env.backend.name == "local" else "/tmp/started"
+    deadline = time.monotonic() + 20
+    while True:  # until the command runs
+        try:
+            if box.read_file(marker, 10) == b"1":
+                break
+        except FileNotFoundError:
+            pass
+        assert time.monotonic() < deadline, "the command never started"
+        time.sleep(0.05)
+    began = time.monotonic()
+    assert env.backend.remove_live() == 2
+    worker.join(LIVENESS)
+    assert not worker.is_alive() and time.monotonic() - began < LIVENESS
+    assert isinstance(outcome.get("error"), InfraError), outcome
+    assert _leftovers(env, box, root) == []
+    assert env.backend.remove_live() == 0  # idempotent: nothing left to remove
+    box.cleanup()  # what the unwinding worker still does: a no-op
+    idle.cleanup()
+
+
+# The run marks that it started where it can write (its folder locally, /tmp in a container).
+_MARK_AND_SLEEP = (
+    "import os, time\n"
+    "here = os.getcwd()\n"
+    "d = here if os.access(here, os.W_OK) else '/tmp'\n"
+    "open(os.path.join(d, 'started'), 'w').write('1')\n"
+    "time.sleep(50)\n")
+
+
+# --- images ----------------------------------------------------------------------------------
+
+
+def test_image_for_names_an_image_whose_python_runs(env: Env) -> None:
+    recipe = ImageRecipe(name=f"contract-{env.label[:12]}")
+    image = env.backend.image_for(recipe)
+    try:
+        assert image == env.backend.image_for(recipe)  # stable
+        assert bool(image.tag) is env.backend.isolated  # no images without isolation
+        spec = SandboxSpec(image=image.tag, limits=Limits(timeout_seconds=30),
+                           labels={"dsim.test": env.label})
+        with env.backend.sandbox(spec) as box:
+            probe = "import pytest, sys; print(sys.version_info[0])"
+            result = box.exec([image.python, "-c", probe], timeout=30)
+        assert result.stdout == b"3\n", result.stderr
+    finally:
+        if image.tag:  # this test's own tag (a second name for the base image)
+            from harness.backends.docker import client
+
+            client().images.remove(image.tag)
 
 
 # --- registry --------------------------------------------------------------------------------
