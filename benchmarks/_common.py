@@ -187,16 +187,18 @@ def make_batch(store: Any, count: int, scenario_ids: Sequence[str]) -> list[Plan
 
 def ensure_images(scenario_ids: Sequence[str]) -> None:
     """Build what is missing before anything is timed (a no-op when images are built)."""
-    from harness.backends import images
+    from harness.backends import get_backend
+    from harness.grading.pipeline import image_for
     from harness.scenarios.scenario import resolve
 
+    backend = get_backend("docker")
     for sid in scenario_ids:
-        images.ensure(resolve(sid))
+        image_for(resolve(sid), backend)
 
 
 def reset_process_caches() -> None:
     """Forget what this process learnt (image refs), so each repetition is a fresh ``dsim``."""
-    from harness.backends import images
+    from harness.backends.docker import images  # (image refs now live on each backend)
 
     clear = getattr(images, "clear_cache", None)
     if clear is not None:

@@ -62,8 +62,8 @@ def count_api_calls(rtt: float = 0.0) -> tuple[Counter[str], float]:
 
 
 def sizes() -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    from harness.backends import images
-    from harness.backends.docker import client
+    from harness.backends import ImageRecipe
+    from harness.backends.docker import client, images
     from harness.scenarios.scenario import library
 
     base = images.base_tag()
@@ -74,7 +74,8 @@ def sizes() -> tuple[dict[str, Any], list[dict[str, Any]]]:
     base_img = by_tag[base]
     rows = []
     for scenario in library():
-        tag = images.scenario_tag(scenario, base)
+        tag = images.scenario_tag(ImageRecipe(
+            name=scenario.id, requirements=tuple(scenario.manifest.runtime.requirements)), base)
         img = by_tag.get(tag)
         if img is None:
             rows.append({"scenario": scenario.id, "tag": tag, "missing": True})
