@@ -292,7 +292,8 @@ class GradingResult:
     schema: int = SCHEMA
     status: ResultStatus
     void: bool = False
-    """Integrity checks failed: every item counts as not fixed / lost."""
+    """No verdict of the hidden-test run can stand — it was tampered with, or it did not complete
+    (timeout, memory kill, early end): every item counts as not fixed / lost."""
     items: tuple[ItemResult, ...] = ()
     regression: Regression = field(default_factory=Regression)
     findings: tuple[Finding, ...] = ()

@@ -62,9 +62,14 @@ def parse(data: bytes, *, max_bytes: int = MAX_BYTES) -> list[Case]:
 
 
 def mangle(nodeid: str) -> tuple[str, str]:
-    """The (classname, name) pytest's junitxml writes for a node id (xunit1 and xunit2 alike)."""
-    path, _, rest = nodeid.partition("::")
+    """The (classname, name) pytest's junitxml writes for a node id (xunit1 and xunit2 alike).
+
+    As pytest does, parameters are taken off first: ``test_host[::1]`` is one name.
+    """
+    address, bracket, params = nodeid.partition("[")
+    path, _, rest = address.partition("::")
     names = rest.split("::") if rest else [""]
+    names[-1] += bracket + params
     module = path[:-3] if path.endswith(".py") else path
     classname = ".".join([module.replace("/", "."), *names[:-1]])
     return classname, names[-1]

@@ -182,10 +182,10 @@ def read_run(result: ExecResult, names: RunNames) -> TestRun:
                                 message="more than one result report was written"))
     elif len(frames) == 1:
         try:
-            report = json.loads(frames[0])
-        except json.JSONDecodeError:
+            report = _well_formed(json.loads(frames[0]))
+        except (json.JSONDecodeError, ValueError) as exc:
             findings.append(Finding(code=FindingCode.REPORT_CORRUPTED,
-                                    message="the result report was corrupted"))
+                                    message=f"the result report was corrupted: {exc}"))
     if report is None:
         if status == RunStatus.COMPLETED:
             status = RunStatus.ENDED_EARLY
@@ -193,8 +193,8 @@ def read_run(result: ExecResult, names: RunNames) -> TestRun:
                 code=FindingCode.ENDED_EARLY,
                 message=f"the test process ended before reporting (exit code "
                         f"{result.returncode}): os._exit, a crash or a kill in code under test"))
-        return TestRun(status=status, tests={}, findings=findings, void=False, exit_code=-1,
-                       output=output[-20000:])
+        return TestRun(status=status, tests={}, findings=findings, void=voids(findings),
+                       exit_code=-1, output=output[-20000:])
     exit_code = int(report.get("exit_code", -1))
     tests = _cross_check(report, names, findings)
     if report.get("error"):
@@ -202,6 +202,25 @@ def read_run(result: ExecResult, names: RunNames) -> TestRun:
                                 message=f"pytest did not finish: {report['error']}"))
     return TestRun(status=status, tests=tests, findings=findings, void=voids(findings),
                    exit_code=exit_code, output=output[-20000:])
+
+
+def _well_formed(report: object) -> dict[str, Any]:
+    """The runner's report, or ValueError when it is not the shape the runner writes: candidate
+    code shares the runner's process and can frame a report of its own."""
+    if not isinstance(report, dict):
+        raise ValueError("not an object")
+    kinds = {"exit_code": int, "findings": list, "junit": str, "reports": dict}
+    for key, kind in kinds.items():
+        if key in report and (not isinstance(report[key], kind)
+                              or isinstance(report[key], bool)):
+            raise ValueError(f"{key} is not {kind.__name__}")
+    if report.get("error") is not None and not isinstance(report["error"], str):
+        raise ValueError("error is not a string")
+    for nodeid, phases in report.get("reports", {}).items():
+        if not isinstance(phases, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in phases.items()):
+            raise ValueError(f"the records of {str(nodeid)[:80]} are not phase: outcome")
+    return report
 
 
 def _runner_findings(report: dict[str, Any]) -> list[Finding]:
