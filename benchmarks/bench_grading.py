@@ -1,17 +1,17 @@
 """Grading overhead: ``dsim grade --jobs 2`` against the floor of plain pytest on the host.
 
-A batch of submissions over several built-in scenarios (the reference fix, the AI change as is,
-the shipped ``partial`` sample) is stored in a temporary store and graded with
-:func:`harness.grading.pipeline.grade_batch` on the docker backend (reruns=0, force=True): every submission
-in its own fresh hardened container. The floor runs the same hidden suites on the same graded trees
-(``hidden/`` copied in) with ``python -m pytest`` in this venv, two at a time from a process pool.
-Reported: median wall of each, their ratio (target <= 2.0x, stretch 1.5x) and where dsim's time
-goes, summed over submissions. dsim runs twice per repetition, interleaved with the floor:
-``fresh`` (each run's container created when the run asks, the runner its only process: what
+A batch of submissions over several built-in scenarios (the reference fix, the AI change as is, the
+shipped ``partial`` sample) is stored in a temporary store and graded with
+:func:`harness.grading.pipeline.grade_batch` on the docker backend (reruns=0, force=True): every
+submission in its own fresh hardened container. The floor runs the same hidden suites on the same
+graded trees (``hidden/`` copied in) with ``python -m pytest`` in this venv, two at a time from a
+process pool. Reported: median wall of each, their ratio (target <= 2.0x, stretch 1.5x) and where
+dsim's time goes, summed over submissions. dsim runs twice per repetition, interleaved with the
+floor: ``fresh`` (each run's container created when the run asks, the runner its only process: what
 ``dsim grade --jobs 2`` does on 2 CPUs) and ``warm`` (long-lived containers created and started
-ahead by :meth:`harness.backends.base.Backend.warmed`, the runner exec'd into them: ``--warm
-on``), so each is measured against the other in the same process. The target is judged on what
-``dsim grade`` does by default on this machine.
+ahead by :meth:`harness.backends.base.Backend.warmed`, the runner exec'd into them: ``--warm on``),
+so each is measured against the other in the same process. The target is judged on what ``dsim
+grade`` does by default on this machine.
 
     /work/venv/bin/python benchmarks/bench_grading.py [--quick] [--repeats N] [--submissions N]
 """

@@ -34,12 +34,9 @@ def count_api_calls(rtt: float = 0.0) -> tuple[Counter[str], float]:
     import requests
     from click.testing import CliRunner
 
-    from harness.backends import docker as docker_backend
     from harness.cli import cli
 
     _common.reset_process_caches()
-    docker_backend._CLIENT = None  # a fresh process: new client, not pinged yet
-    docker_backend._pinged_at = float("-inf")
     calls: Counter[str] = Counter()
     real = requests.Session.send
 
@@ -62,8 +59,8 @@ def count_api_calls(rtt: float = 0.0) -> tuple[Counter[str], float]:
 
 
 def sizes() -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    from harness.backends import ImageRecipe
     from harness.backends.docker import client, images
+    from harness.grading.pipeline import image_recipe
     from harness.scenarios.scenario import library
 
     base = images.base_tag()
@@ -74,8 +71,7 @@ def sizes() -> tuple[dict[str, Any], list[dict[str, Any]]]:
     base_img = by_tag[base]
     rows = []
     for scenario in library():
-        tag = images.scenario_tag(ImageRecipe(
-            name=scenario.id, requirements=tuple(scenario.manifest.runtime.requirements)), base)
+        tag = images.scenario_tag(image_recipe(scenario), base)
         img = by_tag.get(tag)
         if img is None:
             rows.append({"scenario": scenario.id, "tag": tag, "missing": True})

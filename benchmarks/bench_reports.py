@@ -54,15 +54,25 @@ def _result_data(rng: random.Random, skill: float, scenario: int) -> dict[str, A
     return {"status": "graded", "void": False, "items": items,
             "regression": {"total": 12, "passed": passed, "failed": [], "flaky": []},
             "integrity": [], "notes": [], "runs": 1,
-            "sections": {"hidden-tests": {"status": "completed", "tests": tests},
+            "sections": {"hidden-tests": {"status": "completed", "void": False, "tests": tests},
                          "review": {"findings": 3, "named": {f"flaw-{f}": f < 2 for f in
                                                              range(3)},
                                     "recall": recall, "precision": recall, "matched": 2,
                                     "false_alarms": [], "notes": []},
-                         "scope": {"in_scope": 2, "out_of_scope": rng.random() < 0.2,
+                         "scope": {"in_scope": 2, "out_of_scope": int(rng.random() < 0.2),
                                    "files_touched": ["src/a.py", "src/b.py"],
-                                   "outside_needed": [], "protected_attempts": 0}},
+                                   "outside_needed": [], "protected_attempts": 0,
+                                   "lines_changed": 12, "reference_lines": 10}},
             "timings": {"pytest": 1.2, "total": 2.0}}
+
+
+def _as_stored(data: dict[str, Any]) -> dict[str, Any]:
+    """The data in the schema this checkout stores (typed results since schema 2)."""
+    try:
+        from harness.result import dump_result, load_result
+    except ImportError:  # an older checkout stores the untyped shape as it is
+        return data
+    return dump_result(load_result(data))
 
 
 def fill(store: Any, candidates: int, scenarios: int, seed: int = 7) -> None:
@@ -82,7 +92,7 @@ def fill(store: Any, candidates: int, scenarios: int, seed: int = 7) -> None:
                              submitted_at=now - timedelta(days=rng.uniform(0, 120)))
             rows += [sub, Result(submission_id=sub.id, key=f"k-{c}-{s}", status="graded",
                                  backend="docker", isolated=True,
-                                 data=_result_data(rng, skill, s))]
+                                 data=_as_stored(_result_data(rng, skill, s)))]
     store.add(*rows)
 
 

@@ -1,7 +1,7 @@
 """Grading throughput: submissions per minute at jobs 1, 2 and 4 on the same batch.
 
-The batch is the one bench_grading.py uses (several built-in scenarios; reference fix, AI change
-as is, partial sample), graded with :func:`harness.grading.pipeline.grade_batch` on the docker backend
+The batch is the one bench_grading.py uses (several built-in scenarios; reference fix, AI change as
+is, partial sample), graded with :func:`harness.grading.pipeline.grade_batch` on the docker backend
 (reruns=0, force=True). On a 2-core machine, jobs=2 should reach at least 1.7x the throughput of
 jobs=1; the script says whether it does.
 

@@ -6,12 +6,12 @@ gets a result row shaped like a real one: the scenario's items with their locked
 hidden-tests section with one entry per test and a few KB of pytest output, the review, scope and
 test-strength sections, timings. Rows are inserted in bulk into a temporary SQLite store, a few
 percent as infrastructure errors or unisolated, plus delivery records and overrides. Then, per
-repetition: the library calls (:func:`harness.scoring.posterior.score_all` over everyone, for one candidate,
-for 50 with :func:`harness.scoring.comparison.compare`, and the comparison report rendered) and the three
-commands the target names, as a user runs them (subprocesses, Python start-up included):
-``dsim score NAME``, ``dsim compare NAMES…`` and ``dsim compare NAMES… --html FILE``. Target:
-< 5 s each. No Docker needed. The subprocesses import ``harness`` as this process does, so
-``PYTHONPATH=/path/to/older/checkout`` measures older code with the same script.
+repetition: the library calls (:func:`harness.scoring.posterior.score_all` over everyone, for one
+candidate, for 50 with :func:`harness.scoring.comparison.compare`, and the comparison report
+rendered) and the three commands the target names, as a user runs them (subprocesses, Python
+start-up included): ``dsim score NAME``, ``dsim compare NAMES…`` and ``dsim compare NAMES… --html
+FILE``. Target: < 5 s each. No Docker needed. The subprocesses import ``harness`` as this process
+does, so ``PYTHONPATH=/path/to/older/checkout`` measures older code with the same script.
 
     /work/venv/bin/python benchmarks/bench_scoring.py [--quick] [--repeats N]
 """

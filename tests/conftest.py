@@ -64,6 +64,6 @@ def docker_ready() -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def base_image(docker_ready: None) -> str:
-    from harness.backends import images
+    from harness.backends.docker import images
 
     return images.build_base(progress=lambda _m: None).tag

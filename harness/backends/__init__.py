@@ -4,8 +4,6 @@ The bottom layer: modules here import only ``harness.errors``, ``harness.config`
 Everything above talks to :class:`Backend` and finds a backend by name with :func:`get_backend`.
 """
 
-from types import ModuleType
-
 from harness.backends.base import (
     Backend,
     ExecResult,
@@ -20,13 +18,3 @@ from harness.backends.registry import backend_names, get_backend, register
 __all__ = ["Backend", "ExecResult", "Image", "ImageRecipe", "Limits", "Sandbox", "SandboxSpec",
            "backend_names", "get_backend", "register"]
 
-
-def __getattr__(name: str) -> ModuleType:
-    # `harness.backends.images` moved to `harness.backends.docker.images`. The shared test
-    # session fixture (tests/conftest.py, owned elsewhere) still imports it from here: this
-    # keeps it working until it moves, then goes. Nothing in harness/ or graders/ uses it.
-    if name == "images":
-        from harness.backends.docker import images
-
-        return images
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -11,8 +11,7 @@ from harness.cli import Context, emit_json, json_option, pass_ctx
 from harness.errors import DsimError, ExitCode
 
 if TYPE_CHECKING:
-    from harness.backends.base import ImageRecipe
-    from harness.scenarios.scenario import Scenario
+    pass
 
 
 @click.group("images")
@@ -30,6 +29,7 @@ def build_cmd(scenario_ids: tuple[str, ...], base_image: str | None, as_json: bo
     import time
 
     from harness.backends.docker.images import Images
+    from harness.grading.pipeline import image_recipe
     from harness.scenarios.scenario import library, resolve
 
     def say(msg: str) -> None:
@@ -43,7 +43,7 @@ def build_cmd(scenario_ids: tuple[str, ...], base_image: str | None, as_json: bo
     rows: list[dict[str, Any]] = [{"image": base.tag, "built": base.built, "kind": "base"}]
     scenarios = [resolve(s) for s in scenario_ids] if scenario_ids else library()
     for scenario in scenarios:
-        ref = images.build_scenario(_recipe(scenario), say, base=base)
+        ref = images.build_scenario(image_recipe(scenario), say, base=base)
         say(f"{scenario.id} {ref.tag}: {'built' if ref.built else 'up to date'}")
         rows.append({"image": ref.tag, "built": ref.built, "kind": "scenario",
                      "scenario": scenario.id})
@@ -72,10 +72,11 @@ def list_cmd(as_json: bool) -> None:
 def prune_cmd(as_json: bool) -> None:
     """Remove dsim images no current scenario uses."""
     from harness.backends.docker import images
+    from harness.grading.pipeline import image_recipe
     from harness.scenarios.scenario import library
 
     base = images.base_tag()
-    keep = {base} | {images.scenario_tag(_recipe(s), base) for s in library()}
+    keep = {base} | {images.scenario_tag(image_recipe(s), base) for s in library()}
     removed = images.Images().prune(keep)
     if as_json:
         emit_json({"removed": removed})
@@ -132,14 +133,6 @@ def cleanup_cmd() -> None:
     from harness.backends import get_backend
 
     click.echo(f"removed {get_backend('docker').remove_leftovers()} container(s)")
-
-
-def _recipe(scenario: Scenario) -> ImageRecipe:
-    """What a scenario's image is made from (as grading asks for it: same tag)."""
-    from harness.backends.base import ImageRecipe
-
-    return ImageRecipe(name=scenario.id,
-                       requirements=tuple(scenario.manifest.runtime.requirements))
 
 
 COMMANDS = [images_group, doctor_cmd, cleanup_cmd]

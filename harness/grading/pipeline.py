@@ -21,7 +21,7 @@ from typing import Any
 
 import graders
 from harness import __version__
-from harness.backends.base import Backend
+from harness.backends.base import Backend, ImageRecipe
 from harness.errors import DsimError, InfraError, PatchError
 from harness.grading.context import GradeContext, GraderOutput, visible_test_files
 from harness.result import (
@@ -58,14 +58,17 @@ def result_key(submission: Submission, scenario: Scenario) -> str:
         f"{submission.content_hash}\0{scenario.content_hash}\0{__version__}".encode()).hexdigest()
 
 
+def image_recipe(scenario: Scenario) -> ImageRecipe:
+    """What a scenario's image is made from: the one place that says so, so building, grading
+    and pruning always agree on its tag."""
+    return ImageRecipe(name=scenario.id,
+                       requirements=tuple(scenario.manifest.runtime.requirements))
+
+
 def image_for(scenario: Scenario, backend: Backend) -> tuple[str, str]:
     """The image tag (empty without images) and Python command the scenario's runs use."""
-    from harness.backends.base import ImageRecipe
-
-    image = backend.image_for(ImageRecipe(
-        name=scenario.id, requirements=tuple(scenario.manifest.runtime.requirements)))
+    image = backend.image_for(image_recipe(scenario))
     return image.tag, image.python
-
 
 
 def build_context(scenario: Scenario, submission: Submission, backend: Backend, *,

@@ -70,12 +70,12 @@ def test_junit_has_a_suite_per_submission_and_a_failure_per_unfixed_item(graded_
         g = by_submission[props["submission"]]
         assert props["candidate"] == g.candidate
         cases = {case.name: case for case in suite}
-        assert set(cases) == {i["id"] for i in g.items}
+        assert set(cases) == {i.id for i in g.items}
         for item in g.items:
-            results = cases[item["id"]].result
+            results = cases[item.id].result
             failed = any(isinstance(r, Failure) for r in results)
-            assert failed == (item["verdict"] not in ("fixed", "kept", "flaky")), item
-            assert not any(isinstance(r, Skipped) for r in results) or item["verdict"] == "flaky"
+            assert failed == (item.verdict not in ("fixed", "kept", "flaky")), item
+            assert not any(isinstance(r, Skipped) for r in results) or item.verdict == "flaky"
     hostile = next(s for s in suites if "alert(1)" in s.name)
     assert any("lost" in (r.message or "") for c in hostile for r in c.result)
 

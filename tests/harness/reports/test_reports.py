@@ -132,10 +132,11 @@ def test_candidate_view_shows_no_hidden_tests_locations_or_other_candidates(grad
             forbidden |= {esc(keep.title), *keep.tests}
     for score in _scores(graded_cohort).values():
         for g in score.graded:
-            for test, info in g.data["sections"]["hidden-tests"]["tests"].items():
+            assert g.result.hidden is not None
+            for test, info in g.result.hidden.tests.items():
                 forbidden |= {test, test.rsplit("::", 1)[-1]}
-                if info["message"]:
-                    forbidden.add(info["message"].splitlines()[0])
+                if info.message:
+                    forbidden.add(info.message.splitlines()[0])
     for name in graded_cohort.names:
         html = _feedback(graded_cohort, name)
         assert esc(name) in html
