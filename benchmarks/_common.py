@@ -25,23 +25,34 @@ REPO = Path(__file__).resolve().parents[1]
 #: Built-in scenarios the grading benchmarks use: hidden-tests graders only (a test-strength flaw
 #: adds runs on mutants, which the plain-pytest floor would have to mirror), one with pip
 #: requirements (its image carries a venv).
-SCENARIOS = ("invoice-rounding", "etl-unicode", "session-tokens", "upload-paths",
-             "feature-flags")
+SCENARIOS = ("invoice-rounding", "etl-unicode", "session-tokens", "upload-paths", "feature-flags")
 QUICK_SCENARIOS = ("invoice-rounding", "upload-paths")
 KINDS = ("reference", "as-is", "partial")
 
 
 def parser(description: str) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=description)
-    p.add_argument("--quick", action="store_true",
-                   help="smoke mode for CI: a small workload, one repetition, well under a minute")
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="smoke mode for CI: a small workload, one repetition, well under a minute",
+    )
     p.add_argument("--repeats", type=int, help="repetitions (the median is reported)")
     p.add_argument("--json", dest="json_path", type=Path, help="also write the numbers here")
-    p.add_argument("--wait-quiet", type=float, default=0.0, metavar="SECONDS",
-                   help="wait up to SECONDS for the machine to be quiet (CPU busy below "
-                        "--quiet-busy over 3 s) before measuring")
-    p.add_argument("--quiet-busy", type=float, default=0.15,
-                   help="share of all CPUs other work may use for the machine to count as quiet")
+    p.add_argument(
+        "--wait-quiet",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="wait up to SECONDS for the machine to be quiet (CPU busy below "
+        "--quiet-busy over 3 s) before measuring",
+    )
+    p.add_argument(
+        "--quiet-busy",
+        type=float,
+        default=0.15,
+        help="share of all CPUs other work may use for the machine to count as quiet",
+    )
     return p
 
 
@@ -69,8 +80,13 @@ def busy_fraction(seconds: float = 3.0) -> float:
 
 def docker_version() -> str:
     try:
-        proc = subprocess.run(["docker", "version", "--format", "{{.Server.Version}}"],
-                              capture_output=True, text=True, timeout=20, check=False)
+        proc = subprocess.run(
+            ["docker", "version", "--format", "{{.Server.Version}}"],
+            capture_output=True,
+            text=True,
+            timeout=20,
+            check=False,
+        )
         return proc.stdout.strip() or "?"
     except (OSError, subprocess.SubprocessError):
         return "unavailable"
@@ -87,10 +103,14 @@ def cpu_model() -> str:
 
 
 def machine(*, with_docker: bool = True) -> dict[str, Any]:
-    return {"nproc": os.cpu_count(), "cpu": cpu_model(), "kernel": platform.release(),
-            "python": platform.python_version(),
-            "docker": docker_version() if with_docker else "not used",
-            "load_average": [round(x, 2) for x in os.getloadavg()]}
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu_model(),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "docker": docker_version() if with_docker else "not used",
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+    }
 
 
 def wait_quiet(seconds: float, threshold: float) -> float:
@@ -101,11 +121,17 @@ def wait_quiet(seconds: float, threshold: float) -> float:
     while busy >= threshold and time.monotonic() < deadline:
         time.sleep(2)
         busy = busy_fraction()
-    print(f"quiet check: CPUs {busy:.0%} busy with other work before measuring "
-          f"(load average {os.getloadavg()[0]:.2f})", flush=True)
+    print(
+        f"quiet check: CPUs {busy:.0%} busy with other work before measuring "
+        f"(load average {os.getloadavg()[0]:.2f})",
+        flush=True,
+    )
     if busy >= threshold:
-        print(f"warning: the machine is busy with other work ({busy:.0%} >= {threshold:.0%}): "
-              "numbers may be inflated; re-run with --wait-quiet 300", flush=True)
+        print(
+            f"warning: the machine is busy with other work ({busy:.0%} >= {threshold:.0%}): "
+            "numbers may be inflated; re-run with --wait-quiet 300",
+            flush=True,
+        )
     return busy
 
 
@@ -179,8 +205,9 @@ def make_batch(store: Any, count: int, scenario_ids: Sequence[str]) -> list[Plan
             diff, review = materialize.sample_patch(scenario, "partial", values)
         else:
             kind, diff = "as-is", ""
-        row, _ = submit(store, scenario, candidate=candidate, diff=diff, review_text=review,
-                        source="patch")
+        row, _ = submit(
+            store, scenario, candidate=candidate, diff=diff, review_text=review, source="patch"
+        )
         planned.append(Planned(submission_id=row.id, scenario=scenario.id, kind=kind))
     return planned
 

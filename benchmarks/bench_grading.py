@@ -33,18 +33,46 @@ from typing import Any
 import _common
 
 MODES = ("fresh", "warm")
-PHASES = ("image", "render", "apply", "create", "copy_in", "start", "pytest", "parse", "remove",
-          "store")
+PHASES = (
+    "image",
+    "render",
+    "apply",
+    "create",
+    "copy_in",
+    "start",
+    "pytest",
+    "parse",
+    "remove",
+    "store",
+)
 
 
 def floor_run(job: tuple[str, list[str]]) -> int:
     """Plain pytest on one graded tree: what running the hidden suites costs with no isolation."""
     directory, selectors = job
-    env = {**os.environ, "PYTHONPATH": f"{directory}{os.pathsep}{directory}/src",
-           "PYTHONDONTWRITEBYTECODE": "1"}
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                           "--rootdir", directory, "--import-mode=importlib", *selectors],
-                          cwd=directory, env=env, capture_output=True, check=False)
+    env = {
+        **os.environ,
+        "PYTHONPATH": f"{directory}{os.pathsep}{directory}/src",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--rootdir",
+            directory,
+            "--import-mode=importlib",
+            *selectors,
+        ],
+        cwd=directory,
+        env=env,
+        capture_output=True,
+        check=False,
+    )
     return proc.returncode
 
 
@@ -58,8 +86,9 @@ def _selectors(ctx: Any) -> list[str]:
     return list(run_selectors(ctx))
 
 
-def prepare_floor(store: Any, planned: list[_common.Planned], root: Path) -> list[
-        tuple[str, list[str]]]:
+def prepare_floor(
+    store: Any, planned: list[_common.Planned], root: Path
+) -> list[tuple[str, list[str]]]:
     """Write each submission's graded tree with hidden/ beside it; return (folder, selectors)."""
     from harness.backends import get_backend
     from harness.grading.pipeline import build_context
@@ -130,8 +159,9 @@ class PhaseClock:
         self._undo.clear()
 
 
-def run_dsim(store: Any, ids: list[str], jobs: int, *, warm: bool) -> tuple[
-        float, list[Any], dict[str, float]]:
+def run_dsim(
+    store: Any, ids: list[str], jobs: int, *, warm: bool
+) -> tuple[float, list[Any], dict[str, float]]:
     from harness.backends import get_backend
     from harness.grading.pipeline import grade_batch
 
@@ -144,8 +174,9 @@ def run_dsim(store: Any, ids: list[str], jobs: int, *, warm: bool) -> tuple[
         started = time.perf_counter()
         # The outer block owns the pool grade_batch would make, so its counters can be read.
         with backend.warmed(spares=jobs) if warm else nullcontext({}) as pool:
-            graded = grade_batch(store, ids, backend, jobs=jobs, reruns=0, force=True,
-                                 **_common.warm_kwargs(warm))
+            graded = grade_batch(
+                store, ids, backend, jobs=jobs, reruns=0, force=True, **_common.warm_kwargs(warm)
+            )
         wall = time.perf_counter() - started
         cpu = _common.busy_cpu_seconds() - cpu
     finally:
@@ -161,8 +192,9 @@ def run_dsim(store: Any, ids: list[str], jobs: int, *, warm: bool) -> tuple[
     return wall, graded, phases
 
 
-def run_floor(pool: ProcessPoolExecutor, jobs: list[tuple[str, list[str]]]) -> tuple[
-        float, list[int], float]:
+def run_floor(
+    pool: ProcessPoolExecutor, jobs: list[tuple[str, list[str]]]
+) -> tuple[float, list[int], float]:
     cpu = _common.busy_cpu_seconds()
     started = time.perf_counter()
     codes = list(pool.map(floor_run, jobs))
@@ -177,10 +209,16 @@ def main() -> int:
     count = args.submissions or (6 if args.quick else 40)
     repeats = args.repeats or (1 if args.quick else 3)
     scenario_ids = _common.QUICK_SCENARIOS if args.quick else _common.SCENARIOS
-    settings = {"submissions": count, "jobs": args.jobs, "repeats": repeats, "reruns": 0,
-                "force": True, "scenarios": ",".join(scenario_ids),
-                "floor": "python -m pytest -q -p no:cacheprovider --import-mode=importlib, "
-                         f"{args.jobs} at a time (process pool)"}
+    settings = {
+        "submissions": count,
+        "jobs": args.jobs,
+        "repeats": repeats,
+        "reruns": 0,
+        "force": True,
+        "scenarios": ",".join(scenario_ids),
+        "floor": "python -m pytest -q -p no:cacheprovider --import-mode=importlib, "
+        f"{args.jobs} at a time (process pool)",
+    }
     facts = _common.header("bench_grading", settings)
     _common.ensure_images(scenario_ids)
     from harness.store import Store
@@ -216,16 +254,24 @@ def main() -> int:
                     phase_runs[mode].append(phases)
                     for g in graded:
                         statuses[g.status] += 1
-                print(f"rep {rep + 1}: floor {floor_walls[-1]:.2f}s, " + ", ".join(
-                    f"dsim {mode} {walls[mode][-1]:.2f}s ({walls[mode][-1] / floor_walls[-1]:.2f}x)"
-                    for mode in modes), flush=True)
+                print(
+                    f"rep {rep + 1}: floor {floor_walls[-1]:.2f}s, "
+                    + ", ".join(
+                        f"dsim {mode} {walls[mode][-1]:.2f}s "
+                        f"({walls[mode][-1] / floor_walls[-1]:.2f}x)"
+                        for mode in modes
+                    ),
+                    flush=True,
+                )
     floor = _common.median(floor_walls)
     floor_cpu_s = _common.median(floor_cpu)
     dsim = {mode: _common.median(w) for mode, w in walls.items()}
     ratio = {mode: dsim[mode] / floor for mode in modes}
     cores = os.cpu_count() or 1
-    print(f"floor walls {_common.fmt(floor_walls)}; floor pytest exit codes: "
-          f"{sorted(floor_codes)} (0/1 = tests ran)")
+    print(
+        f"floor walls {_common.fmt(floor_walls)}; floor pytest exit codes: "
+        f"{sorted(floor_codes)} (0/1 = tests ran)"
+    )
     print(f"statuses over all repetitions: {dict(statuses)}")
     report: dict[str, Any] = {}
     for mode in modes:
@@ -233,26 +279,40 @@ def main() -> int:
         phases = {k: _common.median([r.get(k, 0.0) for r in runs]) for k in PHASES}
         summed = sum(phases.values())
         dsim_cpu = _common.median([r["machine_cpu"] for r in runs])
-        print(f"-- dsim {mode}: walls {_common.fmt(walls[mode])}, median {dsim[mode]:.2f}s, "
-              f"{ratio[mode]:.2f}x the floor")
+        print(
+            f"-- dsim {mode}: walls {_common.fmt(walls[mode])}, median {dsim[mode]:.2f}s, "
+            f"{ratio[mode]:.2f}x the floor"
+        )
         if mode == "warm":
-            pool_stats = {k: _common.median([r.get(f"pool_{k}", 0.0) for r in runs])
-                          for k in ("hits", "misses", "unused", "failed")}
-            print("   warm pool (median per batch): " + ", ".join(
-                f"{k} {v:.0f}" for k, v in pool_stats.items())
-                + " (a hit's create and start happened before the run asked: not in its phases)")
-        print(f"   machine CPU per submission (every process, kernel and engine included): "
-              f"dsim {dsim_cpu / count * 1000:.0f} ms, floor {floor_cpu_s / count * 1000:.0f} ms; "
-              f"CPUs busy during dsim {dsim_cpu / dsim[mode] / cores:.0%}, during the floor "
-              f"{floor_cpu_s / floor / cores:.0%}")
-        print(f"   per-phase split (median over repetitions of the sum over {count} "
-              "submissions):")
+            pool_stats = {
+                k: _common.median([r.get(f"pool_{k}", 0.0) for r in runs])
+                for k in ("hits", "misses", "unused", "failed")
+            }
+            print(
+                "   warm pool (median per batch): "
+                + ", ".join(f"{k} {v:.0f}" for k, v in pool_stats.items())
+                + " (a hit's create and start happened before the run asked: not in its phases)"
+            )
+        print(
+            f"   machine CPU per submission (every process, kernel and engine included): "
+            f"dsim {dsim_cpu / count * 1000:.0f} ms, floor {floor_cpu_s / count * 1000:.0f} ms; "
+            f"CPUs busy during dsim {dsim_cpu / dsim[mode] / cores:.0%}, during the floor "
+            f"{floor_cpu_s / floor / cores:.0%}"
+        )
+        print(f"   per-phase split (median over repetitions of the sum over {count} submissions):")
         for name in PHASES:
-            print(f"     {name:<8} {phases[name]:8.3f} s  {phases[name] / count * 1000:7.1f} "
-                  f"ms/sub  {phases[name] / summed:6.1%}")
-        report[mode] = {"walls": walls[mode], "median": dsim[mode], "ratio": ratio[mode],
-                        "phases": phases, "machine_cpu_per_submission": dsim_cpu / count,
-                        "runs": runs}
+            print(
+                f"     {name:<8} {phases[name]:8.3f} s  {phases[name] / count * 1000:7.1f} "
+                f"ms/sub  {phases[name] / summed:6.1%}"
+            )
+        report[mode] = {
+            "walls": walls[mode],
+            "median": dsim[mode],
+            "ratio": ratio[mode],
+            "phases": phases,
+            "machine_cpu_per_submission": dsim_cpu / count,
+            "runs": runs,
+        }
     default, other = "fresh", ""
     if len(modes) > 1:
         from harness.grading.pipeline import warm_by_default
@@ -260,17 +320,31 @@ def main() -> int:
         default, other = ("warm", "fresh") if warm_by_default(args.jobs) else ("fresh", "warm")
     met = "met" if ratio[default] <= 2.0 else "NOT met"
     stretch = "met" if ratio[default] <= 1.5 else "not met"
-    _common.result_line("bench_grading", (
-        f"dsim {dsim[default]:.2f}s floor {floor:.2f}s ratio {ratio[default]:.2f}x over {count} "
-        f"submissions, jobs {args.jobs}, {default} as dsim grade does here (target <= 2.0x: "
-        f"{met}; stretch 1.5x: {stretch})"
-        + (f"; {other}: {dsim[other]:.2f}s, {ratio[other]:.2f}x" if other else "")),
-        quick=args.quick)
-    _common.write_json(args.json_path, {
-        "benchmark": "bench_grading", "machine": facts, "settings": settings,
-        "floor_walls": floor_walls, "floor": floor, "dsim": report, "statuses": dict(statuses),
-        "floor_machine_cpu_per_submission": floor_cpu_s / count,
-        "busy_before": quiet, "load_at_end": _common.end_load()})
+    _common.result_line(
+        "bench_grading",
+        (
+            f"dsim {dsim[default]:.2f}s floor {floor:.2f}s ratio {ratio[default]:.2f}x over "
+            f"{count} submissions, jobs {args.jobs}, {default} as dsim grade does here "
+            f"(target <= 2.0x: {met}; stretch 1.5x: {stretch})"
+            + (f"; {other}: {dsim[other]:.2f}s, {ratio[other]:.2f}x" if other else "")
+        ),
+        quick=args.quick,
+    )
+    _common.write_json(
+        args.json_path,
+        {
+            "benchmark": "bench_grading",
+            "machine": facts,
+            "settings": settings,
+            "floor_walls": floor_walls,
+            "floor": floor,
+            "dsim": report,
+            "statuses": dict(statuses),
+            "floor_machine_cpu_per_submission": floor_cpu_s / count,
+            "busy_before": quiet,
+            "load_at_end": _common.end_load(),
+        },
+    )
     bad = set(statuses) - {"graded"}
     return 1 if bad else 0
 

@@ -76,27 +76,42 @@ def sizes() -> tuple[dict[str, Any], list[dict[str, Any]]]:
         if img is None:
             rows.append({"scenario": scenario.id, "tag": tag, "missing": True})
             continue
-        rows.append({"scenario": scenario.id, "tag": tag, "image_id": img["Id"][7:19],
-                     "size_mb": img["Size"] / MB,
-                     "requirements": list(scenario.manifest.runtime.requirements),
-                     "added_mb": 0.0 if img["Id"] == base_img["Id"]
-                     else (img["Size"] - base_img["Size"]) / MB})
+        rows.append(
+            {
+                "scenario": scenario.id,
+                "tag": tag,
+                "image_id": img["Id"][7:19],
+                "size_mb": img["Size"] / MB,
+                "requirements": list(scenario.manifest.runtime.requirements),
+                "added_mb": 0.0
+                if img["Id"] == base_img["Id"]
+                else (img["Size"] - base_img["Size"]) / MB,
+            }
+        )
     return {"tag": base, "image_id": base_img["Id"][7:19], "size_mb": base_img["Size"] / MB}, rows
 
 
 def main() -> int:
     p = _common.parser(__doc__.splitlines()[0])
-    p.add_argument("--simulate-rtt-ms", type=float, default=150.0,
-                   help="also time an in-process no-op build with this delay added to every "
-                        "engine round trip (a remote or busy engine) [150]")
+    p.add_argument(
+        "--simulate-rtt-ms",
+        type=float,
+        default=150.0,
+        help="also time an in-process no-op build with this delay added to every "
+        "engine round trip (a remote or busy engine) [150]",
+    )
     args = p.parse_args()
     repeats = args.repeats or (2 if args.quick else 7)
-    settings = {"no_op_builds": repeats, "cli": " ".join(dsim_command()),
-                "simulated_rtt_ms": args.simulate_rtt_ms}
+    settings = {
+        "no_op_builds": repeats,
+        "cli": " ".join(dsim_command()),
+        "simulated_rtt_ms": args.simulate_rtt_ms,
+    }
     facts = _common.header("bench_images", settings)
     began = time.perf_counter()
-    first = subprocess.run([*dsim_command(), "images", "build"], capture_output=True, text=True,
-                           check=False)
+    first = subprocess.run(
+        [*dsim_command(), "images", "build"], capture_output=True, text=True, check=False
+    )
     first_s = time.perf_counter() - began
     if first.returncode != 0:
         print(first.stdout + first.stderr, file=sys.stderr)
@@ -120,17 +135,22 @@ def main() -> int:
         if r["image_id"] != base["image_id"]:
             distinct[r["image_id"]] = r["added_mb"]
         reqs = ",".join(r["requirements"]) or "-"
-        print(f"  {r['scenario']:<22} {r['tag']:<52} +{r['added_mb']:6.2f} MB "
-              f"(requirements: {reqs})")
+        print(
+            f"  {r['scenario']:<22} {r['tag']:<52} +{r['added_mb']:6.2f} MB (requirements: {reqs})"
+        )
     total = sum(distinct.values())
     no_req = [r["added_mb"] for r in rows if not r.get("missing") and not r["requirements"]]
     with_req = [r["added_mb"] for r in rows if not r.get("missing") and r["requirements"]]
     print(f"disk for all dsim images (base once + what each scenario adds): {total:.1f} MB")
     print(f"no-op `dsim images build`: {_common.fmt(walls)}")
-    print("engine API calls in one no-op build: "
-          + ", ".join(f"{n} x {k}" for k, n in calls.most_common()))
-    print(f"in-process no-op build with {args.simulate_rtt_ms:.0f} ms added per round trip "
-          f"(simulated remote or busy engine): {slow:.2f}s")
+    print(
+        "engine API calls in one no-op build: "
+        + ", ".join(f"{n} x {k}" for k, n in calls.most_common())
+    )
+    print(
+        f"in-process no-op build with {args.simulate_rtt_ms:.0f} ms added per round trip "
+        f"(simulated remote or busy engine): {slow:.2f}s"
+    )
     noop = _common.median(walls)
     worst = max(no_req, default=0.0)
     _common.result_line(
@@ -141,13 +161,26 @@ def main() -> int:
         f"without requirements max {worst:.2f} MB (target < 10 MB: "
         f"{'met' if worst < 10 else 'NOT met'}), with requirements "
         f"{', '.join(f'{x:.1f}' for x in with_req) or '-'} MB; total {total:.0f} MB",
-        quick=args.quick)
-    _common.write_json(args.json_path, {
-        "benchmark": "bench_images", "machine": facts, "settings": settings,
-        "first_build": first_s, "no_op_builds": walls, "no_op_median": noop,
-        "api_calls": dict(calls), "simulated_rtt_build": slow, "base": base,
-        "scenarios": rows, "total_mb": total,
-        "busy_before": quiet, "load_at_end": _common.end_load()})
+        quick=args.quick,
+    )
+    _common.write_json(
+        args.json_path,
+        {
+            "benchmark": "bench_images",
+            "machine": facts,
+            "settings": settings,
+            "first_build": first_s,
+            "no_op_builds": walls,
+            "no_op_median": noop,
+            "api_calls": dict(calls),
+            "simulated_rtt_build": slow,
+            "base": base,
+            "scenarios": rows,
+            "total_mb": total,
+            "busy_before": quiet,
+            "load_at_end": _common.end_load(),
+        },
+    )
     return 0
 
 

@@ -29,8 +29,9 @@ from typing import Any
 
 import _common
 
-OUTPUT_LINE = ("hidden/test_module.py::test_case_with_a_descriptive_name PASSED"
-               "                    [ 42%]\n")
+OUTPUT_LINE = (
+    "hidden/test_module.py::test_case_with_a_descriptive_name PASSED                    [ 42%]\n"
+)
 
 
 def scenario_facts() -> list[dict[str, Any]]:
@@ -44,21 +45,44 @@ def scenario_facts() -> list[dict[str, Any]]:
         lock = read_lock(scenario) or {"tests": []}
         known = sorted(lock["tests"])
         m = scenario.manifest
-        items = [{"id": f.id, "kind": "flaw", "title": f.title, "category": f.category.value,
-                  "severity": f.severity, "tests": expand(f.tests, known) or list(f.tests),
-                  "grader": f.grader} for f in m.flaws]
-        items += [{"id": k.id, "kind": "keep", "title": k.title,
-                   "tests": expand(k.tests, known) or list(k.tests)} for k in m.keeps]
-        facts.append({"id": scenario.id, "version": scenario.version, "ref": scenario.ref,
-                      "items": items, "regression": expand(m.regression.tests, known),
-                      "known": known, "flaws": [f.id for f in m.flaws]})
+        items = [
+            {
+                "id": f.id,
+                "kind": "flaw",
+                "title": f.title,
+                "category": f.category.value,
+                "severity": f.severity,
+                "tests": expand(f.tests, known) or list(f.tests),
+                "grader": f.grader,
+            }
+            for f in m.flaws
+        ]
+        items += [
+            {
+                "id": k.id,
+                "kind": "keep",
+                "title": k.title,
+                "tests": expand(k.tests, known) or list(k.tests),
+            }
+            for k in m.keeps
+        ]
+        facts.append(
+            {
+                "id": scenario.id,
+                "version": scenario.version,
+                "ref": scenario.ref,
+                "items": items,
+                "regression": expand(m.regression.tests, known),
+                "known": known,
+                "flaws": [f.id for f in m.flaws],
+            }
+        )
     return facts
 
 
 def synth_result(facts: dict[str, Any], skill: float, rng: random.Random) -> dict[str, Any]:
     """One result's data, as grading stores it, for a candidate of the given skill."""
-    outcomes = {t: "passed" if rng.random() < 0.5 + skill / 2 else "failed"
-                for t in facts["known"]}
+    outcomes = {t: "passed" if rng.random() < 0.5 + skill / 2 else "failed" for t in facts["known"]}
     items = []
     for spec in facts["items"]:
         ok = all(outcomes.get(t) == "passed" for t in spec["tests"])
@@ -74,34 +98,77 @@ def synth_result(facts: dict[str, Any], skill: float, rng: random.Random) -> dic
         items[0]["verdict"] = "flaky"
     reg = facts["regression"]
     failed = sorted(t for t in reg if outcomes.get(t) != "passed" and rng.random() < 0.3)
-    regression = {"total": len(reg), "passed": len(reg) - len(failed), "failed": failed,
-                  "flaky": []}
-    tests = {t: {"outcome": o, "message": "" if o == "passed" else "AssertionError: assert 1 == 2",
-                 "flaky": False} for t, o in outcomes.items()}
+    regression = {
+        "total": len(reg),
+        "passed": len(reg) - len(failed),
+        "failed": failed,
+        "flaky": [],
+    }
+    tests = {
+        t: {
+            "outcome": o,
+            "message": "" if o == "passed" else "AssertionError: assert 1 == 2",
+            "flaky": False,
+        }
+        for t, o in outcomes.items()
+    }
     named = {f: rng.random() < skill for f in facts["flaws"]}
     findings = sum(named.values()) + rng.randint(0, 2)
     matched = sum(named.values())
-    timings = {"create": 0.015, "copy_in": 0.05, "start": 0.19, "pytest": 0.32, "remove": 0.06,
-               "parse": 0.001, "total": 0.65}
-    hidden = {"status": "completed", "void": False, "items": items, "regression": regression,
-              "tests": tests, "findings": [], "runs": 1, "timings": timings,
-              "output": OUTPUT_LINE * rng.randint(20, 60)}
+    timings = {
+        "create": 0.015,
+        "copy_in": 0.05,
+        "start": 0.19,
+        "pytest": 0.32,
+        "remove": 0.06,
+        "parse": 0.001,
+        "total": 0.65,
+    }
+    hidden = {
+        "status": "completed",
+        "void": False,
+        "items": items,
+        "regression": regression,
+        "tests": tests,
+        "findings": [],
+        "runs": 1,
+        "timings": timings,
+        "output": OUTPUT_LINE * rng.randint(20, 60),
+    }
     touched = rng.randint(1, 4)
     outside = rng.randint(0, 1)
     return {
-        "status": "graded", "void": False, "items": items, "regression": regression,
-        "integrity": [], "notes": [], "runs": 1, "timings": timings,
+        "status": "graded",
+        "void": False,
+        "items": items,
+        "regression": regression,
+        "integrity": [],
+        "notes": [],
+        "runs": 1,
+        "timings": timings,
         "sections": {
             "hidden-tests": hidden,
             "test-strength": {"items": [i for i in items if "detail" in i], "findings": []},
-            "review": {"findings": findings, "named": named,
-                       "recall": matched / len(named) if named else 0.0,
-                       "precision": matched / findings if findings else 0.0,
-                       "matched": matched, "false_alarms": [], "notes": []},
-            "scope": {"files_touched": [f"src/pkg/mod{i}.py" for i in range(touched)],
-                      "outside_needed": [], "lines_changed": rng.randint(4, 80),
-                      "reference_lines": 30, "protected_attempts": 0,
-                      "in_scope": touched - outside, "out_of_scope": outside}}}
+            "review": {
+                "findings": findings,
+                "named": named,
+                "recall": matched / len(named) if named else 0.0,
+                "precision": matched / findings if findings else 0.0,
+                "matched": matched,
+                "false_alarms": [],
+                "notes": [],
+            },
+            "scope": {
+                "files_touched": [f"src/pkg/mod{i}.py" for i in range(touched)],
+                "outside_needed": [],
+                "lines_changed": rng.randint(4, 80),
+                "reference_lines": 30,
+                "protected_attempts": 0,
+                "in_scope": touched - outside,
+                "out_of_scope": outside,
+            },
+        },
+    }
 
 
 def populate(store: Any, candidates: int, per_candidate: int, seed: int = 7) -> dict[str, int]:
@@ -118,6 +185,7 @@ def populate(store: Any, candidates: int, per_candidate: int, seed: int = 7) -> 
         def current(data: dict[str, Any]) -> dict[str, Any]:
             return dump_result(load_result(data))
     except ImportError:  # an older checkout stores the untyped shape as it is
+
         def current(data: dict[str, Any]) -> dict[str, Any]:
             return data
 
@@ -133,45 +201,93 @@ def populate(store: Any, candidates: int, per_candidate: int, seed: int = 7) -> 
         for facts_one in rng.sample(facts, per_candidate):
             sid = new_id()
             at = now - timedelta(days=rng.uniform(0, 180))
-            subs.append({"id": sid, "assignment_id": None, "candidate": name,
-                         "scenario_id": facts_one["id"], "scenario_version": facts_one["version"],
-                         "scenario_ref": facts_one["ref"], "seed": rng.randrange(2**31),
-                         "diff": diff, "review": review,
-                         "content_hash": f"{rng.getrandbits(256):064x}",
-                         "source": "workspace", "elapsed_seconds": rng.uniform(600, 3000),
-                         "findings": [], "submitted_at": at})
+            subs.append(
+                {
+                    "id": sid,
+                    "assignment_id": None,
+                    "candidate": name,
+                    "scenario_id": facts_one["id"],
+                    "scenario_version": facts_one["version"],
+                    "scenario_ref": facts_one["ref"],
+                    "seed": rng.randrange(2**31),
+                    "diff": diff,
+                    "review": review,
+                    "content_hash": f"{rng.getrandbits(256):064x}",
+                    "source": "workspace",
+                    "elapsed_seconds": rng.uniform(600, 3000),
+                    "findings": [],
+                    "submitted_at": at,
+                }
+            )
             roll = rng.random()
             if roll < 0.02:
-                data: dict[str, Any] = {"status": "infra_error", "error": "engine down",
-                                        "items": [], "integrity": []}
+                data: dict[str, Any] = {
+                    "status": "infra_error",
+                    "error": "engine down",
+                    "items": [],
+                    "integrity": [],
+                }
             else:
                 data = synth_result(facts_one, skill, rng)
             data = current(data)
-            results.append({"id": new_id(), "submission_id": sid,
-                            "key": f"{rng.getrandbits(256):064x}", "status": data["status"],
-                            "backend": "docker" if roll < 0.99 else "local",
-                            "isolated": roll < 0.99, "data": data,
-                            "graded_at": at + timedelta(minutes=5),
-                            # as grading writes it; a dsim from before summaries has none
-                            **({"summary": summarize(data)} if summarize else {})})
+            results.append(
+                {
+                    "id": new_id(),
+                    "submission_id": sid,
+                    "key": f"{rng.getrandbits(256):064x}",
+                    "status": data["status"],
+                    "backend": "docker" if roll < 0.99 else "local",
+                    "isolated": roll < 0.99,
+                    "data": data,
+                    "graded_at": at + timedelta(minutes=5),
+                    # as grading writes it; a dsim from before summaries has none
+                    **({"summary": summarize(data)} if summarize else {}),
+                }
+            )
             if rng.random() < 0.02 and data.get("items"):
-                overrides.append({"id": new_id(), "submission_id": sid,
-                                  "item": data["items"][0]["id"], "verdict": "fixed",
-                                  "reason": "the hidden test is stricter than the ticket",
-                                  "by": "assessor", "at": at + timedelta(days=1)})
+                overrides.append(
+                    {
+                        "id": new_id(),
+                        "submission_id": sid,
+                        "item": data["items"][0]["id"],
+                        "verdict": "fixed",
+                        "reason": "the hidden test is stricter than the ticket",
+                        "by": "assessor",
+                        "at": at + timedelta(days=1),
+                    }
+                )
         for _ in range(rng.choice([0, 0, 0, 1, 3])):
-            records.append({"id": new_id(), "engineer": name, "date": now - timedelta(days=3),
-                            "source": "PR review", "dimension": None,
-                            "outcome": rng.choice(["pass", "fail"]), "weight": 1.0, "note": ""})
+            records.append(
+                {
+                    "id": new_id(),
+                    "engineer": name,
+                    "date": now - timedelta(days=3),
+                    "source": "PR review",
+                    "dimension": None,
+                    "outcome": rng.choice(["pass", "fail"]),
+                    "weight": 1.0,
+                    "note": "",
+                }
+            )
     with store.engine.begin() as conn:
-        for table, rows in ((Submission, subs), (Result, results), (Override, overrides),
-                            (Record, records)):
+        for table, rows in (
+            (Submission, subs),
+            (Result, results),
+            (Override, overrides),
+            (Record, records),
+        ):
             for i in range(0, len(rows), 2000):
-                conn.execute(insert(table.__table__), rows[i:i + 2000])
-    return {"submissions": len(subs), "results": len(results), "overrides": len(overrides),
-            "records": len(records),
-            "result_json_kb": round(sum(len(json.dumps(r["data"])) for r in results[:200])
-                                    / min(200, len(results)) / 1024, 1)}
+                conn.execute(insert(table.__table__), rows[i : i + 2000])
+    return {
+        "submissions": len(subs),
+        "results": len(results),
+        "overrides": len(overrides),
+        "records": len(records),
+        "result_json_kb": round(
+            sum(len(json.dumps(r["data"])) for r in results[:200]) / min(200, len(results)) / 1024,
+            1,
+        ),
+    }
 
 
 def dsim_command() -> list[str]:
@@ -184,12 +300,14 @@ def timed_cli(args: list[str], cwd: str) -> float:
     """Wall time of one dsim command; run from ``cwd`` so ``python -c`` (which puts the working
     folder first on the path) cannot pick up a checkout it happens to be started in."""
     began = time.perf_counter()
-    proc = subprocess.run([*dsim_command(), *args], capture_output=True, text=True, check=False,
-                          cwd=cwd)
+    proc = subprocess.run(
+        [*dsim_command(), *args], capture_output=True, text=True, check=False, cwd=cwd
+    )
     wall = time.perf_counter() - began
     if proc.returncode != 0:
-        raise SystemExit(f"dsim {' '.join(args[:4])} … failed ({proc.returncode}):\n"
-                         f"{proc.stderr[-2000:]}")
+        raise SystemExit(
+            f"dsim {' '.join(args[:4])} … failed ({proc.returncode}):\n{proc.stderr[-2000:]}"
+        )
     return wall
 
 
@@ -201,9 +319,14 @@ def main() -> int:
     args = p.parse_args()
     candidates = args.candidates or (200 if args.quick else 2000)
     repeats = args.repeats or (1 if args.quick else 3)
-    settings = {"candidates": candidates, "per_candidate": args.per_candidate,
-                "submissions": candidates * args.per_candidate, "compare": args.compare,
-                "repeats": repeats, "store": "SQLite (temporary file)"}
+    settings = {
+        "candidates": candidates,
+        "per_candidate": args.per_candidate,
+        "submissions": candidates * args.per_candidate,
+        "compare": args.compare,
+        "repeats": repeats,
+        "store": "SQLite (temporary file)",
+    }
     facts = _common.header("bench_scoring", settings, with_docker=False)
     from harness.reports.comparison import build_comparison, render_comparison
     from harness.scoring.comparison import compare
@@ -218,10 +341,14 @@ def main() -> int:
         store = Store(url)
         began = time.perf_counter()
         counts = populate(store, candidates, args.per_candidate)
-        print(f"populated in {time.perf_counter() - began:.1f}s: "
-              + ", ".join(f"{k}={v}" for k, v in counts.items()), flush=True)
-        names = [f"candidate-{i:05d}" for i in range(0, candidates,
-                                                     max(1, candidates // args.compare))]
+        print(
+            f"populated in {time.perf_counter() - began:.1f}s: "
+            + ", ".join(f"{k}={v}" for k, v in counts.items()),
+            flush=True,
+        )
+        names = [
+            f"candidate-{i:05d}" for i in range(0, candidates, max(1, candidates // args.compare))
+        ]
         names = names[: args.compare]
         one = names[len(names) // 2]
         quiet = _common.wait_quiet(args.wait_quiet, args.quiet_busy)
@@ -243,25 +370,45 @@ def main() -> int:
             db = ["--db", url]
             walls["cli_score"].append(timed_cli([*db, "score", one], tmp))
             walls["cli_compare"].append(timed_cli([*db, "compare", *names], tmp))
-            walls["cli_report"].append(timed_cli([*db, "compare", *names, "--html",
-                                                  f"{tmp}/comparison.html"], tmp))
-            print(f"rep {rep + 1}: " + ", ".join(f"{k} {v[-1]:.2f}s" for k, v in walls.items())
-                  + f" ({len(html) / 1e6:.1f} MB of HTML)", flush=True)
+            walls["cli_report"].append(
+                timed_cli([*db, "compare", *names, "--html", f"{tmp}/comparison.html"], tmp)
+            )
+            print(
+                f"rep {rep + 1}: "
+                + ", ".join(f"{k} {v[-1]:.2f}s" for k, v in walls.items())
+                + f" ({len(html) / 1e6:.1f} MB of HTML)",
+                flush=True,
+            )
         store.close()
     medians = {k: _common.median(v) for k, v in walls.items()}
     for key, label in MEASURES.items():
         print(f"{label:<58} {_common.fmt(walls[key])}  median {medians[key]:.2f} s")
     targets = ("cli_score", "cli_compare", "cli_report")
     verdict = "met" if max(medians[k] for k in targets) < 5 else "NOT met"
-    _common.result_line("bench_scoring", (
-        f"{counts['submissions']} submissions / {candidates} candidates: dsim score "
-        f"{medians['cli_score']:.2f}s, dsim compare ({len(names)}) {medians['cli_compare']:.2f}s, "
-        f"comparison report {medians['cli_report']:.2f}s (target < 5 s each: {verdict}); "
-        f"score_all over everyone {medians['score_all']:.2f}s"), quick=args.quick)
-    _common.write_json(args.json_path, {
-        "benchmark": "bench_scoring", "machine": facts, "settings": settings, "rows": counts,
-        "walls": walls, "medians": medians, "busy_before": quiet,
-        "load_at_end": _common.end_load()})
+    _common.result_line(
+        "bench_scoring",
+        (
+            f"{counts['submissions']} submissions / {candidates} candidates: dsim score "
+            f"{medians['cli_score']:.2f}s, dsim compare ({len(names)}) "
+            f"{medians['cli_compare']:.2f}s, "
+            f"comparison report {medians['cli_report']:.2f}s (target < 5 s each: {verdict}); "
+            f"score_all over everyone {medians['score_all']:.2f}s"
+        ),
+        quick=args.quick,
+    )
+    _common.write_json(
+        args.json_path,
+        {
+            "benchmark": "bench_scoring",
+            "machine": facts,
+            "settings": settings,
+            "rows": counts,
+            "walls": walls,
+            "medians": medians,
+            "busy_before": quiet,
+            "load_at_end": _common.end_load(),
+        },
+    )
     return 0
 
 

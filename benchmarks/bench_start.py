@@ -30,9 +30,13 @@ def main() -> int:
     p.add_argument("--scenario", default="invoice-rounding")
     args = p.parse_args()
     repeats = args.repeats or (3 if args.quick else 15)
-    settings = {"scenario": args.scenario, "samples": repeats, "warm_up": 1,
-                "cli": " ".join(dsim_command()),
-                "PYTHONDONTWRITEBYTECODE": os.environ.get("PYTHONDONTWRITEBYTECODE", "")}
+    settings = {
+        "scenario": args.scenario,
+        "samples": repeats,
+        "warm_up": 1,
+        "cli": " ".join(dsim_command()),
+        "PYTHONDONTWRITEBYTECODE": os.environ.get("PYTHONDONTWRITEBYTECODE", ""),
+    }
     facts = _common.header("bench_start", settings, with_docker=False)
     from harness.scenarios.scenario import resolve
     from harness.store import Store
@@ -51,9 +55,22 @@ def main() -> int:
             if i:
                 library.append(time.perf_counter() - began)
             began = time.perf_counter()
-            proc = subprocess.run([*dsim_command(), "--home", str(home), "start", args.scenario,
-                                   "--candidate", f"cli-{i}", "--dir", str(home / "cli" / str(i))],
-                                  capture_output=True, text=True, check=False)
+            proc = subprocess.run(
+                [
+                    *dsim_command(),
+                    "--home",
+                    str(home),
+                    "start",
+                    args.scenario,
+                    "--candidate",
+                    f"cli-{i}",
+                    "--dir",
+                    str(home / "cli" / str(i)),
+                ],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
             if i:
                 cli.append(time.perf_counter() - began)
             if proc.returncode != 0:
@@ -63,12 +80,27 @@ def main() -> int:
     print(f"library harness.workspace.start: {_common.fmt(library)}")
     print(f"cli dsim start:                  {_common.fmt(cli)}")
     verdict = "met" if max(lib_med, cli_med) < 1.0 else "NOT met"
-    _common.result_line("bench_start", f"library {lib_med * 1000:.0f} ms, cli {cli_med * 1000:.0f} "
-                        f"ms median over {repeats} (target < 1 s: {verdict})", quick=args.quick)
-    _common.write_json(args.json_path, {
-        "benchmark": "bench_start", "machine": facts, "settings": settings,
-        "library": library, "cli": cli, "library_median": lib_med, "cli_median": cli_med,
-        "failures": failures, "busy_before": quiet, "load_at_end": _common.end_load()})
+    _common.result_line(
+        "bench_start",
+        f"library {lib_med * 1000:.0f} ms, cli {cli_med * 1000:.0f} "
+        f"ms median over {repeats} (target < 1 s: {verdict})",
+        quick=args.quick,
+    )
+    _common.write_json(
+        args.json_path,
+        {
+            "benchmark": "bench_start",
+            "machine": facts,
+            "settings": settings,
+            "library": library,
+            "cli": cli,
+            "library_median": lib_med,
+            "cli_median": cli_med,
+            "failures": failures,
+            "busy_before": quiet,
+            "load_at_end": _common.end_load(),
+        },
+    )
     return 1 if failures else 0
 
 

@@ -26,9 +26,11 @@ class UnknownGrader(LookupError):
 
 def grader(name: str) -> Callable[[Grader], Grader]:
     """Register a grader under ``name``."""
+
     def wrap(fn: Grader) -> Grader:
         _GRADERS[name] = fn
         return fn
+
     return wrap
 
 
@@ -43,8 +45,9 @@ def get(name: str) -> Grader:
     try:
         return _GRADERS[name]
     except KeyError:
-        raise UnknownGrader(f"unknown grader {name!r}; known graders: "
-                            f"{', '.join(sorted(_GRADERS))}") from None
+        raise UnknownGrader(
+            f"unknown grader {name!r}; known graders: {', '.join(sorted(_GRADERS))}"
+        ) from None
 
 
 def _load() -> None:

@@ -32,19 +32,22 @@ from harness.grading.context import (
 )
 
 
-def merged_outcomes(runs: list[TestRun], expected: list[str] | None) -> tuple[
-        dict[str, TestResult], set[str]]:
+def merged_outcomes(
+    runs: list[TestRun], expected: list[str] | None
+) -> tuple[dict[str, TestResult], set[str]]:
     """Per-test outcome over a first run and its re-runs, and the set of flaky tests."""
     first = runs[0].tests
     flaky: set[str] = set()
     merged: dict[str, TestResult] = {}
     for name in set(first) | set(expected or []):
-        outcomes = {r.outcome if r else Outcome.MISSING for r in (run.tests.get(name)
-                                                                  for run in runs)}
+        outcomes = {
+            r.outcome if r else Outcome.MISSING for r in (run.tests.get(name) for run in runs)
+        }
         if len(outcomes) > 1 and Outcome.PASSED in outcomes:
             flaky.add(name)
         merged[name] = first.get(name) or TestResult(
-            outcome=Outcome.MISSING, message="expected by the scenario lock but not run")
+            outcome=Outcome.MISSING, message="expected by the scenario lock but not run"
+        )
     return merged, flaky
 
 
@@ -61,8 +64,11 @@ def _runs(ctx: GradeContext) -> list[TestRun]:
             break  # every failure has passed at least once: flaky, no need to go on
         again = ctx.run(selectors)
         runs.append(again)
-        failing = {n for n in failing if again.tests.get(n) is None
-                   or again.tests[n].outcome != Outcome.PASSED}
+        failing = {
+            n
+            for n in failing
+            if again.tests.get(n) is None or again.tests[n].outcome != Outcome.PASSED
+        }
     return runs
 
 
@@ -74,15 +80,23 @@ def grade_hidden_tests(ctx: GradeContext) -> GraderOutput:
     tests, flaky = merged_outcomes(runs, expected)
     findings = list(dict.fromkeys(f for run in runs for f in run.findings))
     if expected is not None:
-        findings.extend(Finding(code=FindingCode.UNEXPECTED_TEST,
-                                message=f"unexpected test {n} (not in the scenario lock)")
-                        for n in sorted(set(first.tests) - set(expected)))
+        findings.extend(
+            Finding(
+                code=FindingCode.UNEXPECTED_TEST,
+                message=f"unexpected test {n} (not in the scenario lock)",
+            )
+            for n in sorted(set(first.tests) - set(expected))
+        )
     known = sorted(tests)
     judged = {n for s in ctx.hidden_selectors() for n in known if matches(s, n)}
-    findings.extend(Finding(code=FindingCode.SKIPPED_TEST,
-                            message=f"{n} was skipped or marked xfail during the run; counted "
-                                    "as failed")
-                    for n in sorted(judged) if tests[n].outcome == Outcome.SKIPPED)
+    findings.extend(
+        Finding(
+            code=FindingCode.SKIPPED_TEST,
+            message=f"{n} was skipped or marked xfail during the run; counted as failed",
+        )
+        for n in sorted(judged)
+        if tests[n].outcome == Outcome.SKIPPED
+    )
     void = any(run.void for run in runs) or first.status != RunStatus.COMPLETED
 
     def passed(nodeids: list[str]) -> bool:
@@ -95,34 +109,60 @@ def grade_hidden_tests(ctx: GradeContext) -> GraderOutput:
             continue
         ids = expand(flaw.tests, known)
         verdict = Verdict.FIXED if passed(ids) and not void else Verdict.NOT_FIXED
-        if verdict == Verdict.NOT_FIXED and flaw_code_removed(ctx.start, ctx.graded,
-                                                              flaw.locations):
+        if verdict == Verdict.NOT_FIXED and flaw_code_removed(
+            ctx.start, ctx.graded, flaw.locations
+        ):
             verdict = Verdict.REMOVED  # not shipped, but not fixed either: the ticket lost it
         if not void and flaky.intersection(ids):
             verdict = Verdict.FLAKY
-        items.append(ItemResult(id=flaw.id, kind=ItemKind.FLAW, title=flaw.title,
-                                category=flaw.category.value, severity=flaw.severity,
-                                verdict=verdict, tests=tuple(ids)))
+        items.append(
+            ItemResult(
+                id=flaw.id,
+                kind=ItemKind.FLAW,
+                title=flaw.title,
+                category=flaw.category.value,
+                severity=flaw.severity,
+                verdict=verdict,
+                tests=tuple(ids),
+            )
+        )
     for keep in manifest.keeps:
         ids = expand(keep.tests, known)
         verdict = Verdict.KEPT if passed(ids) and not void else Verdict.LOST
         if not void and flaky.intersection(ids):
             verdict = Verdict.FLAKY
-        items.append(ItemResult(id=keep.id, kind=ItemKind.KEEP, title=keep.title,
-                                verdict=verdict, tests=tuple(ids)))
+        items.append(
+            ItemResult(
+                id=keep.id, kind=ItemKind.KEEP, title=keep.title, verdict=verdict, tests=tuple(ids)
+            )
+        )
     regression_ids = expand(manifest.regression.tests, known)
     reg_flaky = sorted(flaky.intersection(regression_ids))
-    reg_passed = [] if void else [n for n in regression_ids
-                                  if tests[n].outcome == Outcome.PASSED and n not in reg_flaky]
+    reg_passed = (
+        []
+        if void
+        else [
+            n for n in regression_ids if tests[n].outcome == Outcome.PASSED and n not in reg_flaky
+        ]
+    )
     return GraderOutput(
         items=tuple(items),
         findings=tuple(findings),
         regression=Regression(
-            total=len(regression_ids) - len(reg_flaky), passed=len(reg_passed),
+            total=len(regression_ids) - len(reg_flaky),
+            passed=len(reg_passed),
             failed=tuple(sorted(set(regression_ids) - set(reg_passed) - set(reg_flaky))),
-            flaky=tuple(reg_flaky)),
+            flaky=tuple(reg_flaky),
+        ),
         section=HiddenTests(
-            status=first.status, void=void, runs=len(runs), timings=dict(first.timings),
+            status=first.status,
+            void=void,
+            runs=len(runs),
+            timings=dict(first.timings),
             output=first.output,
-            tests={n: TestOutcome(outcome=r.outcome, message=r.message, flaky=n in flaky)
-                   for n, r in sorted(tests.items())}))
+            tests={
+                n: TestOutcome(outcome=r.outcome, message=r.message, flaky=n in flaky)
+                for n, r in sorted(tests.items())
+            },
+        ),
+    )

@@ -32,15 +32,17 @@ def _locations(texts: Sequence[str]) -> list[Location]:
     return out
 
 
-def named_flaws(finding: ReviewFinding,
-                flaws: list[tuple[str, str, list[Location]]]) -> set[str]:
+def named_flaws(finding: ReviewFinding, flaws: list[tuple[str, str, list[Location]]]) -> set[str]:
     """Flaws a finding names: those whose lines it overlaps; failing that, the one flaw (if only
     one) in the same file with the same category — so one vague finding cannot claim several."""
     overlapping = {fid for fid, _, locs in flaws if any(loc.overlaps(finding) for loc in locs)}
     if overlapping:
         return overlapping
-    same = {fid for fid, category, locs in flaws
-            if category == finding.category and any(loc.path == finding.path for loc in locs)}
+    same = {
+        fid
+        for fid, category, locs in flaws
+        if category == finding.category and any(loc.path == finding.path for loc in locs)
+    }
     return same if len(same) == 1 else set()
 
 
@@ -61,12 +63,19 @@ def grade_review(ctx: GradeContext) -> GraderOutput:
             continue
         for keep in manifest.keeps:
             if any(loc.overlaps(finding) for loc in _locations(keep.locations)):
-                false_alarms.append(f"{finding.path}:{finding.start}-{finding.end} "
-                                    f"points at kept work ({keep.id})")
+                false_alarms.append(
+                    f"{finding.path}:{finding.start}-{finding.end} points at kept work ({keep.id})"
+                )
                 break
     count = len(manifest.flaws)
-    return GraderOutput(section=Review(
-        findings=len(findings), named=named,
-        recall=sum(named.values()) / count if count else 0.0,
-        precision=len(matched_findings) / len(findings) if findings else 0.0,
-        matched=len(matched_findings), false_alarms=tuple(false_alarms), notes=tuple(notes)))
+    return GraderOutput(
+        section=Review(
+            findings=len(findings),
+            named=named,
+            recall=sum(named.values()) / count if count else 0.0,
+            precision=len(matched_findings) / len(findings) if findings else 0.0,
+            matched=len(matched_findings),
+            false_alarms=tuple(false_alarms),
+            notes=tuple(notes),
+        )
+    )

@@ -26,8 +26,14 @@ def grade_scope(ctx: GradeContext) -> GraderOutput:
     needed = changed_lines(ctx.reference_diff, source="reference")
     outside = sorted(p for p in touched if p not in needed and not _is_test(p))
     protected = [f for f in ctx.submit_findings if f.code in _ATTEMPTS]
-    return GraderOutput(section=Scope(
-        files_touched=tuple(sorted(touched)), outside_needed=tuple(outside),
-        lines_changed=sum(touched.values()), reference_lines=sum(needed.values()),
-        protected_attempts=len(protected), in_scope=len(touched) - len(outside),
-        out_of_scope=len(outside) + len(protected)))
+    return GraderOutput(
+        section=Scope(
+            files_touched=tuple(sorted(touched)),
+            outside_needed=tuple(outside),
+            lines_changed=sum(touched.values()),
+            reference_lines=sum(needed.values()),
+            protected_attempts=len(protected),
+            in_scope=len(touched) - len(outside),
+            out_of_scope=len(outside) + len(protected),
+        )
+    )

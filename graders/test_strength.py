@@ -34,20 +34,34 @@ def grade_test_strength(ctx: GradeContext) -> GraderOutput:
         base = {k: v for k, v in ctx.reference.items() if k not in files}
         on_reference = ctx.run(files, tree={**base, **theirs}, hidden={})
         findings.extend(on_reference.findings)
-        passes = (on_reference.status == RunStatus.COMPLETED and not on_reference.void
-                  and bool(on_reference.tests)
-                  and all(r.outcome == Outcome.PASSED for r in on_reference.tests.values()))
+        passes = (
+            on_reference.status == RunStatus.COMPLETED
+            and not on_reference.void
+            and bool(on_reference.tests)
+            and all(r.outcome == Outcome.PASSED for r in on_reference.tests.values())
+        )
         mutants: dict[str, bool] = {}
         for mutant, mutated in ctx.mutant_trees(flaw):
             tree = {k: v for k, v in mutated.items() if k not in files}
             run = ctx.run(files, tree={**tree, **theirs}, hidden={})
             findings.extend(run.findings)
-            caught = run.status != RunStatus.COMPLETED or not run.tests or any(
-                r.outcome != Outcome.PASSED for r in run.tests.values())
+            caught = (
+                run.status != RunStatus.COMPLETED
+                or not run.tests
+                or any(r.outcome != Outcome.PASSED for r in run.tests.values())
+            )
             mutants[mutant] = caught and not run.void
         ok = passes and all(mutants.values())
-        items.append(ItemResult(
-            id=flaw.id, kind=ItemKind.FLAW, title=flaw.title, category=flaw.category.value,
-            severity=flaw.severity, verdict=Verdict.FIXED if ok else Verdict.NOT_FIXED,
-            tests=tuple(files), strength=Strength(passes_on_reference=passes, mutants=mutants)))
+        items.append(
+            ItemResult(
+                id=flaw.id,
+                kind=ItemKind.FLAW,
+                title=flaw.title,
+                category=flaw.category.value,
+                severity=flaw.severity,
+                verdict=Verdict.FIXED if ok else Verdict.NOT_FIXED,
+                tests=tuple(files),
+                strength=Strength(passes_on_reference=passes, mutants=mutants),
+            )
+        )
     return GraderOutput(items=tuple(items), findings=tuple(dict.fromkeys(findings)))

@@ -69,21 +69,36 @@ def upgrade(data: dict[str, Any]) -> dict[str, Any]:
         findings = [{"code": "patch-failed", "message": error}]
     items = []
     for item in data.get("items", []):
-        out = {k: item[k] for k in ("id", "kind", "title", "verdict", "tests", "category",
-                                    "severity") if k in item}
+        out = {
+            k: item[k]
+            for k in ("id", "kind", "title", "verdict", "tests", "category", "severity")
+            if k in item
+        }
         detail = item.get("detail")
         if detail is not None:
-            out["strength"] = {"passes_on_reference": bool(detail.get("passes_on_reference")),
-                               "mutants": dict(detail.get("mutants", {}))}
+            out["strength"] = {
+                "passes_on_reference": bool(detail.get("passes_on_reference")),
+                "mutants": dict(detail.get("mutants", {})),
+            }
         items.append(out)
     hidden = sections.get("hidden-tests")
     upgraded: dict[str, Any] = {
-        "schema": 2, "status": status, "void": bool(data.get("void", False)), "items": items,
-        "regression": data.get("regression") or {}, "findings": findings,
-        "runs": int(data.get("runs", 0)), "timings": data.get("timings") or {}, "error": error,
-        "review": sections.get("review"), "scope": sections.get("scope"),
+        "schema": 2,
+        "status": status,
+        "void": bool(data.get("void", False)),
+        "items": items,
+        "regression": data.get("regression") or {},
+        "findings": findings,
+        "runs": int(data.get("runs", 0)),
+        "timings": data.get("timings") or {},
+        "error": error,
+        "review": sections.get("review"),
+        "scope": sections.get("scope"),
     }
     if hidden is not None:
-        upgraded["hidden"] = {k: hidden[k] for k in ("status", "void", "tests", "runs", "output",
-                                                     "timings") if k in hidden}
+        upgraded["hidden"] = {
+            k: hidden[k]
+            for k in ("status", "void", "tests", "runs", "output", "timings")
+            if k in hidden
+        }
     return upgraded

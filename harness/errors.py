@@ -45,8 +45,9 @@ class InvalidInput(DsimError):
 
     exit_code = ExitCode.INVALID_INPUT
 
-    def __init__(self, message: str, *, problems: list[str] | None = None,
-                 hint: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, problems: list[str] | None = None, hint: str | None = None
+    ) -> None:
         self.problems = problems or []
         details = "".join(f"\n  - {p}" for p in self.problems)
         super().__init__(message + details, hint=hint)

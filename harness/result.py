@@ -159,19 +159,50 @@ class FindingCode(StrEnum):
 
 #: What each code means for its run. Voiding is decided here and nowhere else.
 DISPOSITION: dict[FindingCode, Disposition] = {
-    **{code: Disposition.VOID for code in (
-        FindingCode.INTERNALS_MODIFIED, FindingCode.PLUGIN_REGISTERED, FindingCode.HOOKS_CHANGED,
-        FindingCode.MULTIPLE_REPORTS, FindingCode.JUNIT_REJECTED, FindingCode.JUNIT_FORGED,
-        FindingCode.OUTCOME_FORGED, FindingCode.CANARY_WRONG, FindingCode.EXIT_CODE_MISMATCH)},
-    **{code: Disposition.INTEGRITY for code in (
-        FindingCode.SESSION_NOT_STARTED, FindingCode.SESSION_NOT_FINISHED,
-        FindingCode.THREADS_LEFT_RUNNING, FindingCode.JUNIT_UNREADABLE,
-        FindingCode.REPORT_CORRUPTED, FindingCode.ENDED_EARLY, FindingCode.MEMORY_KILLED,
-        FindingCode.PYTEST_CRASHED, FindingCode.COLLECTION_ERROR, FindingCode.MISSING_FROM_JUNIT,
-        FindingCode.UNEXPECTED_TEST, FindingCode.SKIPPED_TEST, FindingCode.PROTECTED_PATH,
-        FindingCode.PATH_ESCAPE, FindingCode.SYMLINK, FindingCode.BINARY, FindingCode.LEGACY)},
-    **{code: Disposition.NOTE for code in (
-        FindingCode.ATEXIT_ADDED, FindingCode.VISIBLE_TEST_EDITED, FindingCode.PATCH_FAILED)},
+    **{
+        code: Disposition.VOID
+        for code in (
+            FindingCode.INTERNALS_MODIFIED,
+            FindingCode.PLUGIN_REGISTERED,
+            FindingCode.HOOKS_CHANGED,
+            FindingCode.MULTIPLE_REPORTS,
+            FindingCode.JUNIT_REJECTED,
+            FindingCode.JUNIT_FORGED,
+            FindingCode.OUTCOME_FORGED,
+            FindingCode.CANARY_WRONG,
+            FindingCode.EXIT_CODE_MISMATCH,
+        )
+    },
+    **{
+        code: Disposition.INTEGRITY
+        for code in (
+            FindingCode.SESSION_NOT_STARTED,
+            FindingCode.SESSION_NOT_FINISHED,
+            FindingCode.THREADS_LEFT_RUNNING,
+            FindingCode.JUNIT_UNREADABLE,
+            FindingCode.REPORT_CORRUPTED,
+            FindingCode.ENDED_EARLY,
+            FindingCode.MEMORY_KILLED,
+            FindingCode.PYTEST_CRASHED,
+            FindingCode.COLLECTION_ERROR,
+            FindingCode.MISSING_FROM_JUNIT,
+            FindingCode.UNEXPECTED_TEST,
+            FindingCode.SKIPPED_TEST,
+            FindingCode.PROTECTED_PATH,
+            FindingCode.PATH_ESCAPE,
+            FindingCode.SYMLINK,
+            FindingCode.BINARY,
+            FindingCode.LEGACY,
+        )
+    },
+    **{
+        code: Disposition.NOTE
+        for code in (
+            FindingCode.ATEXIT_ADDED,
+            FindingCode.VISIBLE_TEST_EDITED,
+            FindingCode.PATCH_FAILED,
+        )
+    },
 }
 
 
@@ -321,15 +352,22 @@ class GradingResult:
     def summary(self) -> ResultSummary:
         """The part the score rests on (what the store keeps beside the whole result)."""
         return ResultSummary(
-            items=tuple(ItemSummary(id=i.id, kind=i.kind, severity=i.severity, verdict=i.verdict)
-                        for i in self.items),
-            regression=RegressionTotals(total=self.regression.total,
-                                        passed=self.regression.passed),
+            items=tuple(
+                ItemSummary(id=i.id, kind=i.kind, severity=i.severity, verdict=i.verdict)
+                for i in self.items
+            ),
+            regression=RegressionTotals(total=self.regression.total, passed=self.regression.passed),
             sections=SummarySections(
-                review=None if self.review is None else ReviewTotals(
-                    recall=self.review.recall, precision=self.review.precision),
-                scope=None if self.scope is None else ScopeTotals(
-                    in_scope=self.scope.in_scope, out_of_scope=self.scope.out_of_scope)))
+                review=None
+                if self.review is None
+                else ReviewTotals(recall=self.review.recall, precision=self.review.precision),
+                scope=None
+                if self.scope is None
+                else ScopeTotals(
+                    in_scope=self.scope.in_scope, out_of_scope=self.scope.out_of_scope
+                ),
+            ),
+        )
 
     def text(self) -> str:
         """One line for listings: ``1/2 flaws fixed, 1/1 kept, regression 18/18``."""
@@ -386,9 +424,11 @@ class ResultSummary:
     def text(self, *, integrity: int = 0) -> str:
         flaws = [i for i in self.items if i.kind == ItemKind.FLAW]
         keeps = [i for i in self.items if i.kind == ItemKind.KEEP]
-        text = (f"{sum(i.verdict == Verdict.FIXED for i in flaws)}/{len(flaws)} flaws fixed, "
-                f"{sum(i.verdict == Verdict.KEPT for i in keeps)}/{len(keeps)} kept, "
-                f"regression {self.regression.passed}/{self.regression.total}")
+        text = (
+            f"{sum(i.verdict == Verdict.FIXED for i in flaws)}/{len(flaws)} flaws fixed, "
+            f"{sum(i.verdict == Verdict.KEPT for i in keeps)}/{len(keeps)} kept, "
+            f"regression {self.regression.passed}/{self.regression.total}"
+        )
         if integrity:
             text += f", {integrity} integrity finding(s)"
         return text
@@ -421,19 +461,24 @@ def load_result(data: dict[str, Any]) -> GradingResult:
 
         data = upgrade(data)
     elif schema != SCHEMA:
-        raise InvalidInput(f"a stored result has schema {schema!r}; this dsim reads up to "
-                           f"{SCHEMA}", hint="grade or import it with a newer dsim")
+        raise InvalidInput(
+            f"a stored result has schema {schema!r}; this dsim reads up to {SCHEMA}",
+            hint="grade or import it with a newer dsim",
+        )
     try:
         result: GradingResult = _adapter(GradingResult).validate_python(data)
     except ValidationError as exc:
-        raise InvalidInput(f"a stored result is malformed: {exc.error_count()} problem(s)",
-                           hint=str(exc).splitlines()[1] if exc.error_count() else "") from exc
+        raise InvalidInput(
+            f"a stored result is malformed: {exc.error_count()} problem(s)",
+            hint=str(exc).splitlines()[1] if exc.error_count() else "",
+        ) from exc
     return result
 
 
 def dump_summary(summary: ResultSummary) -> dict[str, Any]:
-    data: dict[str, Any] = _adapter(ResultSummary).dump_python(summary, mode="json",
-                                                               exclude_none=True)
+    data: dict[str, Any] = _adapter(ResultSummary).dump_python(
+        summary, mode="json", exclude_none=True
+    )
     return data
 
 

@@ -38,8 +38,9 @@ def write_files(root: Path, files: dict[str, str]) -> Path:
 
 
 def make_diff(old: dict[str, str], new: dict[str, str]) -> str:
-    return patches.make({k: v.encode() for k, v in old.items()},
-                        {k: v.encode() for k, v in new.items()})
+    return patches.make(
+        {k: v.encode() for k, v in old.items()}, {k: v.encode() for k, v in new.items()}
+    )
 
 
 def _docker_available() -> str | None:

@@ -15,6 +15,15 @@ from harness.backends.base import (
 )
 from harness.backends.registry import backend_names, get_backend, register
 
-__all__ = ["Backend", "ExecResult", "Image", "ImageRecipe", "Limits", "Sandbox", "SandboxSpec",
-           "backend_names", "get_backend", "register"]
-
+__all__ = [
+    "Backend",
+    "ExecResult",
+    "Image",
+    "ImageRecipe",
+    "Limits",
+    "Sandbox",
+    "SandboxSpec",
+    "backend_names",
+    "get_backend",
+    "register",
+]

@@ -98,8 +98,9 @@ class Sandbox(ABC):
     def start(self) -> None: ...
 
     @abstractmethod
-    def exec(self, argv: Sequence[str], *, timeout: float,
-             env: Mapping[str, str] | None = None) -> ExecResult: ...
+    def exec(
+        self, argv: Sequence[str], *, timeout: float, env: Mapping[str, str] | None = None
+    ) -> ExecResult: ...
 
     @abstractmethod
     def read_file(self, path: str, max_bytes: int) -> bytes: ...
@@ -117,8 +118,12 @@ class Sandbox(ABC):
     def __enter__(self) -> Sandbox:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.cleanup()
 
 

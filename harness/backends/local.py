@@ -41,8 +41,9 @@ def _safe_target(root: Path, rel: str) -> Path:
 class LocalSandbox(Sandbox):
     isolated = False
 
-    def __init__(self, spec: SandboxSpec,
-                 on_cleanup: Callable[[LocalSandbox], None] = lambda _box: None) -> None:
+    def __init__(
+        self, spec: SandboxSpec, on_cleanup: Callable[[LocalSandbox], None] = lambda _box: None
+    ) -> None:
         self.spec = spec
         self._dir = tempfile.mkdtemp(prefix="dsim-local-")
         self.root = self._dir
@@ -62,18 +63,29 @@ class LocalSandbox(Sandbox):
     def start(self) -> None:
         return None
 
-    def exec(self, argv: Sequence[str], *, timeout: float,
-             env: Mapping[str, str] | None = None) -> ExecResult:
+    def exec(
+        self, argv: Sequence[str], *, timeout: float, env: Mapping[str, str] | None = None
+    ) -> ExecResult:
         cap = self.spec.limits.output_bytes
         started = time.monotonic()
-        run_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": self.root,
-                   "LANG": "C.UTF-8", **(env or {})}
+        run_env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": self.root,
+            "LANG": "C.UTF-8",
+            **(env or {}),
+        }
         with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
             with self._lock:
                 if self._removed:
                     raise InfraError(_INTERRUPTED)
-                proc = subprocess.Popen(list(argv), cwd=self.root, stdout=out, stderr=err,
-                                        env=run_env, start_new_session=True)
+                proc = subprocess.Popen(
+                    list(argv),
+                    cwd=self.root,
+                    stdout=out,
+                    stderr=err,
+                    env=run_env,
+                    start_new_session=True,
+                )
                 self._running.add(proc)
             timed_out = False
             try:
@@ -90,9 +102,14 @@ class LocalSandbox(Sandbox):
             out.seek(0)
             err.seek(0)
             stdout, stderr = out.read(cap + 1), err.read(cap + 1)
-        return ExecResult(returncode=proc.returncode, stdout=stdout[:cap], stderr=stderr[:cap],
-                          duration=time.monotonic() - started, timed_out=timed_out,
-                          truncated=len(stdout) > cap or len(stderr) > cap)
+        return ExecResult(
+            returncode=proc.returncode,
+            stdout=stdout[:cap],
+            stderr=stderr[:cap],
+            duration=time.monotonic() - started,
+            timed_out=timed_out,
+            truncated=len(stdout) > cap or len(stderr) > cap,
+        )
 
     def read_file(self, path: str, max_bytes: int) -> bytes:
         target = Path(self.root) / path
@@ -159,4 +176,3 @@ class LocalBackend(Backend):
     def _forget(self, box: LocalSandbox) -> None:
         with self._lock:
             self._live.discard(box)
-

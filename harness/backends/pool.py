@@ -26,8 +26,13 @@ from harness.backends.base import Sandbox, SandboxSpec
 class WarmPool:
     """Started sandboxes by key, each handed out at most once."""
 
-    def __init__(self, make: Callable[[SandboxSpec], Sandbox],
-                 key: Callable[[SandboxSpec], Hashable], *, spares: int) -> None:
+    def __init__(
+        self,
+        make: Callable[[SandboxSpec], Sandbox],
+        key: Callable[[SandboxSpec], Hashable],
+        *,
+        spares: int,
+    ) -> None:
         self._make = make
         self._key = key
         self.spares = max(1, spares)
@@ -38,8 +43,7 @@ class WarmPool:
         self._closed = False
         self._doomed: list[Sandbox] = []
         """Evicted sandboxes waiting for removal (removed by close() if their turn never came)."""
-        self._workers = ThreadPoolExecutor(max_workers=self.spares,
-                                           thread_name_prefix="dsim-warm")
+        self._workers = ThreadPoolExecutor(max_workers=self.spares, thread_name_prefix="dsim-warm")
         self.hits = 0
         self.misses = 0
         self.failed = 0
@@ -124,5 +128,9 @@ class WarmPool:
 
     def stats(self) -> dict[str, int]:
         with self._lock:
-            return {"hits": self.hits, "misses": self.misses, "failed": self.failed,
-                    "unused": self.unused}
+            return {
+                "hits": self.hits,
+                "misses": self.misses,
+                "failed": self.failed,
+                "unused": self.unused,
+            }

@@ -32,9 +32,11 @@ _FACTORIES: dict[str, Factory] = {"docker": _docker, "local": _local}
 
 def register(name: str) -> Callable[[Factory], Factory]:
     """Make ``factory`` the backend called ``name`` (decorator)."""
+
     def wrap(factory: Factory) -> Factory:
         _FACTORIES[name] = factory
         return factory
+
     return wrap
 
 
@@ -51,6 +53,7 @@ def get_backend(name: str) -> Backend:
     try:
         factory = _FACTORIES[name]
     except KeyError:
-        raise InvalidInput(f"unknown backend {name!r}",
-                           hint=f"known backends: {', '.join(backend_names())}") from None
+        raise InvalidInput(
+            f"unknown backend {name!r}", hint=f"known backends: {', '.join(backend_names())}"
+        ) from None
     return factory()

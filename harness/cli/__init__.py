@@ -50,18 +50,26 @@ def emit_json(data: Any) -> None:
 
 
 def json_option(fn: Any) -> Any:
-    return click.option("--json", "as_json", is_flag=True,
-                        help="Print machine-readable JSON only.")(fn)
+    return click.option(
+        "--json", "as_json", is_flag=True, help="Print machine-readable JSON only."
+    )(fn)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dsim")
-@click.option("--home", type=click.Path(file_okay=False, path_type=Path), envvar="DSIM_HOME",
-              help="Data folder for the store and workspaces [env DSIM_HOME; default "
-                   "~/.local/share/dsim].")
-@click.option("--db", envvar="DSIM_DB", metavar="URL",
-              help="Store as any SQLAlchemy URL, e.g. postgresql://… [env DSIM_DB; default "
-                   "SQLite in --home].")
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="DSIM_HOME",
+    help="Data folder for the store and workspaces [env DSIM_HOME; default ~/.local/share/dsim].",
+)
+@click.option(
+    "--db",
+    envvar="DSIM_DB",
+    metavar="URL",
+    help="Store as any SQLAlchemy URL, e.g. postgresql://… [env DSIM_DB; default "
+    "SQLite in --home].",
+)
 @click.pass_context
 def cli(ctx: click.Context, home: Path | None, db: str | None) -> None:
     """dsim: onboarding delivery simulations, graded in containers.

@@ -12,22 +12,40 @@ from harness.errors import ExitCode
 @click.argument("submission_ids", nargs=-1)
 @click.option("--pending", is_flag=True, help="Grade every latest submission without a result.")
 @click.option("--jobs", "-j", default=2, show_default=True, help="Parallel gradings.")
-@click.option("--backend", default="docker", show_default=True,
-              help="docker (isolated) or local (unisolated, for authors).")
+@click.option(
+    "--backend",
+    default="docker",
+    show_default=True,
+    help="docker (isolated) or local (unisolated, for authors).",
+)
 @click.option("--require-isolation", is_flag=True, help="Refuse unisolated backends.")
-@click.option("--reruns", default=1, show_default=True, help="Re-run failing tests to spot "
-              "flaky ones.")
+@click.option(
+    "--reruns", default=1, show_default=True, help="Re-run failing tests to spot flaky ones."
+)
 @click.option("--force", is_flag=True, help="Grade again even when an identical result exists.")
-@click.option("--warm", type=click.Choice(["auto", "on", "off"]), default="auto",
-              show_default=True,
-              help="Create and start each run's container ahead of need, still one fresh "
-                   "container per run. auto: when --jobs is below the number of CPUs (at or "
-                   "above it the CPUs are busy and it only adds work).")
+@click.option(
+    "--warm",
+    type=click.Choice(["auto", "on", "off"]),
+    default="auto",
+    show_default=True,
+    help="Create and start each run's container ahead of need, still one fresh "
+    "container per run. auto: when --jobs is below the number of CPUs (at or "
+    "above it the CPUs are busy and it only adds work).",
+)
 @json_option
 @pass_ctx
-def grade_cmd(ctx: Context, submission_ids: tuple[str, ...], pending: bool, jobs: int,
-              backend: str, require_isolation: bool, reruns: int, force: bool, warm: str,
-              as_json: bool) -> None:
+def grade_cmd(
+    ctx: Context,
+    submission_ids: tuple[str, ...],
+    pending: bool,
+    jobs: int,
+    backend: str,
+    require_isolation: bool,
+    reruns: int,
+    force: bool,
+    warm: str,
+    as_json: bool,
+) -> None:
     """Grade submissions with hidden tests and store the verdicts."""
     from harness.backends import get_backend
     from harness.grading.pipeline import BatchEntry, grade_batch, result_key
@@ -55,8 +73,7 @@ def grade_cmd(ctx: Context, submission_ids: tuple[str, ...], pending: bool, jobs
             click.echo("Nothing to grade.")
         return
     if as_json:
-        graded = grade_batch(store, ids, chosen, jobs=jobs, reruns=reruns, force=force,
-                             warm=ahead)
+        graded = grade_batch(store, ids, chosen, jobs=jobs, reruns=reruns, force=force, warm=ahead)
     else:
         from rich.progress import Progress
 
@@ -67,16 +84,21 @@ def grade_cmd(ctx: Context, submission_ids: tuple[str, ...], pending: bool, jobs
                 progress.advance(task)
                 progress.console.print(
                     f"{g.submission_id} {g.candidate} {g.scenario_id}: {g.status} "
-                    f"({g.summary}, {g.seconds:.1f}s{', cached' if g.cached else ''})")
+                    f"({g.summary}, {g.seconds:.1f}s{', cached' if g.cached else ''})"
+                )
 
-            graded = grade_batch(store, ids, chosen, jobs=jobs, reruns=reruns, force=force,
-                                 on_done=done, warm=ahead)
+            graded = grade_batch(
+                store, ids, chosen, jobs=jobs, reruns=reruns, force=force, on_done=done, warm=ahead
+            )
     if as_json:
         emit_json([{**g.__dict__, "status": g.status.value} for g in graded])
     if any(g.status in (ResultStatus.INFRA_ERROR, ResultStatus.ERRORED) for g in graded):
         if not as_json:
-            click.echo("Error: some gradings hit infrastructure problems; they are not scored. "
-                       "Fix the cause (`dsim doctor`) and re-run to resume.", err=True)
+            click.echo(
+                "Error: some gradings hit infrastructure problems; they are not scored. "
+                "Fix the cause (`dsim doctor`) and re-run to resume.",
+                err=True,
+            )
         raise click.exceptions.Exit(ExitCode.INFRA)
 
 

@@ -21,8 +21,11 @@ def images_group() -> None:
 
 @images_group.command("build")
 @click.option("--scenario", "scenario_ids", multiple=True, help="Only these scenarios.")
-@click.option("--base-image", envvar="DSIM_BASE_IMAGE",
-              help="Use an image you already have (with python3 and pytest) as the base.")
+@click.option(
+    "--base-image",
+    envvar="DSIM_BASE_IMAGE",
+    help="Use an image you already have (with python3 and pytest) as the base.",
+)
 @json_option
 def build_cmd(scenario_ids: tuple[str, ...], base_image: str | None, as_json: bool) -> None:
     """Build the base image and every scenario image that is missing."""
@@ -45,8 +48,9 @@ def build_cmd(scenario_ids: tuple[str, ...], base_image: str | None, as_json: bo
     for scenario in scenarios:
         ref = images.build_scenario(image_recipe(scenario), say, base=base)
         say(f"{scenario.id} {ref.tag}: {'built' if ref.built else 'up to date'}")
-        rows.append({"image": ref.tag, "built": ref.built, "kind": "scenario",
-                     "scenario": scenario.id})
+        rows.append(
+            {"image": ref.tag, "built": ref.built, "kind": "scenario", "scenario": scenario.id}
+        )
     if as_json:
         emit_json({"images": rows, "seconds": round(time.monotonic() - started, 2)})
     else:
@@ -114,15 +118,21 @@ def doctor_cmd(ctx: Context, as_json: bool) -> None:
     except DsimError as exc:
         add("store", False, exc.message, exc.hint or "check --db")
     free = shutil.disk_usage(ctx.settings.home).free / 1e9
-    add("disk space", free > 2, f"{free:.1f} GB free in {ctx.settings.home}",
-        "free at least 2 GB (dsim images prune helps)")
+    add(
+        "disk space",
+        free > 2,
+        f"{free:.1f} GB free in {ctx.settings.home}",
+        "free at least 2 GB (dsim images prune helps)",
+    )
     if as_json:
         emit_json(checks)
     else:
         for c in checks:
             mark = "ok  " if c["ok"] else "FAIL"
-            click.echo(f"{mark} {c['check']}: {c['detail']}" + (f"\n     fix: {c['fix']}"
-                                                               if c["fix"] else ""))
+            click.echo(
+                f"{mark} {c['check']}: {c['detail']}"
+                + (f"\n     fix: {c['fix']}" if c["fix"] else "")
+            )
     if not all(c["ok"] for c in checks):
         raise click.exceptions.Exit(ExitCode.INFRA)
 

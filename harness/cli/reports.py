@@ -10,8 +10,11 @@ from harness.cli import Context, emit_json, json_option, pass_ctx
 from harness.cli.scoring import profile_option
 
 output_option = click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
-    help="File to write; - writes to standard output.")
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="File to write; - writes to standard output.",
+)
 
 
 def write_output(output: Path, text: str) -> None:
@@ -32,13 +35,21 @@ def _default_name(candidate: str, for_candidate: bool) -> Path:
 @click.command("report")
 @click.argument("candidate")
 @output_option
-@click.option("--for-candidate", is_flag=True,
-              help="The candidate's own feedback: kinds of flaws missed and what to practise, "
-                   "without hidden tests, flaw locations or anyone else's results.")
+@click.option(
+    "--for-candidate",
+    is_flag=True,
+    help="The candidate's own feedback: kinds of flaws missed and what to practise, "
+    "without hidden tests, flaw locations or anyone else's results.",
+)
 @profile_option
 @pass_ctx
-def report_cmd(ctx: Context, candidate: str, output: Path | None, for_candidate: bool,
-               profile_path: Path | None) -> None:
+def report_cmd(
+    ctx: Context,
+    candidate: str,
+    output: Path | None,
+    for_candidate: bool,
+    profile_path: Path | None,
+) -> None:
     """Write a candidate's report as one self-contained HTML file (offline, printable).
 
     Default file: CANDIDATE-report.html (CANDIDATE-feedback.html with --for-candidate).
@@ -46,30 +57,46 @@ def report_cmd(ctx: Context, candidate: str, output: Path | None, for_candidate:
     from harness.reports.candidate import candidate_html
     from harness.scoring.profile import load_profile
 
-    html = candidate_html(ctx.store, load_profile(profile_path), candidate,
-                          for_candidate=for_candidate)
+    html = candidate_html(
+        ctx.store, load_profile(profile_path), candidate, for_candidate=for_candidate
+    )
     write_output(output or _default_name(candidate, for_candidate), html)
 
 
 @click.command("export")
-@click.option("--format", "fmt", type=click.Choice(["json", "csv", "junit"]), required=True,
-              help="json: the exchange file (`dsim import` reads it); csv: one row per "
-                   "candidate × dimension; junit: a testsuite per graded submission.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv", "junit"]),
+    required=True,
+    help="json: the exchange file (`dsim import` reads it); csv: one row per "
+    "candidate × dimension; junit: a testsuite per graded submission.",
+)
 @click.option("--candidate", help="Only this candidate.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True,
-                                                path_type=Path),
-              default=Path("-"), show_default=True, help="File to write; - is standard output.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    default=Path("-"),
+    show_default=True,
+    help="File to write; - is standard output.",
+)
 @profile_option
 @pass_ctx
-def export_cmd(ctx: Context, fmt: str, candidate: str | None, output: Path,
-               profile_path: Path | None) -> None:
+def export_cmd(
+    ctx: Context, fmt: str, candidate: str | None, output: Path, profile_path: Path | None
+) -> None:
     """Export scores and evidence as JSON, CSV or JUnit XML (docs/export-format.md)."""
     from harness.reports.export import Format, export
     from harness.scoring.posterior import score_all
     from harness.scoring.profile import load_profile
 
-    scores = score_all(ctx.store, load_profile(profile_path),
-                       candidates=None if candidate is None else [candidate], keep_draws=False)
+    scores = score_all(
+        ctx.store,
+        load_profile(profile_path),
+        candidates=None if candidate is None else [candidate],
+        keep_draws=False,
+    )
     write_output(output, export(ctx.store, scores, Format(fmt), candidate=candidate))
 
 

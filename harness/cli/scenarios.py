@@ -17,17 +17,32 @@ def describe(scenario: Any, *, assessor: bool = False) -> dict[str, Any]:
     """What the library says about a scenario; flaw details only for assessors."""
     m = scenario.manifest
     data: dict[str, Any] = {
-        "id": m.id, "title": m.title, "version": m.version, "summary": m.summary,
-        "domain": m.domain, "difficulty": m.difficulty.value,
-        "time_budget_minutes": m.time_budget_minutes, "skills": list(m.skills),
+        "id": m.id,
+        "title": m.title,
+        "version": m.version,
+        "summary": m.summary,
+        "domain": m.domain,
+        "difficulty": m.difficulty.value,
+        "time_budget_minutes": m.time_budget_minutes,
+        "skills": list(m.skills),
         "flaws_by_category": dict(sorted(Counter(f.category.value for f in m.flaws).items())),
-        "flaws": len(m.flaws), "requirements": list(m.runtime.requirements),
+        "flaws": len(m.flaws),
+        "requirements": list(m.runtime.requirements),
     }
     if assessor:
         data["flaw_details"] = [
-            {"id": f.id, "title": f.title, "category": f.category.value, "severity": f.severity,
-             "locations": list(f.locations), "tests": list(f.tests), "grader": f.grader,
-             "explanation": f.explanation} for f in m.flaws]
+            {
+                "id": f.id,
+                "title": f.title,
+                "category": f.category.value,
+                "severity": f.severity,
+                "locations": list(f.locations),
+                "tests": list(f.tests),
+                "grader": f.grader,
+                "explanation": f.explanation,
+            }
+            for f in m.flaws
+        ]
         data["keeps"] = [{"id": k.id, "title": k.title, "tests": list(k.tests)} for k in m.keeps]
         data["regression"] = list(m.regression.tests)
         data["samples"] = scenario.sample_names()
@@ -82,9 +97,11 @@ def show_cmd(scenario_id: str, assessor: bool, as_json: bool) -> None:
         if key == "flaw_details":
             click.echo("flaws:")
             for f in value:
-                click.echo(f"  - {f['id']} [{f['category']}, severity {f['severity']}] "
-                           f"{f['title']}\n    at {', '.join(f['locations'])}\n"
-                           f"    tests {', '.join(f['tests'])}")
+                click.echo(
+                    f"  - {f['id']} [{f['category']}, severity {f['severity']}] "
+                    f"{f['title']}\n    at {', '.join(f['locations'])}\n"
+                    f"    tests {', '.join(f['tests'])}"
+                )
         else:
             click.echo(f"{key}: {value}")
 
@@ -95,8 +112,9 @@ def scenario_group() -> None:
 
 
 @scenario_group.command("validate")
-@click.argument("paths", nargs=-1, required=True,
-                type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
 @json_option
 def validate_cmd(paths: tuple[Path, ...], as_json: bool) -> None:
     """Report every problem in one or more scenario folders."""
@@ -106,9 +124,21 @@ def validate_cmd(paths: tuple[Path, ...], as_json: bool) -> None:
     results = {str(p): validate(p) for p in paths}
     errors = sum(1 for probs in results.values() for p in probs if p.severity == Severity.ERROR)
     if as_json:
-        emit_json({path: [{"file": p.file, "line": p.line, "where": p.where, "what": p.what,
-                           "severity": p.severity.value} for p in probs]
-                   for path, probs in results.items()})
+        emit_json(
+            {
+                path: [
+                    {
+                        "file": p.file,
+                        "line": p.line,
+                        "where": p.where,
+                        "what": p.what,
+                        "severity": p.severity.value,
+                    }
+                    for p in probs
+                ]
+                for path, probs in results.items()
+            }
+        )
     else:
         for path, probs in results.items():
             if not probs:
@@ -121,15 +151,22 @@ def validate_cmd(paths: tuple[Path, ...], as_json: bool) -> None:
 
 @scenario_group.command("new")
 @click.argument("scenario_id")
-@click.option("--dir", "directory", type=click.Path(path_type=Path), default=None,
-              help="Where to create it [default: ./ID].")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Where to create it [default: ./ID].",
+)
 def new_cmd(scenario_id: str, directory: Path | None) -> None:
     """Scaffold a small, valid, self-explaining scenario."""
     from harness.scenarios.scaffold import scaffold
 
     target = scaffold(scenario_id, directory or Path(scenario_id))
-    click.echo(f"Created {target}. Next: edit it, then `dsim scenario validate {target}` and "
-               f"`dsim scenario check {target}`.")
+    click.echo(
+        f"Created {target}. Next: edit it, then `dsim scenario validate {target}` and "
+        f"`dsim scenario check {target}`."
+    )
 
 
 @scenario_group.command("check")
@@ -140,8 +177,15 @@ def new_cmd(scenario_id: str, directory: Path | None) -> None:
 @click.option("--no-lock", is_flag=True, help="Do not write scenario.lock.json.")
 @json_option
 @pass_ctx
-def check_cmd(ctx: Context, refs: tuple[str, ...], all_: bool, runs: int, backend: str,
-              no_lock: bool, as_json: bool) -> None:
+def check_cmd(
+    ctx: Context,
+    refs: tuple[str, ...],
+    all_: bool,
+    runs: int,
+    backend: str,
+    no_lock: bool,
+    as_json: bool,
+) -> None:
     """Prove scenarios sound in real runs and write their lock files."""
     from harness.backends import get_backend
     from harness.grading.check import check
@@ -156,29 +200,41 @@ def check_cmd(ctx: Context, refs: tuple[str, ...], all_: bool, runs: int, backen
     reports = []
     # Runs are one after another: one container made ahead overlaps its start with a run.
     ahead: AbstractContextManager[dict[str, int]] = (
-        chosen.warmed(spares=1) if warm_by_default(1) else nullcontext({}))
+        chosen.warmed(spares=1) if warm_by_default(1) else nullcontext({})
+    )
     with ahead:
         for scenario in scenarios:
             problems = [p for p in validate(scenario.path) if p.severity.value == "error"]
             if problems:
-                raise InvalidInput(f"{scenario.id} does not validate",
-                                   problems=[str(p) for p in problems])
+                raise InvalidInput(
+                    f"{scenario.id} does not validate", problems=[str(p) for p in problems]
+                )
             image, python = image_for(scenario, chosen)
-            report = check(scenario, chosen, runs=runs, image=image, python=python,
-                           write_lock=not no_lock)
+            report = check(
+                scenario, chosen, runs=runs, image=image, python=python, write_lock=not no_lock
+            )
             reports.append(report)
             if not as_json:
                 click.echo(f"\n{scenario.id} ({'ok' if report.ok else 'FAILED'})")
                 for name, status, detail in report.rows:
                     click.echo(f"  {status:4} {name}" + (f"  [{detail}]" if detail else ""))
     if as_json:
-        emit_json([{"scenario": r.scenario, "ok": r.ok, "tests": len(r.tests),
-                    "checks": [{"check": c, "status": s, "detail": d} for c, s, d in r.rows]}
-                   for r in reports])
+        emit_json(
+            [
+                {
+                    "scenario": r.scenario,
+                    "ok": r.ok,
+                    "tests": len(r.tests),
+                    "checks": [{"check": c, "status": s, "detail": d} for c, s, d in r.rows],
+                }
+                for r in reports
+            ]
+        )
     failed = [r.scenario for r in reports if not r.ok]
     if failed:
-        raise CheckFailed(f"scenario check failed for {', '.join(failed)}",
-                          hint="see the FAIL rows above")
+        raise CheckFailed(
+            f"scenario check failed for {', '.join(failed)}", hint="see the FAIL rows above"
+        )
 
 
 COMMANDS = [scenarios_group, scenario_group]

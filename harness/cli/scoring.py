@@ -11,8 +11,11 @@ from harness.cli import Context, emit_json, json_option, pass_ctx
 from harness.errors import NotFound
 
 profile_option = click.option(
-    "--profile", "profile_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Scoring profile TOML overlaying the default (weights, prior, half-life, …).")
+    "--profile",
+    "profile_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Scoring profile TOML overlaying the default (weights, prior, half-life, …).",
+)
 
 
 def _bar(low: float, high: float, mean: float, width: int = 30) -> str:
@@ -35,22 +38,30 @@ def score_cmd(ctx: Context, candidate: str, profile_path: Path | None, as_json: 
 
     scores = score_all(ctx.store, load_profile(profile_path), candidates=[candidate])
     if candidate not in scores:
-        raise NotFound(f"no graded work or delivery records for {candidate!r}",
-                       hint="`dsim results` lists candidates")
+        raise NotFound(
+            f"no graded work or delivery records for {candidate!r}",
+            hint="`dsim results` lists candidates",
+        )
     s = scores[candidate]
     if as_json:
         emit_json(s.as_dict())
         return
     d = s.as_dict()
-    click.echo(f"{candidate}: {d['score']} (80% interval {d['interval'][0]}–{d['interval'][1]})"
-               f"  {_bar(s.overall.low, s.overall.high, s.overall.mean)}")
+    click.echo(
+        f"{candidate}: {d['score']} (80% interval {d['interval'][0]}–{d['interval'][1]})"
+        f"  {_bar(s.overall.low, s.overall.high, s.overall.mean)}"
+    )
     click.echo(f"  basis: {s.basis}")
     if s.percentile is not None:
-        click.echo(f"  percentile: {s.percentile} among {s.cohort_size} who took the same "
-                   "scenario versions")
+        click.echo(
+            f"  percentile: {s.percentile} among {s.cohort_size} who took the same "
+            "scenario versions"
+        )
     for name, dim in s.dimensions.items():
-        click.echo(f"  {name:<8} {dim.mean * 100:5.1f}  ({dim.low * 100:.0f}–{dim.high * 100:.0f})"
-                   f"  {_bar(dim.low, dim.high, dim.mean)}")
+        click.echo(
+            f"  {name:<8} {dim.mean * 100:5.1f}  ({dim.low * 100:.0f}–{dim.high * 100:.0f})"
+            f"  {_bar(dim.low, dim.high, dim.mean)}"
+        )
     if s.ability:
         click.echo(f"  difficulty: {s.ability.get('warning') or s.ability}")
     for note in s.excluded:
@@ -59,15 +70,29 @@ def score_cmd(ctx: Context, candidate: str, profile_path: Path | None, as_json: 
 
 @click.command("compare")
 @click.argument("candidates", nargs=-1, required=True)
-@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the table as CSV.")
-@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the comparison as one self-contained HTML file.")
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the table as CSV.",
+)
+@click.option(
+    "--html",
+    "html_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the comparison as one self-contained HTML file.",
+)
 @profile_option
 @json_option
 @pass_ctx
-def compare_cmd(ctx: Context, candidates: tuple[str, ...], csv_path: Path | None,
-                html_path: Path | None, profile_path: Path | None, as_json: bool) -> None:
+def compare_cmd(
+    ctx: Context,
+    candidates: tuple[str, ...],
+    csv_path: Path | None,
+    html_path: Path | None,
+    profile_path: Path | None,
+    as_json: bool,
+) -> None:
     """Compare candidates: intervals and the probability that each is ahead."""
     from harness.scoring.comparison import compare
     from harness.scoring.posterior import score_all
@@ -79,23 +104,42 @@ def compare_cmd(ctx: Context, candidates: tuple[str, ...], csv_path: Path | None
     scores = score_all(ctx.store, profile, candidates=candidates)
     missing = [c for c in candidates if c not in scores]
     if missing:
-        raise NotFound(f"no graded work for {', '.join(missing)}",
-                       hint="`dsim results` lists candidates")
+        raise NotFound(
+            f"no graded work for {', '.join(missing)}", hint="`dsim results` lists candidates"
+        )
     result = compare(scores, list(dict.fromkeys(candidates)), profile)
     if csv_path:
         with csv_path.open("w", newline="") as handle:
             writer = csv.writer(handle)
-            writer.writerow(["rank", "candidate", "score", "low", "high", "basis",
-                             *[f"p_ahead_of_{b}" for b in result.order]])
+            writer.writerow(
+                [
+                    "rank",
+                    "candidate",
+                    "score",
+                    "low",
+                    "high",
+                    "basis",
+                    *[f"p_ahead_of_{b}" for b in result.order],
+                ]
+            )
             for rank, name in enumerate(result.order, start=1):
                 d = scores[name].as_dict()
-                writer.writerow([rank, name, d["score"], *d["interval"], d["basis"],
-                                 *[result.matrix[name].get(b, "") for b in result.order]])
+                writer.writerow(
+                    [
+                        rank,
+                        name,
+                        d["score"],
+                        *d["interval"],
+                        d["basis"],
+                        *[result.matrix[name].get(b, "") for b in result.order],
+                    ]
+                )
     if html_path:
         from harness.reports.comparison import build_comparison, render_comparison
 
-        html_path.write_text(render_comparison(build_comparison(scores, result, profile)),
-                             encoding="utf-8")
+        html_path.write_text(
+            render_comparison(build_comparison(scores, result, profile)), encoding="utf-8"
+        )
     if as_json:
         emit_json(result.as_dict(scores))
         return
@@ -103,10 +147,12 @@ def compare_cmd(ctx: Context, candidates: tuple[str, ...], csv_path: Path | None
     for rank, name in enumerate(result.order, start=1):
         s = scores[name]
         tie = any(name in pair for pair in result.ties)
-        click.echo(f"{rank:>2}. {name:<20} {s.overall.mean * 100:5.1f} "
-                   f"({s.overall.low * 100:.0f}–{s.overall.high * 100:.0f}) "
-                   f"{_bar(s.overall.low, s.overall.high, s.overall.mean)}"
-                   f"{'  ~tie' if tie else ''}")
+        click.echo(
+            f"{rank:>2}. {name:<20} {s.overall.mean * 100:5.1f} "
+            f"({s.overall.low * 100:.0f}–{s.overall.high * 100:.0f}) "
+            f"{_bar(s.overall.low, s.overall.high, s.overall.mean)}"
+            f"{'  ~tie' if tie else ''}"
+        )
     for line in result.sentences:
         click.echo(line)
 
@@ -119,16 +165,22 @@ def compare_cmd(ctx: Context, candidates: tuple[str, ...], csv_path: Path | None
 @click.option("--by", "by", required=True, help="Who overrides.")
 @json_option
 @pass_ctx
-def override_cmd(ctx: Context, submission_id: str, item: str, verdict: str, reason: str,
-                 by: str, as_json: bool) -> None:
+def override_cmd(
+    ctx: Context, submission_id: str, item: str, verdict: str, reason: str, by: str, as_json: bool
+) -> None:
     """Change one verdict with a written reason (the original stays in the store)."""
     from harness.grading.overrides import add_override
 
-    row = add_override(ctx.store, submission_id, item=item, verdict=verdict, reason=reason,
-                       by=by)
+    row = add_override(ctx.store, submission_id, item=item, verdict=verdict, reason=reason, by=by)
     if as_json:
-        emit_json({"override": row.id, "submission": row.submission_id, "item": row.item,
-                   "verdict": row.verdict})
+        emit_json(
+            {
+                "override": row.id,
+                "submission": row.submission_id,
+                "item": row.item,
+                "verdict": row.verdict,
+            }
+        )
     else:
         click.echo(f"override {row.id}: {row.item} → {row.verdict} on {row.submission_id}")
 

@@ -14,13 +14,23 @@ from harness.errors import ExitCode
 @click.command("start")
 @click.argument("scenario_ref")
 @click.option("--candidate", required=True, help="Who takes the scenario.")
-@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
-              help="Workspace folder [default: HOME/workspaces/CANDIDATE/SCENARIO].")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Workspace folder [default: HOME/workspaces/CANDIDATE/SCENARIO].",
+)
 @click.option("--seed", type=int, help="Variant seed [default: derived from candidate+scenario].")
 @json_option
 @pass_ctx
-def start_cmd(ctx: Context, scenario_ref: str, candidate: str, directory: Path | None,
-              seed: int | None, as_json: bool) -> None:
+def start_cmd(
+    ctx: Context,
+    scenario_ref: str,
+    candidate: str,
+    directory: Path | None,
+    seed: int | None,
+    as_json: bool,
+) -> None:
     """Make a workspace with the ticket, the AI change and a REVIEW.md template."""
     from harness.scenarios.scenario import resolve
     from harness.workspace.start import start
@@ -30,15 +40,23 @@ def start_cmd(ctx: Context, scenario_ref: str, candidate: str, directory: Path |
     target = directory or ctx.settings.workspaces() / safe / scenario.id
     started = start(scenario, candidate, target, ctx.store, seed=seed)
     if as_json:
-        emit_json({"assignment": started.assignment_id, "workspace": str(started.workspace),
-                   "scenario": scenario.id, "seed": started.seed})
+        emit_json(
+            {
+                "assignment": started.assignment_id,
+                "workspace": str(started.workspace),
+                "scenario": scenario.id,
+                "seed": started.seed,
+            }
+        )
         return
-    click.echo(f"Workspace ready: {started.workspace}\n"
-               f"  Read BRIEF.md (the ticket) and TRANSCRIPT.md (how the AI change came about).\n"
-               f"  Time budget: {scenario.manifest.time_budget_minutes} minutes.\n"
-               f"  Fix what is wrong, keep what is right, list what you found in REVIEW.md.\n"
-               f"  The visible tests are a starting point, not the grade: hidden tests decide.\n"
-               f"  When done: dsim submit {started.workspace}")
+    click.echo(
+        f"Workspace ready: {started.workspace}\n"
+        f"  Read BRIEF.md (the ticket) and TRANSCRIPT.md (how the AI change came about).\n"
+        f"  Time budget: {scenario.manifest.time_budget_minutes} minutes.\n"
+        f"  Fix what is wrong, keep what is right, list what you found in REVIEW.md.\n"
+        f"  The visible tests are a starting point, not the grade: hidden tests decide.\n"
+        f"  When done: dsim submit {started.workspace}"
+    )
 
 
 def _tell_findings(findings: list[Any]) -> None:
@@ -47,22 +65,36 @@ def _tell_findings(findings: list[Any]) -> None:
 
 
 @click.command("submit")
-@click.argument("directory", required=False,
-                type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument(
+    "directory", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
 @click.option("--scenario", "scenario_ref", help="With --patch: the scenario the patch is for.")
 @click.option("--candidate", help="With --patch: who submits.")
-@click.option("--patch", "patch_file", type=click.Path(exists=True, dir_okay=False,
-                                                      path_type=Path),
-              help="Submit a diff against the starting point instead of a workspace.")
-@click.option("--review", "review_file", type=click.Path(exists=True, dir_okay=False,
-                                                        path_type=Path),
-              help="With --patch: the REVIEW.md to submit.")
+@click.option(
+    "--patch",
+    "patch_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Submit a diff against the starting point instead of a workspace.",
+)
+@click.option(
+    "--review",
+    "review_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="With --patch: the REVIEW.md to submit.",
+)
 @click.option("--seed", type=int, help="With --patch: the variant seed.")
 @json_option
 @pass_ctx
-def submit_cmd(ctx: Context, directory: Path | None, scenario_ref: str | None,
-               candidate: str | None, patch_file: Path | None, review_file: Path | None,
-               seed: int | None, as_json: bool) -> None:
+def submit_cmd(
+    ctx: Context,
+    directory: Path | None,
+    scenario_ref: str | None,
+    candidate: str | None,
+    patch_file: Path | None,
+    review_file: Path | None,
+    seed: int | None,
+    as_json: bool,
+) -> None:
     """Submit a workspace (or a patch file) for grading."""
     from harness.scenarios.scenario import resolve
     from harness.workspace import submit as submission
@@ -73,23 +105,36 @@ def submit_cmd(ctx: Context, directory: Path | None, scenario_ref: str | None,
         if not scenario_ref or not candidate:
             raise click.UsageError("--patch needs --scenario and --candidate")
         row, findings = submission.submit(
-            ctx.store, resolve(scenario_ref), candidate=candidate,
+            ctx.store,
+            resolve(scenario_ref),
+            candidate=candidate,
             diff=patch_file.read_text(encoding="utf-8"),
             review_text=review_file.read_text(encoding="utf-8") if review_file else "",
-            source="patch", seed=seed)
+            source="patch",
+            seed=seed,
+        )
     else:
         if scenario_ref or candidate or review_file or seed is not None:
             raise click.UsageError("--scenario/--candidate/--review/--seed go with --patch")
         row, findings = submission.submit_directory(ctx.store, directory or Path.cwd())
     if as_json:
-        emit_json({"submission": row.id, "candidate": row.candidate, "scenario": row.scenario_id,
-                   "findings": [f.as_dict() for f in findings]})
+        emit_json(
+            {
+                "submission": row.id,
+                "candidate": row.candidate,
+                "scenario": row.scenario_id,
+                "findings": [f.as_dict() for f in findings],
+            }
+        )
     else:
         click.echo(f"Submitted {row.id} for {row.candidate} on {row.scenario_id}.")
         _tell_findings(findings)
         if findings:
-            click.echo("  Changes to protected paths were stored for the assessor but will not "
-                       "be applied when grading.", err=True)
+            click.echo(
+                "  Changes to protected paths were stored for the assessor but will not "
+                "be applied when grading.",
+                err=True,
+            )
     if findings:
         raise click.exceptions.Exit(ExitCode.INTEGRITY)
 
@@ -100,29 +145,41 @@ def submit_cmd(ctx: Context, directory: Path | None, scenario_ref: str | None,
 @click.option("--all", "all_", is_flag=True, help="Every submission, not only the latest.")
 @json_option
 @pass_ctx
-def results_cmd(ctx: Context, candidate: str | None, scenario: str | None, all_: bool,
-                as_json: bool) -> None:
+def results_cmd(
+    ctx: Context, candidate: str | None, scenario: str | None, all_: bool, as_json: bool
+) -> None:
     """List submissions and their grading status."""
     store = ctx.store
     rows = []
     for sub in store.submissions(candidate=candidate, scenario=scenario, latest_only=not all_):
         row = store.latest_result(sub.id)
         result = row.result if row else None
-        rows.append({"submission": sub.id, "candidate": sub.candidate, "scenario": sub.scenario_id,
-                     "version": sub.scenario_version, "submitted_at": sub.submitted_at.isoformat(),
-                     "status": result.status.value if result else "pending",
-                     "isolated": row.isolated if row else None,
-                     "summary": result.text() if result else "",
-                     "items": [{"id": i.id, "kind": i.kind.value, "verdict": i.verdict.value}
-                               for i in (result.items if result else ())]})
+        rows.append(
+            {
+                "submission": sub.id,
+                "candidate": sub.candidate,
+                "scenario": sub.scenario_id,
+                "version": sub.scenario_version,
+                "submitted_at": sub.submitted_at.isoformat(),
+                "status": result.status.value if result else "pending",
+                "isolated": row.isolated if row else None,
+                "summary": result.text() if result else "",
+                "items": [
+                    {"id": i.id, "kind": i.kind.value, "verdict": i.verdict.value}
+                    for i in (result.items if result else ())
+                ],
+            }
+        )
     if as_json:
         emit_json(rows)
         return
     if not rows:
         click.echo("No submissions yet.")
     for r in rows:
-        click.echo(f"{r['submission']}  {r['candidate']:<16} {r['scenario']:<22} {r['status']:<12} "
-                   f"{r['summary']}")
+        click.echo(
+            f"{r['submission']}  {r['candidate']:<16} {r['scenario']:<22} {r['status']:<12} "
+            f"{r['summary']}"
+        )
 
 
 COMMANDS = [start_cmd, submit_cmd, results_cmd]

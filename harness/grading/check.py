@@ -49,8 +49,15 @@ class CheckReport:
         self.rows.append((check, "ok" if ok else "FAIL", detail))
 
 
-def check(scenario: Scenario, backend: Backend, *, runs: int = 3, image: str = "",
-          python: str = "", write_lock: bool = True) -> CheckReport:
+def check(
+    scenario: Scenario,
+    backend: Backend,
+    *,
+    runs: int = 3,
+    image: str = "",
+    python: str = "",
+    write_lock: bool = True,
+) -> CheckReport:
     report = CheckReport(scenario=scenario.id)
     m = scenario.manifest
     values = draw(scenario, 0).values
@@ -66,12 +73,22 @@ def check(scenario: Scenario, backend: Backend, *, runs: int = 3, image: str = "
         # Visible tests are graded as the engineer received them, for every tree (tests the AI
         # added to them simply fail on the pre-AI repo and are left out of that check below).
         tree = {**tree, **{rel: start[rel] for rel in visible}}
-        return run_tests(backend, image=image, python=python, tree=tree, hidden=hidden,
-                         selectors=run_sel, limits=limits, labels={"dsim.check": scenario.id})
+        return run_tests(
+            backend,
+            image=image,
+            python=python,
+            tree=tree,
+            hidden=hidden,
+            selectors=run_sel,
+            limits=limits,
+            labels={"dsim.check": scenario.id},
+        )
 
     def passing(result: TestRun, ids: list[str]) -> bool:
-        return bool(ids) and all(result.tests.get(n) is not None
-                                 and result.tests[n].outcome == Outcome.PASSED for n in ids)
+        return bool(ids) and all(
+            result.tests.get(n) is not None and result.tests[n].outcome == Outcome.PASSED
+            for n in ids
+        )
 
     reference_runs = [run(reference) for _ in range(max(1, runs))]
     first = reference_runs[0]
@@ -81,9 +98,11 @@ def check(scenario: Scenario, backend: Backend, *, runs: int = 3, image: str = "
     outcomes = [{n: r.outcome for n, r in x.tests.items()} for x in reference_runs]
     stable = all(o == outcomes[0] for o in outcomes)
     bad = sorted(n for n, r in first.tests.items() if r.outcome != Outcome.PASSED)
-    report.add(f"reference passes every test ({len(known)} tests, {len(reference_runs)} runs)",
-               first.status == RunStatus.COMPLETED and not bad and not first.void and bool(known),
-               ", ".join(bad[:5]) or "; ".join(f.message for f in first.findings[:2]))
+    report.add(
+        f"reference passes every test ({len(known)} tests, {len(reference_runs)} runs)",
+        first.status == RunStatus.COMPLETED and not bad and not first.void and bool(known),
+        ", ".join(bad[:5]) or "; ".join(f.message for f in first.findings[:2]),
+    )
     report.add("reference runs are identical (not flaky)", stable)
 
     ai = run(start)
@@ -91,29 +110,43 @@ def check(scenario: Scenario, backend: Backend, *, runs: int = 3, image: str = "
         if flaw.grader != "hidden-tests":
             continue
         ids = expand(flaw.tests, known)
-        report.add(f"flaw {flaw.id}: the AI change fails its tests", bool(ids) and not passing(
-            ai, ids), f"{len(ids)} tests" if ids else "no tests selected")
+        report.add(
+            f"flaw {flaw.id}: the AI change fails its tests",
+            bool(ids) and not passing(ai, ids),
+            f"{len(ids)} tests" if ids else "no tests selected",
+        )
     for keep in m.keeps:
         ids = expand(keep.tests, known)
         report.add(f"keep {keep.id}: the AI change passes its tests", passing(ai, ids))
     before = run(pre_ai)
     for keep in m.keeps:
         ids = expand(keep.tests, known)
-        report.add(f"keep {keep.id}: the repo before the AI change fails its tests",
-                   bool(ids) and not passing(before, ids))
+        report.add(
+            f"keep {keep.id}: the repo before the AI change fails its tests",
+            bool(ids) and not passing(before, ids),
+        )
     # Only regression tests that existed before the AI change can be checked against it.
-    regression = [n for n in expand(m.regression.tests, known)
-                  if n.startswith(HIDDEN_PREFIX) or n.split("::", 1)[0] in pre_ai]
-    report.add("regression passes before the AI change", not regression or passing(
-        before, regression), f"{len(regression)} tests")
+    regression = [
+        n
+        for n in expand(m.regression.tests, known)
+        if n.startswith(HIDDEN_PREFIX) or n.split("::", 1)[0] in pre_ai
+    ]
+    report.add(
+        "regression passes before the AI change",
+        not regression or passing(before, regression),
+        f"{len(regression)} tests",
+    )
     owners: dict[str, list[str]] = {}
     for flaw in m.flaws:
         if flaw.grader == "hidden-tests":
             for n in expand(flaw.tests, known):
                 owners.setdefault(n, []).append(flaw.id)
     shared = {n: o for n, o in owners.items() if len(o) > 1}
-    report.add("each flaw is detected by tests of its own", not shared,
-               ", ".join(f"{n}: {o}" for n, o in list(shared.items())[:3]))
+    report.add(
+        "each flaw is detected by tests of its own",
+        not shared,
+        ", ".join(f"{n}: {o}" for n, o in list(shared.items())[:3]),
+    )
     for flaw in m.flaws:
         if flaw.grader != "test-strength":
             continue
@@ -122,9 +155,16 @@ def check(scenario: Scenario, backend: Backend, *, runs: int = 3, image: str = "
             theirs = {f: tests_from[f] for f in files if f in tests_from}
             caught_all = True
             for _mutant, mutated in mutant_trees(scenario, values, flaw, reference):
-                result = run_tests(backend, image=image, python=python,
-                                   tree={**mutated, **theirs}, hidden={}, selectors=files,
-                                   limits=limits, labels={"dsim.check": scenario.id})
+                result = run_tests(
+                    backend,
+                    image=image,
+                    python=python,
+                    tree={**mutated, **theirs},
+                    hidden={},
+                    selectors=files,
+                    limits=limits,
+                    labels={"dsim.check": scenario.id},
+                )
                 caught = any(r.outcome != Outcome.PASSED for r in result.tests.values())
                 caught_all = caught_all and caught
             if label == "reference":
@@ -132,8 +172,12 @@ def check(scenario: Scenario, backend: Backend, *, runs: int = 3, image: str = "
             else:
                 report.add(f"flaw {flaw.id}: the AI's tests miss a mutant", not caught_all)
     if report.ok and write_lock:
-        lock: dict[str, Any] = {"scenario": scenario.id, "version": scenario.version,
-                                "content_hash": scenario.content_hash, "harness": __version__,
-                                "tests": known}
+        lock: dict[str, Any] = {
+            "scenario": scenario.id,
+            "version": scenario.version,
+            "content_hash": scenario.content_hash,
+            "harness": __version__,
+            "tests": known,
+        }
         (scenario.path / LOCK).write_text(json.dumps(lock, indent=2) + "\n")
     return report

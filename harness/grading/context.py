@@ -38,11 +38,36 @@ from harness.scenarios.variants import render_file
 from harness.workspace.review_notes import ReviewFinding, parse_review
 
 __all__ = [
-    "HIDDEN_PREFIX", "Finding", "FindingCode", "GradeContext", "GraderOutput", "HiddenTests",
-    "ItemKind", "ItemResult", "Location", "Outcome", "Regression", "Review", "ReviewFinding",
-    "RunStatus", "Scope", "Strength", "TestOutcome", "TestResult", "TestRun", "Verdict",
-    "changed_lines", "expand", "flaw_code_removed", "limits_for", "matches", "mutant_trees",
-    "parse_location", "parse_review", "selectors_to_run", "visible_test_files",
+    "HIDDEN_PREFIX",
+    "Finding",
+    "FindingCode",
+    "GradeContext",
+    "GraderOutput",
+    "HiddenTests",
+    "ItemKind",
+    "ItemResult",
+    "Location",
+    "Outcome",
+    "Regression",
+    "Review",
+    "ReviewFinding",
+    "RunStatus",
+    "Scope",
+    "Strength",
+    "TestOutcome",
+    "TestResult",
+    "TestRun",
+    "Verdict",
+    "changed_lines",
+    "expand",
+    "flaw_code_removed",
+    "limits_for",
+    "matches",
+    "mutant_trees",
+    "parse_location",
+    "parse_review",
+    "selectors_to_run",
+    "visible_test_files",
 ]
 
 
@@ -60,8 +85,9 @@ class GraderOutput:
 def limits_for(manifest: Manifest) -> Limits:
     """The sandbox limits of every run of a scenario (grading and ``scenario check`` alike)."""
     rt = manifest.runtime
-    return Limits(timeout_seconds=rt.timeout_seconds, memory_mb=rt.memory_mb, cpus=rt.cpus,
-                  pids=rt.pids)
+    return Limits(
+        timeout_seconds=rt.timeout_seconds, memory_mb=rt.memory_mb, cpus=rt.cpus, pids=rt.pids
+    )
 
 
 def matches(selector: str, nodeid: str) -> bool:
@@ -86,7 +112,8 @@ def visible_test_files(selectors: Sequence[str], start: Mapping[str, bytes]) -> 
         for rel in start:
             name = rel.rsplit("/", 1)[-1]
             is_test = name.endswith(".py") and (
-                name.startswith("test_") or name.endswith("_test.py"))
+                name.startswith("test_") or name.endswith("_test.py")
+            )
             if rel == path or (is_test and rel.startswith(path + "/")):
                 files.add(rel)
     return sorted(files)
@@ -99,8 +126,9 @@ def selectors_to_run(manifest: Manifest, start: Mapping[str, bytes]) -> list[str
     return hidden + visible_test_files(selectors, start)
 
 
-def flaw_code_removed(start: Mapping[str, bytes], graded: Mapping[str, bytes],
-                      locations: Sequence[str]) -> bool:
+def flaw_code_removed(
+    start: Mapping[str, bytes], graded: Mapping[str, bytes], locations: Sequence[str]
+) -> bool:
     """Did the change delete every non-blank line of every one of the flaw's locations?"""
     for text in locations:
         try:
@@ -119,13 +147,19 @@ def flaw_code_removed(start: Mapping[str, bytes], graded: Mapping[str, bytes],
     return True
 
 
-def mutant_trees(scenario: Scenario, values: Mapping[str, VariableValue], flaw: Flaw,
-                 reference: Mapping[str, bytes]) -> Iterator[tuple[str, dict[str, bytes]]]:
+def mutant_trees(
+    scenario: Scenario,
+    values: Mapping[str, VariableValue],
+    flaw: Flaw,
+    reference: Mapping[str, bytes],
+) -> Iterator[tuple[str, dict[str, bytes]]]:
     """(mutant file, the reference tree with that mutant applied) for each of a test-strength
     flaw's mutants: known-bad code the tests under judgment must catch."""
     for mutant in flaw.mutants:
-        yield mutant, patches.apply(dict(reference), render_file(scenario, mutant, values),
-                                    source=mutant)
+        yield (
+            mutant,
+            patches.apply(dict(reference), render_file(scenario, mutant, values), source=mutant),
+        )
 
 
 def changed_lines(diff: str, *, source: str) -> dict[str, int]:
@@ -179,13 +213,24 @@ class GradeContext:
     def mutant_trees(self, flaw: Flaw) -> Iterator[tuple[str, dict[str, bytes]]]:
         return mutant_trees(self.scenario, self.values, flaw, self.reference)
 
-    def run(self, selectors: Sequence[str], *, tree: Mapping[str, bytes] | None = None,
-            hidden: Mapping[str, bytes] | None = None) -> TestRun:
+    def run(
+        self,
+        selectors: Sequence[str],
+        *,
+        tree: Mapping[str, bytes] | None = None,
+        hidden: Mapping[str, bytes] | None = None,
+    ) -> TestRun:
         """Run ``selectors`` in a fresh sandbox on ``tree`` (default: the graded tree) with
         ``hidden`` (default: the hidden suites); every run is kept in :attr:`runs`."""
-        result = run_tests(self.backend, image=self.image, python=self.python,
-                           tree=self.graded if tree is None else tree,
-                           hidden=self.hidden if hidden is None else hidden,
-                           selectors=list(selectors), limits=self.limits(), labels=self.labels)
+        result = run_tests(
+            self.backend,
+            image=self.image,
+            python=self.python,
+            tree=self.graded if tree is None else tree,
+            hidden=self.hidden if hidden is None else hidden,
+            selectors=list(selectors),
+            limits=self.limits(),
+            labels=self.labels,
+        )
         self.runs.append(result)
         return result

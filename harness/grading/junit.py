@@ -56,8 +56,14 @@ def parse(data: bytes, *, max_bytes: int = MAX_BYTES) -> list[Case]:
                     outcome, message = Outcome.FAILED, text
                 elif isinstance(result, Skipped) and outcome == Outcome.PASSED:
                     outcome, message = Outcome.SKIPPED, text
-            cases.append(Case(classname=case.classname or "", name=case.name or "",
-                              outcome=outcome, message=message.strip()[:4000]))
+            cases.append(
+                Case(
+                    classname=case.classname or "",
+                    name=case.name or "",
+                    outcome=outcome,
+                    message=message.strip()[:4000],
+                )
+            )
     return cases
 
 

@@ -55,14 +55,14 @@ def read_lock(scenario: Scenario) -> dict[str, Any] | None:
 
 def result_key(submission: Submission, scenario: Scenario) -> str:
     return hashlib.sha256(
-        f"{submission.content_hash}\0{scenario.content_hash}\0{__version__}".encode()).hexdigest()
+        f"{submission.content_hash}\0{scenario.content_hash}\0{__version__}".encode()
+    ).hexdigest()
 
 
 def image_recipe(scenario: Scenario) -> ImageRecipe:
     """What a scenario's image is made from: the one place that says so, so building, grading
     and pruning always agree on its tag."""
-    return ImageRecipe(name=scenario.id,
-                       requirements=tuple(scenario.manifest.runtime.requirements))
+    return ImageRecipe(name=scenario.id, requirements=tuple(scenario.manifest.runtime.requirements))
 
 
 def image_for(scenario: Scenario, backend: Backend) -> tuple[str, str]:
@@ -71,8 +71,9 @@ def image_for(scenario: Scenario, backend: Backend) -> tuple[str, str]:
     return image.tag, image.python
 
 
-def build_context(scenario: Scenario, submission: Submission, backend: Backend, *,
-                  reruns: int = 0) -> tuple[GradeContext, list[Finding]]:
+def build_context(
+    scenario: Scenario, submission: Submission, backend: Backend, *, reruns: int = 0
+) -> tuple[GradeContext, list[Finding]]:
     """Assemble the trees of one grading job; return the context and tree-level notes."""
     values = draw(scenario, submission.seed).values
     start = materialize.start_tree(scenario, values)
@@ -83,25 +84,40 @@ def build_context(scenario: Scenario, submission: Submission, backend: Backend, 
     # Visible tests named by selectors are graded as the engineer received them.
     for rel in visible_test_files(scenario.manifest.hidden_test_selectors(), start):
         if graded.get(rel) != start[rel]:
-            notes.append(Finding(code=FindingCode.VISIBLE_TEST_EDITED,
-                                 message=f"{rel}: a visible test was edited; graded with the "
-                                         "version the engineer received"))
+            notes.append(
+                Finding(
+                    code=FindingCode.VISIBLE_TEST_EDITED,
+                    message=f"{rel}: a visible test was edited; graded with the "
+                    "version the engineer received",
+                )
+            )
             graded[rel] = start[rel]
     image, python = image_for(scenario, backend)
     ctx = GradeContext(
-        scenario=scenario, values=values, backend=backend, image=image, python=python,
-        start=start, graded=graded, submitted=submitted,
+        scenario=scenario,
+        values=values,
+        backend=backend,
+        image=image,
+        python=python,
+        start=start,
+        graded=graded,
+        submitted=submitted,
         reference=materialize.reference_tree(scenario, values),
-        hidden=materialize.hidden_tree(scenario, values), applicable_diff=applicable,
+        hidden=materialize.hidden_tree(scenario, values),
+        applicable_diff=applicable,
         reference_diff=materialize.reference_patch(scenario, values),
         review_text=submission.review,
         submit_findings=tuple(f.as_finding() for f in refused),
-        reruns=reruns, labels={"dsim.submission": submission.id}, lock=read_lock(scenario))
+        reruns=reruns,
+        labels={"dsim.submission": submission.id},
+        lock=read_lock(scenario),
+    )
     return ctx, notes
 
 
-def grade_one(scenario: Scenario, submission: Submission, backend: Backend, *,
-              reruns: int = 0) -> GradingResult:
+def grade_one(
+    scenario: Scenario, submission: Submission, backend: Backend, *, reruns: int = 0
+) -> GradingResult:
     """Grade one submission: every default grader, assembled into one result.
 
     Raises InfraError when the engine, an image or the harness fails (the caller stores it as
@@ -111,38 +127,58 @@ def grade_one(scenario: Scenario, submission: Submission, backend: Backend, *,
     try:
         ctx, notes = build_context(scenario, submission, backend, reruns=reruns)
     except PatchError as exc:
-        return GradingResult(status=ResultStatus.ERRORED, items=_all_failed(scenario),
-                             error=exc.message, findings=(Finding(
-                                 code=FindingCode.PATCH_FAILED, message=exc.message),))
+        return GradingResult(
+            status=ResultStatus.ERRORED,
+            items=_all_failed(scenario),
+            error=exc.message,
+            findings=(Finding(code=FindingCode.PATCH_FAILED, message=exc.message),),
+        )
     outputs = {name: graders.get(name)(ctx) for name in graders.DEFAULT}
     return assemble(ctx, outputs, notes=notes, seconds=time.monotonic() - started)
 
 
-def assemble(ctx: GradeContext, outputs: dict[str, GraderOutput], *, notes: Sequence[Finding],
-             seconds: float) -> GradingResult:
+def assemble(
+    ctx: GradeContext, outputs: dict[str, GraderOutput], *, notes: Sequence[Finding], seconds: float
+) -> GradingResult:
     """One result from the graders' outputs: items in manifest order, findings once each."""
     items = {i.id: i for out in outputs.values() for i in out.items}
     ordered = tuple(items[i] for i in ctx.scenario.manifest.item_ids() if i in items)
     findings = [f for out in outputs.values() for f in out.findings]
     findings += [*ctx.submit_findings, *notes]
     hidden = next(o.section for o in outputs.values() if isinstance(o.section, HiddenTests))
-    regression = next((o.regression for o in outputs.values() if o.regression is not None),
-                      Regression())
+    regression = next(
+        (o.regression for o in outputs.values() if o.regression is not None), Regression()
+    )
     return GradingResult(
-        status=ResultStatus.of_run(hidden.status), void=hidden.void, items=ordered,
-        regression=regression, findings=tuple(dict.fromkeys(findings)), hidden=hidden,
+        status=ResultStatus.of_run(hidden.status),
+        void=hidden.void,
+        items=ordered,
+        regression=regression,
+        findings=tuple(dict.fromkeys(findings)),
+        hidden=hidden,
         review=next((o.section for o in outputs.values() if isinstance(o.section, Review)), None),
         scope=next((o.section for o in outputs.values() if isinstance(o.section, Scope)), None),
-        runs=len(ctx.runs), timings={**hidden.timings, "total": seconds})
+        runs=len(ctx.runs),
+        timings={**hidden.timings, "total": seconds},
+    )
 
 
 def _all_failed(scenario: Scenario) -> tuple[ItemResult, ...]:
     m = scenario.manifest
-    return tuple(ItemResult(id=f.id, kind=ItemKind.FLAW, title=f.title,
-                            category=f.category.value, severity=f.severity,
-                            verdict=Verdict.NOT_FIXED) for f in m.flaws) + tuple(
+    return tuple(
+        ItemResult(
+            id=f.id,
+            kind=ItemKind.FLAW,
+            title=f.title,
+            category=f.category.value,
+            severity=f.severity,
+            verdict=Verdict.NOT_FIXED,
+        )
+        for f in m.flaws
+    ) + tuple(
         ItemResult(id=k.id, kind=ItemKind.KEEP, title=k.title, verdict=Verdict.LOST)
-        for k in m.keeps)
+        for k in m.keeps
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -158,8 +194,9 @@ class BatchEntry:
     seconds: float
 
 
-def grade_submission(store: Store, submission_id: str, backend: Backend, *, reruns: int = 0,
-                     force: bool = False) -> BatchEntry:
+def grade_submission(
+    store: Store, submission_id: str, backend: Backend, *, reruns: int = 0, force: bool = False
+) -> BatchEntry:
     """Grade one stored submission (unless an identical result exists) and store the result."""
     started = time.monotonic()
     submission = store.submission(submission_id)
@@ -167,19 +204,38 @@ def grade_submission(store: Store, submission_id: str, backend: Backend, *, reru
     key = result_key(submission, scenario)
     existing = None if force else store.result_for(submission.id, key)
     if existing is not None and existing.isolated == backend.isolated:
-        return BatchEntry(submission_id=submission.id, candidate=submission.candidate,
-                          scenario_id=scenario.id, status=ResultStatus(existing.status),
-                          cached=True, summary=existing.result.text(),
-                          seconds=time.monotonic() - started)
+        return BatchEntry(
+            submission_id=submission.id,
+            candidate=submission.candidate,
+            scenario_id=scenario.id,
+            status=ResultStatus(existing.status),
+            cached=True,
+            summary=existing.result.text(),
+            seconds=time.monotonic() - started,
+        )
     try:
         result = grade_one(scenario, submission, backend, reruns=reruns)
     except InfraError as exc:
         result = GradingResult(status=ResultStatus.INFRA_ERROR, error=exc.message)
-    store.add(Result(submission_id=submission.id, key=key, status=result.status.value,
-                     backend=backend.name, isolated=backend.isolated, data=dump_result(result)))
-    return BatchEntry(submission_id=submission.id, candidate=submission.candidate,
-                      scenario_id=scenario.id, status=result.status, cached=False,
-                      summary=result.text(), seconds=time.monotonic() - started)
+    store.add(
+        Result(
+            submission_id=submission.id,
+            key=key,
+            status=result.status.value,
+            backend=backend.name,
+            isolated=backend.isolated,
+            data=dump_result(result),
+        )
+    )
+    return BatchEntry(
+        submission_id=submission.id,
+        candidate=submission.candidate,
+        scenario_id=scenario.id,
+        status=result.status,
+        cached=False,
+        summary=result.text(),
+        seconds=time.monotonic() - started,
+    )
 
 
 def warm_by_default(jobs: int) -> bool:
@@ -190,10 +246,17 @@ def warm_by_default(jobs: int) -> bool:
     return jobs < (os.cpu_count() or 1)
 
 
-def grade_batch(store: Store, submission_ids: Sequence[str], backend: Backend, *, jobs: int = 2,
-                reruns: int = 0, force: bool = False,
-                on_done: Callable[[BatchEntry], None] | None = None,
-                warm: bool | None = None) -> list[BatchEntry]:
+def grade_batch(
+    store: Store,
+    submission_ids: Sequence[str],
+    backend: Backend,
+    *,
+    jobs: int = 2,
+    reruns: int = 0,
+    force: bool = False,
+    on_done: Callable[[BatchEntry], None] | None = None,
+    warm: bool | None = None,
+) -> list[BatchEntry]:
     """Grade submissions in parallel. Interrupting leaves no containers behind; re-running the
     same batch grades only what has no result yet. With ``warm``, the backend makes each run's
     sandbox ahead of need (still one fresh sandbox per run; see :meth:`Backend.warmed`); by
@@ -206,15 +269,23 @@ def grade_batch(store: Store, submission_ids: Sequence[str], backend: Backend, *
             stack.enter_context(backend.warmed(spares=workers))
         pool = ThreadPoolExecutor(max_workers=workers)
         try:
-            futures = {pool.submit(grade_submission, store, sid, backend, reruns=reruns,
-                                   force=force): sid for sid in submission_ids}
+            futures = {
+                pool.submit(grade_submission, store, sid, backend, reruns=reruns, force=force): sid
+                for sid in submission_ids
+            }
             for future in as_completed(futures):
                 try:
                     entry = future.result()
                 except DsimError as exc:
-                    entry = BatchEntry(submission_id=futures[future], candidate="?",
-                                       scenario_id="?", status=ResultStatus.ERRORED,
-                                       cached=False, summary=exc.message, seconds=0)
+                    entry = BatchEntry(
+                        submission_id=futures[future],
+                        candidate="?",
+                        scenario_id="?",
+                        status=ResultStatus.ERRORED,
+                        cached=False,
+                        summary=exc.message,
+                        seconds=0,
+                    )
                 done.append(entry)
                 if on_done:
                     on_done(entry)

@@ -59,8 +59,10 @@ def _runner_source() -> bytes:
 
 
 def _canary_module(pass_name: str, fail_name: str) -> bytes:
-    return (f"def {pass_name}():\n    assert 1 + 1 == 2\n\n\n"
-            f"def {fail_name}():\n    assert 1 + 1 == 3, 'canary'\n").encode()
+    return (
+        f"def {pass_name}():\n    assert 1 + 1 == 2\n\n\n"
+        f"def {fail_name}():\n    assert 1 + 1 == 3, 'canary'\n"
+    ).encode()
 
 
 def _node_ids_by_junit_key(nodeids: Sequence[str]) -> dict[tuple[str, str], str]:
@@ -72,29 +74,53 @@ def _node_ids_by_junit_key(nodeids: Sequence[str]) -> dict[tuple[str, str], str]
     return keys
 
 
-def payload(tree: Mapping[str, bytes], hidden: Mapping[str, bytes], files: Sequence[str],
-            names: RunNames, *, isolated: bool) -> dict[str, bytes]:
+def payload(
+    tree: Mapping[str, bytes],
+    hidden: Mapping[str, bytes],
+    files: Sequence[str],
+    names: RunNames,
+    *,
+    isolated: bool,
+) -> dict[str, bytes]:
     """Everything one run copies in, as one payload (an archive copied into a volume costs the
     engine a mount and an unpacking process each time): the candidate's tree first, the hidden
     suites after under a random name, so on any clash the hidden file wins; then the harness's
     own files (runner, ini, config)."""
     root = names.root
     scratch = "/tmp/dsim-out" if isolated else f"{root}/scratch"
-    config = {"tree": f"{root}/tree", "scratch": scratch, "ini": f"{root}/lib/pytest.ini",
-              "nonce": names.nonce, "junit_cap": JUNIT_CAP,
-              "selectors": [f"{root}/tree/{names.real(s)}" for s in files]
-              + [f"{root}/tree/{names.hidden_dir}/{names.canary_module}"]}
+    config = {
+        "tree": f"{root}/tree",
+        "scratch": scratch,
+        "ini": f"{root}/lib/pytest.ini",
+        "nonce": names.nonce,
+        "junit_cap": JUNIT_CAP,
+        "selectors": [f"{root}/tree/{names.real(s)}" for s in files]
+        + [f"{root}/tree/{names.hidden_dir}/{names.canary_module}"],
+    }
     out = {f"tree/{rel}": data for rel, data in tree.items()}
     suites = {**hidden, names.canary_module: _canary_module(names.canary_pass, names.canary_fail)}
     out.update({f"tree/{names.hidden_dir}/{rel}": data for rel, data in suites.items()})
-    out.update({"lib/dsim_runner.py": _runner_source(), "lib/pytest.ini": INI.encode(),
-                "lib/config.json": json.dumps(config).encode()})
+    out.update(
+        {
+            "lib/dsim_runner.py": _runner_source(),
+            "lib/pytest.ini": INI.encode(),
+            "lib/config.json": json.dumps(config).encode(),
+        }
+    )
     return out
 
 
-def run_tests(backend: Backend, *, image: str, python: str, tree: Mapping[str, bytes],
-              hidden: Mapping[str, bytes], selectors: Sequence[str], limits: Limits,
-              labels: Mapping[str, str] | None = None) -> TestRun:
+def run_tests(
+    backend: Backend,
+    *,
+    image: str,
+    python: str,
+    tree: Mapping[str, bytes],
+    hidden: Mapping[str, bytes],
+    selectors: Sequence[str],
+    limits: Limits,
+    labels: Mapping[str, str] | None = None,
+) -> TestRun:
     """Run ``selectors`` (canonical: ``hidden/…`` or repo paths) against ``tree`` + ``hidden``."""
     names = RunNames.fresh()
     # pytest is handed whole files: a node id inside a module that fails to collect would make
@@ -103,8 +129,12 @@ def run_tests(backend: Backend, *, image: str, python: str, tree: Mapping[str, b
     timings: dict[str, float] = {}
     # Paths in the command are from the sandbox's root (its working folder), so the command is
     # known before the sandbox exists and can be its only process.
-    spec = SandboxSpec(image=image, limits=limits, labels=dict(labels or {}),
-                       command=(python, "-I", "-B", "lib/dsim_runner.py", "lib/config.json"))
+    spec = SandboxSpec(
+        image=image,
+        limits=limits,
+        labels=dict(labels or {}),
+        command=(python, "-I", "-B", "lib/dsim_runner.py", "lib/config.json"),
+    )
     started = time.monotonic()
     with backend.sandbox(spec) as box:
         timings["create"] = time.monotonic() - started
@@ -138,21 +168,25 @@ class RunNames:
 
     @classmethod
     def fresh(cls, root: str = "") -> RunNames:
-        return cls(root=root, hidden_dir=f"_hidden_{secrets.token_hex(4)}",
-                   canary_module=f"test_{secrets.token_hex(4)}.py",
-                   canary_pass=f"test_{secrets.token_hex(5)}",
-                   canary_fail=f"test_{secrets.token_hex(5)}", nonce=secrets.token_hex(16))
+        return cls(
+            root=root,
+            hidden_dir=f"_hidden_{secrets.token_hex(4)}",
+            canary_module=f"test_{secrets.token_hex(4)}.py",
+            canary_pass=f"test_{secrets.token_hex(5)}",
+            canary_fail=f"test_{secrets.token_hex(5)}",
+            nonce=secrets.token_hex(16),
+        )
 
     def real(self, selector: str) -> str:
         """The path pytest sees for a canonical selector."""
         if selector.startswith(HIDDEN_PREFIX):
-            return f"{self.hidden_dir}/{selector[len(HIDDEN_PREFIX):]}"
+            return f"{self.hidden_dir}/{selector[len(HIDDEN_PREFIX) :]}"
         return selector
 
     def canonical(self, nodeid: str) -> str:
         """The canonical name (``hidden/…``) of a node id pytest reported."""
         if nodeid.startswith(self.hidden_dir + "/"):
-            return HIDDEN_PREFIX + nodeid[len(self.hidden_dir) + 1:]
+            return HIDDEN_PREFIX + nodeid[len(self.hidden_dir) + 1 :]
         return nodeid
 
 
@@ -165,43 +199,73 @@ def read_run(result: ExecResult, names: RunNames) -> TestRun:
     between the JUnit file and the runner's own records, and the findings (codes decide)."""
     output = result.stderr.decode("utf-8", errors="replace")
     # The output names the random folder; show assessors the canonical paths instead.
-    output = output.replace(f"{names.root}/tree/", "").replace(names.hidden_dir + "/",
-                                                               HIDDEN_PREFIX)
+    output = output.replace(f"{names.root}/tree/", "").replace(
+        names.hidden_dir + "/", HIDDEN_PREFIX
+    )
     findings: list[Finding] = []
     status = RunStatus.COMPLETED
     if result.timed_out:
         status = RunStatus.TIMED_OUT
     elif result.oom_killed:
         status = RunStatus.OOM_KILLED
-        findings.append(Finding(code=FindingCode.MEMORY_KILLED, message="a process of the run "
-                                "was killed for exceeding the memory limit"))
+        findings.append(
+            Finding(
+                code=FindingCode.MEMORY_KILLED,
+                message="a process of the run was killed for exceeding the memory limit",
+            )
+        )
     frames = _frames(result.stdout.decode("utf-8", errors="replace"), names.nonce)
     report: dict[str, Any] | None = None
     if len(frames) > 1:
-        findings.append(Finding(code=FindingCode.MULTIPLE_REPORTS,
-                                message="more than one result report was written"))
+        findings.append(
+            Finding(
+                code=FindingCode.MULTIPLE_REPORTS, message="more than one result report was written"
+            )
+        )
     elif len(frames) == 1:
         try:
             report = _well_formed(json.loads(frames[0]))
         except (json.JSONDecodeError, ValueError) as exc:
-            findings.append(Finding(code=FindingCode.REPORT_CORRUPTED,
-                                    message=f"the result report was corrupted: {exc}"))
+            findings.append(
+                Finding(
+                    code=FindingCode.REPORT_CORRUPTED,
+                    message=f"the result report was corrupted: {exc}",
+                )
+            )
     if report is None:
         if status == RunStatus.COMPLETED:
             status = RunStatus.ENDED_EARLY
-            findings.append(Finding(
-                code=FindingCode.ENDED_EARLY,
-                message=f"the test process ended before reporting (exit code "
-                        f"{result.returncode}): os._exit, a crash or a kill in code under test"))
-        return TestRun(status=status, tests={}, findings=findings, void=voids(findings),
-                       exit_code=-1, output=output[-20000:])
+            findings.append(
+                Finding(
+                    code=FindingCode.ENDED_EARLY,
+                    message=f"the test process ended before reporting (exit code "
+                    f"{result.returncode}): os._exit, a crash or a kill in code under test",
+                )
+            )
+        return TestRun(
+            status=status,
+            tests={},
+            findings=findings,
+            void=voids(findings),
+            exit_code=-1,
+            output=output[-20000:],
+        )
     exit_code = int(report.get("exit_code", -1))
     tests = _cross_check(report, names, findings)
     if report.get("error"):
-        findings.append(Finding(code=FindingCode.PYTEST_CRASHED,
-                                message=f"pytest did not finish: {report['error']}"))
-    return TestRun(status=status, tests=tests, findings=findings, void=voids(findings),
-                   exit_code=exit_code, output=output[-20000:])
+        findings.append(
+            Finding(
+                code=FindingCode.PYTEST_CRASHED, message=f"pytest did not finish: {report['error']}"
+            )
+        )
+    return TestRun(
+        status=status,
+        tests=tests,
+        findings=findings,
+        void=voids(findings),
+        exit_code=exit_code,
+        output=output[-20000:],
+    )
 
 
 def _well_formed(report: object) -> dict[str, Any]:
@@ -211,14 +275,14 @@ def _well_formed(report: object) -> dict[str, Any]:
         raise ValueError("not an object")
     kinds = {"exit_code": int, "findings": list, "junit": str, "reports": dict}
     for key, kind in kinds.items():
-        if key in report and (not isinstance(report[key], kind)
-                              or isinstance(report[key], bool)):
+        if key in report and (not isinstance(report[key], kind) or isinstance(report[key], bool)):
             raise ValueError(f"{key} is not {kind.__name__}")
     if report.get("error") is not None and not isinstance(report["error"], str):
         raise ValueError("error is not a string")
     for nodeid, phases in report.get("reports", {}).items():
         if not isinstance(phases, dict) or not all(
-                isinstance(k, str) and isinstance(v, str) for k, v in phases.items()):
+            isinstance(k, str) and isinstance(v, str) for k, v in phases.items()
+        ):
             raise ValueError(f"the records of {str(nodeid)[:80]} are not phase: outcome")
     return report
 
@@ -230,14 +294,18 @@ def _runner_findings(report: dict[str, Any]) -> list[Finding]:
         try:
             out.append(Finding(code=FindingCode(raw["code"]), message=str(raw["message"])))
         except (KeyError, TypeError, ValueError):
-            out.append(Finding(code=FindingCode.JUNIT_FORGED,
-                               message=f"the runner's report holds an unknown finding: "
-                                       f"{str(raw)[:200]}"))
+            out.append(
+                Finding(
+                    code=FindingCode.JUNIT_FORGED,
+                    message=f"the runner's report holds an unknown finding: {str(raw)[:200]}",
+                )
+            )
     return out
 
 
-def _cross_check(report: dict[str, Any], names: RunNames,
-                 findings: list[Finding]) -> dict[str, TestResult]:
+def _cross_check(
+    report: dict[str, Any], names: RunNames, findings: list[Finding]
+) -> dict[str, TestResult]:
     """Outcome per canonical test id from JUnit, checked against the runner's records, the
     canaries and pytest's exit code; adds what it catches to ``findings``."""
     findings.extend(_runner_findings(report))
@@ -246,54 +314,83 @@ def _cross_check(report: dict[str, Any], names: RunNames,
         cases = junit.parse(base64.b64decode(report.get("junit", "")), max_bytes=JUNIT_CAP)
     except (junit.JUnitError, ValueError) as exc:
         cases = []
-        findings.append(Finding(code=FindingCode.JUNIT_REJECTED,
-                                message=f"JUnit results rejected: {exc}"))
+        findings.append(
+            Finding(code=FindingCode.JUNIT_REJECTED, message=f"JUnit results rejected: {exc}")
+        )
     by_key = _node_ids_by_junit_key(list(guard_reports))
     tests: dict[str, TestResult] = {}
     seen_guard: set[str] = set()
     for case in cases:
         nodeid = by_key.get((case.classname, case.name))
         if nodeid is None:
-            findings.append(Finding(code=FindingCode.JUNIT_FORGED,
-                                    message=f"JUnit lists a test pytest never ran: "
-                                            f"{case.classname}::{case.name}"))
+            findings.append(
+                Finding(
+                    code=FindingCode.JUNIT_FORGED,
+                    message=f"JUnit lists a test pytest never ran: {case.classname}::{case.name}",
+                )
+            )
             continue
         seen_guard.add(nodeid)
         name = names.canonical(nodeid)
         if "::" not in nodeid:
-            findings.append(Finding(code=FindingCode.COLLECTION_ERROR,
-                                    message=f"collection error in {name}: its tests did not run"))
+            findings.append(
+                Finding(
+                    code=FindingCode.COLLECTION_ERROR,
+                    message=f"collection error in {name}: its tests did not run",
+                )
+            )
             continue
         phases = guard_reports[nodeid]
         guard_bad = any(v in ("failed", "xpassed", "skipped", "xfailed") for v in phases.values())
         outcome = case.outcome
         if outcome == Outcome.PASSED and guard_bad:
-            findings.append(Finding(code=FindingCode.OUTCOME_FORGED,
-                                    message=f"{name}: JUnit says passed but pytest reported "
-                                            f"{phases}"))
+            findings.append(
+                Finding(
+                    code=FindingCode.OUTCOME_FORGED,
+                    message=f"{name}: JUnit says passed but pytest reported {phases}",
+                )
+            )
             outcome = Outcome.FAILED
         tests[name] = TestResult(outcome=outcome, message=case.message)
     for nodeid in set(guard_reports) - seen_guard:
         name = names.canonical(nodeid)
         if nodeid.startswith("<") or "::" not in nodeid:
-            findings.append(Finding(code=FindingCode.COLLECTION_ERROR,
-                                    message=f"collection error in {name} (not in JUnit)"))
+            findings.append(
+                Finding(
+                    code=FindingCode.COLLECTION_ERROR,
+                    message=f"collection error in {name} (not in JUnit)",
+                )
+            )
             continue
-        findings.append(Finding(code=FindingCode.MISSING_FROM_JUNIT,
-                                message=f"{name} ran but is missing from JUnit"))
+        findings.append(
+            Finding(
+                code=FindingCode.MISSING_FROM_JUNIT, message=f"{name} ran but is missing from JUnit"
+            )
+        )
         tests[name] = TestResult(outcome=Outcome.MISSING, message="missing from the JUnit report")
     canary = f"{HIDDEN_PREFIX}{names.canary_module}::"
     passed = tests.pop(canary + names.canary_pass, None)
     failed = tests.pop(canary + names.canary_fail, None)
-    if passed != TestResult(outcome=Outcome.PASSED, message="") or failed is None \
-            or failed.outcome != Outcome.FAILED:
-        findings.append(Finding(code=FindingCode.CANARY_WRONG,
-                                message="canary tests had the wrong outcome: the test process "
-                                        "was tampered with; this run's verdicts are void"))
+    if (
+        passed != TestResult(outcome=Outcome.PASSED, message="")
+        or failed is None
+        or failed.outcome != Outcome.FAILED
+    ):
+        findings.append(
+            Finding(
+                code=FindingCode.CANARY_WRONG,
+                message="canary tests had the wrong outcome: the test process "
+                "was tampered with; this run's verdicts are void",
+            )
+        )
     # With a must-fail canary, an honest pytest always exits 1 (tests failed).
     exit_code = int(report.get("exit_code", -1))
     if exit_code != 1:
-        findings.append(Finding(code=FindingCode.EXIT_CODE_MISMATCH,
-                                message=f"pytest exit code {exit_code} disagrees with the results "
-                                        "(a must-fail canary ran, so it must be 1)"))
+        findings.append(
+            Finding(
+                code=FindingCode.EXIT_CODE_MISMATCH,
+                message=f"pytest exit code {exit_code} disagrees with the results "
+                "(a must-fail canary ran, so it must be 1)",
+            )
+        )
     return tests

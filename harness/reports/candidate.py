@@ -141,8 +141,10 @@ def _trim(message: str, lines: int = 12, chars: int = 1200) -> str:
     keep the traceback (it shows the failing assert) and name files as the scenario does."""
     text = message.strip().splitlines()
     start = next((n for n, line in enumerate(text) if _LOCATION.match(line)), 0)
-    kept = _GRADED_TREE.sub(lambda m: "hidden/" if "_hidden_" in m.group() else "",
-                            "\n".join(text[start:start + lines]))
+    kept = _GRADED_TREE.sub(
+        lambda m: "hidden/" if "_hidden_" in m.group() else "",
+        "\n".join(text[start : start + lines]),
+    )
     return kept if len(kept) <= chars else kept[:chars] + " …"
 
 
@@ -150,8 +152,11 @@ def _failure(test: str, tests: Mapping[str, TestOutcome]) -> TestFailure | None:
     info = tests.get(test)
     if info is not None and info.outcome == Outcome.PASSED:
         return None
-    return TestFailure(test=test, outcome=info.outcome.value if info else Outcome.MISSING.value,
-                       message=_trim(info.message if info else ""))
+    return TestFailure(
+        test=test,
+        outcome=info.outcome.value if info else Outcome.MISSING.value,
+        message=_trim(info.message if info else ""),
+    )
 
 
 def _failures(item: ItemResult, tests: Mapping[str, TestOutcome]) -> tuple[TestFailure, ...]:
@@ -161,8 +166,10 @@ def _failures(item: ItemResult, tests: Mapping[str, TestOutcome]) -> tuple[TestF
         mutants = item.strength.mutants
         caught = sum(mutants.values())
         on_reference = "yes" if item.strength.passes_on_reference else "no"
-        message = (f"passes on the reference solution: {on_reference}; caught {caught} of "
-                   f"{len(mutants)} known-bad versions")
+        message = (
+            f"passes on the reference solution: {on_reference}; caught {caught} of "
+            f"{len(mutants)} known-bad versions"
+        )
         return tuple(TestFailure(test=t, outcome="weak", message=message) for t in item.tests)
     return tuple(f for f in (_failure(t, tests) for t in item.tests) if f is not None)
 
@@ -181,8 +188,10 @@ def _scenario_facts(sub: Submission) -> tuple[Any, str, str | None]:
         return None, f"scenario {sub.scenario_ref} is not available here ({exc.message})", None
     missing = ""
     if scenario.version != sub.scenario_version:
-        missing = (f"the scenario is now at version {scenario.version}; brief, locations and AI "
-                   "change below are from that version")
+        missing = (
+            f"the scenario is now at version {scenario.version}; brief, locations and AI "
+            "change below are from that version"
+        )
     return scenario, missing, ai
 
 
@@ -195,78 +204,127 @@ def build_section(graded: GradedSubmission, sub: Submission, anchor: str) -> Sce
     manifest = scenario.manifest if scenario is not None else None
     locations = {f.id: f.locations for f in manifest.flaws} if manifest else {}
     named = review.named if review is not None else {}
-    rows = [ItemRow(id=i.id, title=i.title or i.id, kind=i.kind.value, verdict=i.verdict.value,
-                    original_verdict=i.original_verdict.value if i.original_verdict else None,
-                    category=i.category, severity=i.severity,
-                    locations=tuple(locations.get(i.id, ())),
-                    named=named.get(i.id) if i.kind == ItemKind.FLAW and review else None,
-                    failures=_failures(i, tests)) for i in result.items]
+    rows = [
+        ItemRow(
+            id=i.id,
+            title=i.title or i.id,
+            kind=i.kind.value,
+            verdict=i.verdict.value,
+            original_verdict=i.original_verdict.value if i.original_verdict else None,
+            category=i.category,
+            severity=i.severity,
+            locations=tuple(locations.get(i.id, ())),
+            named=named.get(i.id) if i.kind == ItemKind.FLAW and review else None,
+            failures=_failures(i, tests),
+        )
+        for i in result.items
+    ]
     originals = {r.id: r.original_verdict or r.verdict for r in rows}
     reg = result.regression
     regressions = tuple(f for f in (_failure(t, tests) for t in reg.failed) if f is not None)
     integrity = [f.message for f in result.integrity]
     if result.void:
-        integrity.insert(0, "This run was voided by the integrity checks: every item in it "
-                            "counts as not fixed / lost.")
+        integrity.insert(
+            0,
+            "This run was voided by the integrity checks: every item in it "
+            "counts as not fixed / lost.",
+        )
     return ScenarioSection(
-        anchor=anchor, scenario=graded.scenario, version=graded.version,
+        anchor=anchor,
+        scenario=graded.scenario,
+        version=graded.version,
         title=manifest.title if manifest else graded.scenario,
         brief=(manifest.summary or manifest.title) if manifest else "",
-        submission_id=graded.submission_id, submitted_at=graded.submitted_at,
-        status=result.status.value, void=result.void,
+        submission_id=graded.submission_id,
+        submitted_at=graded.submitted_at,
+        status=result.status.value,
+        void=result.void,
         flaws=tuple(r for r in rows if r.kind == "flaw"),
         keeps=tuple(r for r in rows if r.kind == "keep"),
         regression=(reg.passed, reg.total),
-        regressions=regressions, integrity=tuple(integrity),
+        regressions=regressions,
+        integrity=tuple(integrity),
         notes=tuple(f.message for f in result.notes),
-        overrides=tuple(OverrideRow(item=o.item, verdict=o.verdict.value,
-                                    original=originals.get(o.item, "?"), reason=o.reason,
-                                    by=o.by, at=o.at[:16].replace("T", " "))
-                        for o in graded.overrides),
-        review_text=sub.review, review=review, scope=result.scope,
-        candidate_diff=highlight_diff(sub.diff), candidate_files=tuple(changed_files(sub.diff)),
+        overrides=tuple(
+            OverrideRow(
+                item=o.item,
+                verdict=o.verdict.value,
+                original=originals.get(o.item, "?"),
+                reason=o.reason,
+                by=o.by,
+                at=o.at[:16].replace("T", " "),
+            )
+            for o in graded.overrides
+        ),
+        review_text=sub.review,
+        review=review,
+        scope=result.scope,
+        candidate_diff=highlight_diff(sub.diff),
+        candidate_files=tuple(changed_files(sub.diff)),
         ai_diff=highlight_diff(ai) if ai is not None else None,
-        ai_files=tuple(changed_files(ai or "")), elapsed_seconds=sub.elapsed_seconds,
+        ai_files=tuple(changed_files(ai or "")),
+        elapsed_seconds=sub.elapsed_seconds,
         budget_seconds=manifest.time_budget_minutes * 60.0 if manifest else None,
-        missing=missing)
+        missing=missing,
+    )
 
 
 def ability_note(ability: Mapping[str, Any] | None) -> str:
     if not ability:
         return ""
     if ability.get("method") == "rasch":
-        return (f"difficulty-adjusted ability θ = {ability['theta']:+.2f} ± {ability['se']:.2f} "
-                f"(Rasch fit over {ability['items']} items)")
+        return (
+            f"difficulty-adjusted ability θ = {ability['theta']:+.2f} ± {ability['se']:.2f} "
+            f"(Rasch fit over {ability['items']} items)"
+        )
     return str(ability.get("warning", ""))
 
 
-def build_report(store: Store, score: CandidateScore, profile: Profile, *,
-                 now: datetime | None = None) -> CandidateReport:
+def build_report(
+    store: Store, score: CandidateScore, profile: Profile, *, now: datetime | None = None
+) -> CandidateReport:
     """The assessor report of one scored candidate."""
     runs = sorted(score.graded, key=lambda g: (g.submitted_at, g.scenario))
-    sections = tuple(build_section(g, store.submission(g.submission_id), f"scenario-{n}")
-                     for n, g in enumerate(runs, start=1))
+    sections = tuple(
+        build_section(g, store.submission(g.submission_id), f"scenario-{n}")
+        for n, g in enumerate(runs, start=1)
+    )
     moments = [g.submitted_at for g in runs]
     return CandidateReport(
-        candidate=score.candidate, generated_at=now or datetime.now(UTC),
-        interval_mass=profile.interval, overall=interval_of(score.overall),
+        candidate=score.candidate,
+        generated_at=now or datetime.now(UTC),
+        interval_mass=profile.interval,
+        overall=interval_of(score.overall),
         dimensions={d: interval_of(score.dimensions[d]) for d in DIMENSIONS},
-        evidence={d: (score.dimensions[d].successes, score.dimensions[d].failures)
-                  for d in DIMENSIONS},
-        basis=score.basis, percentile=score.percentile, cohort_size=score.cohort_size,
-        scenarios=tuple(score.scenarios), date_from=min(moments, default=None),
-        date_to=max(moments, default=None), ability_note=ability_note(score.ability),
-        excluded=tuple(score.excluded), delivery_records=score.observations, sections=sections)
+        evidence={
+            d: (score.dimensions[d].successes, score.dimensions[d].failures) for d in DIMENSIONS
+        },
+        basis=score.basis,
+        percentile=score.percentile,
+        cohort_size=score.cohort_size,
+        scenarios=tuple(score.scenarios),
+        date_from=min(moments, default=None),
+        date_to=max(moments, default=None),
+        ability_note=ability_note(score.ability),
+        excluded=tuple(score.excluded),
+        delivery_records=score.observations,
+        sections=sections,
+    )
 
 
 def render_report(report: CandidateReport) -> str:
     """The assessor report as one self-contained HTML document."""
-    return render("report.html.j2", r=report, generated_at=report.generated_at,
-                  interval_mass=report.interval_mass)
+    return render(
+        "report.html.j2",
+        r=report,
+        generated_at=report.generated_at,
+        interval_mass=report.interval_mass,
+    )
 
 
-def candidate_html(store: Store, profile: Profile, candidate: str, *,
-                   for_candidate: bool = False) -> str:
+def candidate_html(
+    store: Store, profile: Profile, candidate: str, *, for_candidate: bool = False
+) -> str:
     """``dsim report``: the assessor report, or with ``for_candidate`` the candidate's own view."""
     from harness.errors import NotFound
     from harness.reports.feedback import build_feedback, render_feedback
@@ -274,8 +332,10 @@ def candidate_html(store: Store, profile: Profile, candidate: str, *,
 
     scores = score_all(store, profile, candidates=[candidate])
     if candidate not in scores:
-        raise NotFound(f"no graded work or delivery records for {candidate!r}",
-                       hint="`dsim results` lists candidates")
+        raise NotFound(
+            f"no graded work or delivery records for {candidate!r}",
+            hint="`dsim results` lists candidates",
+        )
     if for_candidate:
         return render_feedback(build_feedback(store, scores[candidate], profile))
     return render_report(build_report(store, scores[candidate], profile))

@@ -83,19 +83,31 @@ def _ranks(order: list[str], ties: set[frozenset[str]]) -> list[str]:
     return labels
 
 
-def build_comparison(scores: Mapping[str, CandidateScore], result: Comparison,
-                     profile: Profile, *, now: datetime | None = None) -> ComparisonReport:
+def build_comparison(
+    scores: Mapping[str, CandidateScore],
+    result: Comparison,
+    profile: Profile,
+    *,
+    now: datetime | None = None,
+) -> ComparisonReport:
     """The comparison page for candidates already ranked by :func:`compare`."""
     ties = {frozenset(pair) for pair in result.ties}
     labels = _ranks(result.order, ties)
     rows = []
     for position, (name, label) in enumerate(zip(result.order, labels, strict=True), start=1):
         s = scores[name]
-        rows.append(Row(
-            rank=label, position=position, candidate=name, overall=interval_of(s.overall),
-            dimensions={d: interval_of(s.dimensions[d]) for d in DIMENSIONS}, basis=s.basis,
-            excluded=len(s.excluded),
-            ties_with=tuple(o for o in result.order if frozenset((name, o)) in ties)))
+        rows.append(
+            Row(
+                rank=label,
+                position=position,
+                candidate=name,
+                overall=interval_of(s.overall),
+                dimensions={d: interval_of(s.dimensions[d]) for d in DIMENSIONS},
+                basis=s.basis,
+                excluded=len(s.excluded),
+                ties_with=tuple(o for o in result.order if frozenset((name, o)) in ties),
+            )
+        )
     matrix = result.adjusted or result.matrix
     grid = []
     for a in result.order:
@@ -107,21 +119,32 @@ def build_comparison(scores: Mapping[str, CandidateScore], result: Comparison,
             p = matrix[a][b]
             bg, fg = heat(p)
             tie = " (too close to call)" if abs(p - 0.5) <= profile.tie_margin else ""
-            cells.append(Cell(p=p, background=bg, colour=fg,
-                              title=f"P({a} ahead of {b}) = {p:.0%}{tie}"))
+            cells.append(
+                Cell(p=p, background=bg, colour=fg, title=f"P({a} ahead of {b}) = {p:.0%}{tie}")
+            )
         grid.append(tuple(cells))
     return ComparisonReport(
-        generated_at=now or datetime.now(UTC), interval_mass=profile.interval,
+        generated_at=now or datetime.now(UTC),
+        interval_mass=profile.interval,
         ranking_method=result.ranking_method,
         sentences=tuple(result.sentences[:SUMMARY_SENTENCES]),
         more_sentences=max(len(result.sentences) - SUMMARY_SENTENCES, 0),
-        close_neighbours=sum(frozenset(pair) in ties
-                             for pair in zip(result.order, result.order[1:], strict=False)),
-        rows=tuple(rows), heatmap=tuple(grid), adjusted=result.adjusted is not None,
-        numbered=len(rows) <= NUMBERED_CELLS_UP_TO, tie_margin=profile.tie_margin)
+        close_neighbours=sum(
+            frozenset(pair) in ties for pair in zip(result.order, result.order[1:], strict=False)
+        ),
+        rows=tuple(rows),
+        heatmap=tuple(grid),
+        adjusted=result.adjusted is not None,
+        numbered=len(rows) <= NUMBERED_CELLS_UP_TO,
+        tie_margin=profile.tie_margin,
+    )
 
 
 def render_comparison(report: ComparisonReport) -> str:
     """The comparison as one self-contained HTML document."""
-    return render("comparison.html.j2", c=report, generated_at=report.generated_at,
-                  interval_mass=report.interval_mass)
+    return render(
+        "comparison.html.j2",
+        c=report,
+        generated_at=report.generated_at,
+        interval_mass=report.interval_mass,
+    )

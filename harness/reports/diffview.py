@@ -14,8 +14,11 @@ from typing import Any
 from markupsafe import Markup, escape
 
 _LINE_STYLES = {
-    "+": "background:#e6ffec", "-": "background:#ffebe9", "@": "background:#ddf4ff;color:#57606a",
-    "h": "color:#57606a;font-weight:600", " ": "",
+    "+": "background:#e6ffec",
+    "-": "background:#ffebe9",
+    "@": "background:#ddf4ff;color:#57606a",
+    "h": "color:#57606a;font-weight:600",
+    " ": "",
 }
 
 
@@ -48,8 +51,20 @@ def _code(text: str, path: str) -> str:
 
 
 def _kind(line: str) -> str:
-    if line.startswith(("diff --git", "--- ", "+++ ", "index ", "new file", "deleted file",
-                        "similarity", "rename ", "old mode", "new mode")):
+    if line.startswith(
+        (
+            "diff --git",
+            "--- ",
+            "+++ ",
+            "index ",
+            "new file",
+            "deleted file",
+            "similarity",
+            "rename ",
+            "old mode",
+            "new mode",
+        )
+    ):
         return "h"
     if line.startswith("@@"):
         return "@"

@@ -20,8 +20,20 @@ from harness.scoring.profile import DIMENSIONS
 from harness.store import Store
 
 #: Columns of the CSV export, in order.
-CSV_COLUMNS = ("candidate", "dimension", "mean", "low", "high", "successes", "failures",
-               "basis", "delivery_share", "scenarios", "percentile", "cohort_size")
+CSV_COLUMNS = (
+    "candidate",
+    "dimension",
+    "mean",
+    "low",
+    "high",
+    "successes",
+    "failures",
+    "basis",
+    "delivery_share",
+    "scenarios",
+    "percentile",
+    "cohort_size",
+)
 
 # XML 1.0 forbids most control characters; pytest messages can carry ANSI colour codes.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -43,12 +55,22 @@ def export_csv(scores: Iterable[CandidateScore]) -> str:
     for s in sorted(scores, key=lambda s: s.candidate):
         for name in (*DIMENSIONS, "overall"):
             d = s.overall if name == "overall" else s.dimensions[name]
-            writer.writerow([
-                s.candidate, name, f"{d.mean:.6f}", f"{d.low:.6f}", f"{d.high:.6f}",
-                "" if name == "overall" else f"{d.successes:.6f}",
-                "" if name == "overall" else f"{d.failures:.6f}",
-                s.basis, f"{s.delivery_share:.6f}", ";".join(s.scenarios),
-                "" if s.percentile is None else s.percentile, s.cohort_size])
+            writer.writerow(
+                [
+                    s.candidate,
+                    name,
+                    f"{d.mean:.6f}",
+                    f"{d.low:.6f}",
+                    f"{d.high:.6f}",
+                    "" if name == "overall" else f"{d.successes:.6f}",
+                    "" if name == "overall" else f"{d.failures:.6f}",
+                    s.basis,
+                    f"{s.delivery_share:.6f}",
+                    ";".join(s.scenarios),
+                    "" if s.percentile is None else s.percentile,
+                    s.cohort_size,
+                ]
+            )
     return out.getvalue()
 
 
@@ -78,10 +100,14 @@ def export_junit(scores: Iterable[CandidateScore]) -> str:
             suite = TestSuite(_xml(f"{g.candidate} / {g.scenario}@{g.version}"))
             suite.timestamp = g.submitted_at.isoformat()
             reg = g.result.regression
-            for key, value in (("candidate", g.candidate), ("scenario", g.scenario),
-                               ("version", g.version), ("submission", g.submission_id),
-                               ("regression", f"{reg.passed}/{reg.total}"),
-                               ("integrity_findings", str(len(g.result.integrity)))):
+            for key, value in (
+                ("candidate", g.candidate),
+                ("scenario", g.scenario),
+                ("version", g.version),
+                ("submission", g.submission_id),
+                ("regression", f"{reg.passed}/{reg.total}"),
+                ("integrity_findings", str(len(g.result.integrity))),
+            ):
                 suite.add_property(key, _xml(value))
             for item in g.result.items:
                 case = TestCase(_xml(item.id), _xml(f"{g.scenario}.{item.kind}s"))
@@ -89,10 +115,15 @@ def export_junit(scores: Iterable[CandidateScore]) -> str:
                 if verdict == Verdict.FLAKY:
                     case.result = [Skipped("rests on a flaky test; not scored")]
                 elif not verdict.success:
-                    overridden = (f" (override; graded {item.original_verdict})"
-                                  if item.original_verdict else "")
-                    failure = Failure(_xml(f"{item.kind} {verdict.replace('_', ' ')}: "
-                                           f"{item.title}{overridden}"), verdict.value)
+                    overridden = (
+                        f" (override; graded {item.original_verdict})"
+                        if item.original_verdict
+                        else ""
+                    )
+                    failure = Failure(
+                        _xml(f"{item.kind} {verdict.replace('_', ' ')}: {item.title}{overridden}"),
+                        verdict.value,
+                    )
                     detail = _xml(_failure_text(g, item))
                     if detail:
                         failure.text = detail
@@ -103,15 +134,18 @@ def export_junit(scores: Iterable[CandidateScore]) -> str:
     return '<?xml version="1.0" encoding="utf-8"?>\n' + text.decode("utf-8") + "\n"
 
 
-def export(store: Store, scores: dict[str, CandidateScore], fmt: Format, *,
-           candidate: str | None = None) -> str:
+def export(
+    store: Store, scores: dict[str, CandidateScore], fmt: Format, *, candidate: str | None = None
+) -> str:
     """The text of one export; ``candidate`` narrows it to one candidate."""
     from harness.errors import NotFound
     from harness.store.exchange import export_json
 
     if candidate is not None and candidate not in scores:
-        raise NotFound(f"no graded work or delivery records for {candidate!r}",
-                       hint="`dsim results` lists candidates")
+        raise NotFound(
+            f"no graded work or delivery records for {candidate!r}",
+            hint="`dsim results` lists candidates",
+        )
     chosen = [s for name, s in scores.items() if candidate is None or name == candidate]
     if fmt is Format.JSON:
         return export_json(store, chosen, candidate=candidate)

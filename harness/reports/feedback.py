@@ -89,12 +89,18 @@ def _attempt(store: Store, graded: GradedSubmission) -> Attempt:
     keeps = [i for i in graded.items if i.kind == ItemKind.KEEP]
     reg = graded.result.regression
     review = graded.result.review
-    return Attempt(title=title, brief=brief,
-                   fixed=sum(i.verdict == Verdict.FIXED for i in flaws), flaws=len(flaws),
-                   kept=sum(i.verdict == Verdict.KEPT for i in keeps), keeps=len(keeps),
-                   regression=(reg.passed, reg.total),
-                   named=sum(review.named.values()) if review is not None else 0,
-                   elapsed_seconds=sub.elapsed_seconds, budget_seconds=budget)
+    return Attempt(
+        title=title,
+        brief=brief,
+        fixed=sum(i.verdict == Verdict.FIXED for i in flaws),
+        flaws=len(flaws),
+        kept=sum(i.verdict == Verdict.KEPT for i in keeps),
+        keeps=len(keeps),
+        regression=(reg.passed, reg.total),
+        named=sum(review.named.values()) if review is not None else 0,
+        elapsed_seconds=sub.elapsed_seconds,
+        budget_seconds=budget,
+    )
 
 
 def _categories(runs: list[GradedSubmission]) -> tuple[tuple[Practice, ...], tuple[Practice, ...]]:
@@ -108,9 +114,17 @@ def _categories(runs: list[GradedSubmission]) -> tuple[tuple[Practice, ...], tup
             category = item.category or "correctness"
             total[category] += 1
             missed[category] += item.verdict != Verdict.FIXED
-    rows = [Practice(category=c, label=texts.get(c, {}).get("label", c), missed=missed[c],
-                     total=total[c], advice=texts.get(c, {}).get("advice", ""),
-                     drills=tuple(texts.get(c, {}).get("practise", ()))) for c in sorted(total)]
+    rows = [
+        Practice(
+            category=c,
+            label=texts.get(c, {}).get("label", c),
+            missed=missed[c],
+            total=total[c],
+            advice=texts.get(c, {}).get("advice", ""),
+            drills=tuple(texts.get(c, {}).get("practise", ())),
+        )
+        for c in sorted(total)
+    ]
     rows.sort(key=lambda p: (-p.missed, p.category))
     return (tuple(p for p in rows if p.missed), tuple(p for p in rows if not p.missed))
 
@@ -123,27 +137,39 @@ def _habits(score: CandidateScore, attempts: list[Attempt]) -> tuple[Habit, ...]
         "explain": any(a.named < a.flaws for a in attempts),
         "scope": score.dimensions["scope"].failures > 0,
     }
-    return tuple(Habit(dimension=d, label=texts[d]["label"], advice=texts[d]["advice"])
-                 for d, flag in weak.items() if flag)
+    return tuple(
+        Habit(dimension=d, label=texts[d]["label"], advice=texts[d]["advice"])
+        for d, flag in weak.items()
+        if flag
+    )
 
 
-def build_feedback(store: Store, score: CandidateScore, profile: Profile, *,
-                   now: datetime | None = None) -> Feedback:
+def build_feedback(
+    store: Store, score: CandidateScore, profile: Profile, *, now: datetime | None = None
+) -> Feedback:
     """The candidate-facing view of one scored candidate."""
     runs = sorted(score.graded, key=lambda g: (g.submitted_at, g.scenario))
     attempts = [_attempt(store, g) for g in runs]
     missed, strengths = _categories(runs)
     return Feedback(
-        candidate=score.candidate, generated_at=now or datetime.now(UTC),
-        interval_mass=profile.interval, overall=interval_of(score.overall),
+        candidate=score.candidate,
+        generated_at=now or datetime.now(UTC),
+        interval_mass=profile.interval,
+        overall=interval_of(score.overall),
         dimensions={d: interval_of(score.dimensions[d]) for d in DIMENSIONS},
-        missed=missed, strengths=strengths, habits=_habits(score, attempts),
+        missed=missed,
+        strengths=strengths,
+        habits=_habits(score, attempts),
         attempts=tuple(attempts),
-        integrity_flags=sum(len(g.result.integrity) + g.result.void
-                            for g in runs))
+        integrity_flags=sum(len(g.result.integrity) + g.result.void for g in runs),
+    )
 
 
 def render_feedback(feedback: Feedback) -> str:
     """The candidate view as one self-contained HTML document."""
-    return render("feedback.html.j2", f=feedback, generated_at=feedback.generated_at,
-                  interval_mass=feedback.interval_mass)
+    return render(
+        "feedback.html.j2",
+        f=feedback,
+        generated_at=feedback.generated_at,
+        interval_mass=feedback.interval_mass,
+    )

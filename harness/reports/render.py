@@ -17,8 +17,14 @@ from importlib import resources
 from typing import Any
 
 #: Colour of each dimension in every chart (colour-blind safe, prints legibly in grey).
-DIMENSION_COLOURS = {"overall": "#1f4e79", "catch": "#0072b2", "keep": "#009e73",
-                     "safety": "#cc79a7", "explain": "#e69f00", "scope": "#56b4e9"}
+DIMENSION_COLOURS = {
+    "overall": "#1f4e79",
+    "catch": "#0072b2",
+    "keep": "#009e73",
+    "safety": "#cc79a7",
+    "explain": "#e69f00",
+    "scope": "#56b4e9",
+}
 
 #: What each dimension means, in one line, for chart captions.
 DIMENSION_HELP = {
@@ -94,17 +100,23 @@ def environment() -> Any:
     import jinja2
 
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("harness.reports", "templates"), autoescape=True,
-        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-        extensions=["jinja2.ext.do"])
+        loader=jinja2.PackageLoader("harness.reports", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=["jinja2.ext.do"],
+    )
     env.globals.update(colours=DIMENSION_COLOURS, dimension_help=DIMENSION_HELP, heat=heat)
     env.filters.update(ordinal=ordinal, duration=duration, day=day)
     return env
 
 
-def render(template: str, *, generated_at: datetime, interval_mass: float,
-           **context: Any) -> str:
+def render(template: str, *, generated_at: datetime, interval_mass: float, **context: Any) -> str:
     """Render one of the package's templates to a complete HTML document."""
-    html: str = environment().get_template(template).render(
-        generated_at=generated_at, interval_mass=interval_mass, **context)
+    html: str = (
+        environment()
+        .get_template(template)
+        .render(generated_at=generated_at, interval_mass=interval_mass, **context)
+    )
     return html

@@ -32,11 +32,16 @@ class Comparison:
     ties: list[tuple[str, str]]
 
     def as_dict(self, scores: dict[str, CandidateScore]) -> dict[str, Any]:
-        return {"order": self.order, "ranking_method": self.ranking_method,
-                "candidates": [scores[n].as_dict() for n in self.order],
-                "prob_ahead": self.matrix, "prob_ahead_by_dimension": self.by_dimension,
-                "prob_ahead_adjusted": self.adjusted, "summary": self.sentences,
-                "ties": [list(t) for t in self.ties]}
+        return {
+            "order": self.order,
+            "ranking_method": self.ranking_method,
+            "candidates": [scores[n].as_dict() for n in self.order],
+            "prob_ahead": self.matrix,
+            "prob_ahead_by_dimension": self.by_dimension,
+            "prob_ahead_adjusted": self.adjusted,
+            "summary": self.sentences,
+            "ties": [list(t) for t in self.ties],
+        }
 
 
 FULL_DIMENSION_MATRIX = 12
@@ -48,8 +53,9 @@ def _pairwise(chosen: list[CandidateScore], dimension: str) -> dict[str, dict[st
     out: dict[str, dict[str, float]] = {}
     for i, a in enumerate(chosen):
         ahead = (draws[i][None, :] > draws).mean(axis=1)
-        out[a.candidate] = {b.candidate: round(float(ahead[j]), 3)
-                            for j, b in enumerate(chosen) if j != i}
+        out[a.candidate] = {
+            b.candidate: round(float(ahead[j]), 3) for j, b in enumerate(chosen) if j != i
+        }
     return out
 
 
@@ -60,6 +66,7 @@ def _phi(x: float) -> float:
 def _sentence(a: str, b: str, overall: float, dims: dict[str, float], margin: float) -> str:
     def call(p: float) -> str:
         return "too close to call" if abs(p - 0.5) <= margin else ""
+
     clear = {d: p for d, p in dims.items() if abs(p - 0.5) > margin}
     parts = []
     for d, p in sorted(clear.items(), key=lambda kv: -abs(kv[1] - 0.5))[:2]:
@@ -87,8 +94,13 @@ def compare(scores: dict[str, CandidateScore], names: list[str], profile: Profil
     if len(chosen) <= FULL_DIMENSION_MATRIX:
         by_dim = {d: _pairwise(chosen, d) for d in DIMENSIONS}
     else:
-        by_dim = {d: {a.candidate: {b.candidate: round(prob_ahead(a, b, d), 3)}
-                      for a, b in itertools.pairwise(chosen)} for d in DIMENSIONS}
+        by_dim = {
+            d: {
+                a.candidate: {b.candidate: round(prob_ahead(a, b, d), 3)}
+                for a, b in itertools.pairwise(chosen)
+            }
+            for d in DIMENSIONS
+        }
     adjusted: dict[str, dict[str, float]] | None = None
     if rasch:
         adjusted = {}
@@ -104,7 +116,7 @@ def compare(scores: dict[str, CandidateScore], names: list[str], profile: Profil
     sentences: list[str] = []
     ties: list[tuple[str, str]] = []
     for i, first in enumerate(order):
-        for second in order[i + 1:]:
+        for second in order[i + 1 :]:
             p = adjusted[first][second] if adjusted else matrix[first][second]
             if abs(p - 0.5) <= profile.tie_margin:
                 ties.append((first, second))
@@ -112,6 +124,12 @@ def compare(scores: dict[str, CandidateScore], names: list[str], profile: Profil
             if second == order[i + 1] or len(order) <= 4:
                 per_dim = {d: by_dim[d][first][second] for d in DIMENSIONS}
                 sentences.append(_sentence(first, second, p, per_dim, profile.tie_margin))
-    return Comparison(order=order, ranking_method="difficulty-adjusted ability (Rasch)"
-                      if rasch else "posterior mean score", matrix=matrix, by_dimension=by_dim,
-                      adjusted=adjusted, sentences=sentences, ties=ties)
+    return Comparison(
+        order=order,
+        ranking_method="difficulty-adjusted ability (Rasch)" if rasch else "posterior mean score",
+        matrix=matrix,
+        by_dimension=by_dim,
+        adjusted=adjusted,
+        sentences=sentences,
+        ties=ties,
+    )

@@ -33,9 +33,14 @@ def _index(values: Sequence[str]) -> tuple[list[str], np.ndarray]:
     return names, np.array([lookup[v] for v in values], dtype=np.int64)
 
 
-def fit(responses: Sequence[tuple[str, str, int]], *, penalty: float = 0.1,
-        fixed_difficulty: Mapping[str, float] | None = None, max_iter: int = 200,
-        tol: float = 1e-6) -> RaschFit:
+def fit(
+    responses: Sequence[tuple[str, str, int]],
+    *,
+    penalty: float = 0.1,
+    fixed_difficulty: Mapping[str, float] | None = None,
+    max_iter: int = 200,
+    tol: float = 1e-6,
+) -> RaschFit:
     """Fit θ (and b, unless ``fixed_difficulty`` is given) from (candidate, item, 0|1) rows."""
     if not responses:
         return RaschFit(ability={}, ability_se={}, difficulty={}, iterations=0)
@@ -52,27 +57,33 @@ def fit(responses: Sequence[tuple[str, str, int]], *, penalty: float = 0.1,
         p = 1 / (1 + np.exp(-(theta[c] - b[i])))
         resid, info = x - p, p * (1 - p)
         step_t = (np.bincount(c, resid, len(people)) - penalty * theta) / (
-            np.bincount(c, info, len(people)) + penalty)
+            np.bincount(c, info, len(people)) + penalty
+        )
         theta += step_t
         change = float(np.max(np.abs(step_t)))
         if fixed_difficulty is None:
             p = 1 / (1 + np.exp(-(theta[c] - b[i])))
             resid, info = x - p, p * (1 - p)
             step_b = (-np.bincount(i, resid, len(items)) - penalty * b) / (
-                np.bincount(i, info, len(items)) + penalty)
+                np.bincount(i, info, len(items)) + penalty
+            )
             b += step_b
             change = max(change, float(np.max(np.abs(step_b))))
         if change < tol:
             break
     p = 1 / (1 + np.exp(-(theta[c] - b[i])))
     se = 1 / np.sqrt(np.bincount(c, p * (1 - p), len(people)) + penalty)
-    return RaschFit(ability=dict(zip(people, theta.tolist(), strict=True)),
-                    ability_se=dict(zip(people, se.tolist(), strict=True)),
-                    difficulty=dict(zip(items, b.tolist(), strict=True)), iterations=iterations)
+    return RaschFit(
+        ability=dict(zip(people, theta.tolist(), strict=True)),
+        ability_se=dict(zip(people, se.tolist(), strict=True)),
+        difficulty=dict(zip(items, b.tolist(), strict=True)),
+        iterations=iterations,
+    )
 
 
 def spearman(a: Sequence[float], b: Sequence[float]) -> float:
     """Spearman rank correlation (average ranks for ties)."""
+
     def ranks(v: Sequence[float]) -> np.ndarray:
         arr = np.asarray(v, dtype=float)
         order = arr.argsort(kind="mergesort")
@@ -82,5 +93,6 @@ def spearman(a: Sequence[float], b: Sequence[float]) -> float:
             mask = arr == value
             r[mask] = r[mask].mean()
         return r
+
     ra, rb = ranks(a), ranks(b)
     return float(np.corrcoef(ra, rb)[0, 1])

@@ -46,8 +46,10 @@ from harness.store import Override, Record, Store, queries
 _Item = TypeVar("_Item", ItemSummary, ItemResult)
 
 #: Results that are never evidence, and how an exclusion is worded.
-EXCLUDED_STATUSES = {ResultStatus.INFRA_ERROR: "infrastructure error",
-                     ResultStatus.ERRORED: "harness could not apply"}
+EXCLUDED_STATUSES = {
+    ResultStatus.INFRA_ERROR: "infrastructure error",
+    ResultStatus.ERRORED: "harness could not apply",
+}
 
 
 @dataclass(kw_only=True)
@@ -95,8 +97,10 @@ class GradedSubmission:
         """The whole result, overrides applied; loaded for the candidates :func:`score_all`
         returns."""
         if self.full is None:
-            raise RuntimeError(f"result {self.result_id} was scored from its summary only: "
-                               "name the candidate in score_all(candidates=...) to load it")
+            raise RuntimeError(
+                f"result {self.result_id} was scored from its summary only: "
+                "name the candidate in score_all(candidates=...) to load it"
+            )
         return self.full
 
 
@@ -129,16 +133,25 @@ class CandidateScore:
 
     def as_dict(self) -> dict[str, Any]:
         def dim(d: DimensionScore) -> dict[str, float]:
-            return {"mean": round(d.mean, 4), "low": round(d.low, 4), "high": round(d.high, 4),
-                    "successes": round(d.successes, 3), "failures": round(d.failures, 3)}
+            return {
+                "mean": round(d.mean, 4),
+                "low": round(d.low, 4),
+                "high": round(d.high, 4),
+                "successes": round(d.successes, 3),
+                "failures": round(d.failures, 3),
+            }
+
         return {
             "candidate": self.candidate,
             "score": round(self.overall.mean * 100, 1),
             "interval": [round(self.overall.low * 100, 1), round(self.overall.high * 100, 1)],
             "dimensions": {k: dim(v) for k, v in self.dimensions.items()},
-            "basis": self.basis, "delivery_share": round(self.delivery_share, 3),
-            "scenarios": self.scenarios, "excluded": self.excluded,
-            "percentile": self.percentile, "cohort_size": self.cohort_size,
+            "basis": self.basis,
+            "delivery_share": round(self.delivery_share, 3),
+            "scenarios": self.scenarios,
+            "excluded": self.excluded,
+            "percentile": self.percentile,
+            "cohort_size": self.cohort_size,
             "ability": self.ability,
         }
 
@@ -147,26 +160,35 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def apply_overrides(items: tuple[ItemSummary, ...], overrides: list[Override]) -> tuple[
-        tuple[ItemSummary, ...], tuple[AppliedOverride, ...]]:
+def apply_overrides(
+    items: tuple[ItemSummary, ...], overrides: list[Override]
+) -> tuple[tuple[ItemSummary, ...], tuple[AppliedOverride, ...]]:
     """Items with the latest override per item applied, and the overrides that were applied."""
     latest = {o.item: o for o in sorted(overrides, key=lambda o: _aware(o.at))}
-    applied = tuple(AppliedOverride(item=o.item, verdict=Verdict(o.verdict), reason=o.reason,
-                                    by=o.by, at=_aware(o.at).isoformat())
-                    for o in (latest[i.id] for i in items if i.id in latest))
+    applied = tuple(
+        AppliedOverride(
+            item=o.item,
+            verdict=Verdict(o.verdict),
+            reason=o.reason,
+            by=o.by,
+            at=_aware(o.at).isoformat(),
+        )
+        for o in (latest[i.id] for i in items if i.id in latest)
+    )
     return _overridden(items, applied), applied
 
 
-def _overridden(items: tuple[_Item, ...], applied: tuple[AppliedOverride, ...]) -> tuple[
-        _Item, ...]:
+def _overridden(
+    items: tuple[_Item, ...], applied: tuple[AppliedOverride, ...]
+) -> tuple[_Item, ...]:
     """``items`` with each applied override's verdict, the graded one kept as original."""
     verdicts = {o.item: o.verdict for o in applied}
-    return tuple(item.overridden(verdicts[item.id]) if item.id in verdicts else item
-                 for item in items)
+    return tuple(
+        item.overridden(verdicts[item.id]) if item.id in verdicts else item for item in items
+    )
 
 
-def load_graded(store: Store) -> tuple[dict[str, list[GradedSubmission]],
-                                       dict[str, list[str]]]:
+def load_graded(store: Store) -> tuple[dict[str, list[GradedSubmission]], dict[str, list[str]]]:
     """Latest usable result per (candidate, scenario version), from result summaries only, and
     exclusions per candidate. :func:`load_details` adds the whole results where needed."""
     by_sub: dict[str, list[Override]] = defaultdict(list)
@@ -181,15 +203,22 @@ def load_graded(store: Store) -> tuple[dict[str, list[GradedSubmission]],
             excluded[row.candidate].append(f"{label}: {EXCLUDED_STATUSES[status]}")
             continue
         if not row.isolated:
-            excluded[row.candidate].append(f"{label}: graded without isolation "
-                                           f"({row.backend} backend)")
+            excluded[row.candidate].append(
+                f"{label}: graded without isolation ({row.backend} backend)"
+            )
             continue
         items, applied = apply_overrides(row.summary.items, by_sub[row.submission_id])
         chosen[(row.candidate, row.scenario_id, row.scenario_version)] = GradedSubmission(
-            submission_id=row.submission_id, result_id=row.result_id, candidate=row.candidate,
-            scenario=row.scenario_id, version=row.scenario_version,
-            submitted_at=_aware(row.submitted_at), summary=row.summary, items=items,
-            overrides=applied)
+            submission_id=row.submission_id,
+            result_id=row.result_id,
+            candidate=row.candidate,
+            scenario=row.scenario_id,
+            version=row.scenario_version,
+            submitted_at=_aware(row.submitted_at),
+            summary=row.summary,
+            items=items,
+            overrides=applied,
+        )
     out: dict[str, list[GradedSubmission]] = defaultdict(list)
     for (candidate, _, _), graded in chosen.items():
         out[candidate].append(graded)
@@ -200,9 +229,15 @@ def load_details(store: Store, graded: list[GradedSubmission]) -> list[GradedSub
     """The same results with their whole stored results (overrides applied)."""
     whole = queries.whole_results(store, [g.result_id for g in graded])
     # The overrides found for the summary apply to the whole items just the same.
-    return [replace(g, full=replace(whole[g.result_id],
-                                    items=_overridden(whole[g.result_id].items, g.overrides)))
-            for g in graded]
+    return [
+        replace(
+            g,
+            full=replace(
+                whole[g.result_id], items=_overridden(whole[g.result_id].items, g.overrides)
+            ),
+        )
+        for g in graded
+    ]
 
 
 @contextmanager
@@ -221,16 +256,23 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def simulation_evidence(graded: GradedSubmission, profile: Profile, now: datetime,
-                        excluded: list[str]) -> list[Evidence]:
+def simulation_evidence(
+    graded: GradedSubmission, profile: Profile, now: datetime, excluded: list[str]
+) -> list[Evidence]:
     """The evidence one graded submission gives, discounted and aged."""
     age_days = max((now - graded.submitted_at).total_seconds() / 86400, 0.0)
     weight = profile.simulation_discount * 0.5 ** (age_days / profile.half_life_days)
     out: list[Evidence] = []
 
     def add(dimension: str, successes: float, failures: float) -> None:
-        out.append(Evidence(dimension=dimension, successes=successes * weight,
-                            failures=failures * weight, source="simulation"))
+        out.append(
+            Evidence(
+                dimension=dimension,
+                successes=successes * weight,
+                failures=failures * weight,
+                source="simulation",
+            )
+        )
 
     for item in graded.items:
         if item.verdict == Verdict.FLAKY:
@@ -264,8 +306,12 @@ def delivery_evidence(records: Iterable[Record]) -> list[Evidence]:
         ok = r.outcome == "pass"
         dims = [r.dimension] if r.dimension else list(DIMENSIONS)
         share = r.weight / len(dims)
-        out.extend(Evidence(dimension=d, successes=share * ok, failures=share * (not ok),
-                            source="delivery") for d in dims)
+        out.extend(
+            Evidence(
+                dimension=d, successes=share * ok, failures=share * (not ok), source="delivery"
+            )
+            for d in dims
+        )
     return out
 
 
@@ -273,8 +319,9 @@ def _seed(candidate: str) -> int:
     return int.from_bytes(hashlib.sha256(candidate.encode()).digest()[:8], "big")
 
 
-def _beta(evidence: list[Evidence], profile: Profile) -> tuple[
-        dict[str, list[float]], np.ndarray, np.ndarray]:
+def _beta(
+    evidence: list[Evidence], profile: Profile
+) -> tuple[dict[str, list[float]], np.ndarray, np.ndarray]:
     """Summed (successes, failures) per dimension and the posterior Beta parameters."""
     totals = {d: [0.0, 0.0] for d in DIMENSIONS}
     for e in evidence:
@@ -295,8 +342,9 @@ def _weights(profile: Profile) -> np.ndarray:
     return np.array([profile.weights[d] for d in DIMENSIONS])
 
 
-def posterior(candidate: str, evidence: list[Evidence], profile: Profile) -> tuple[
-        dict[str, DimensionScore], DimensionScore, dict[str, np.ndarray]]:
+def posterior(
+    candidate: str, evidence: list[Evidence], profile: Profile
+) -> tuple[dict[str, DimensionScore], DimensionScore, dict[str, np.ndarray]]:
     """Per-dimension Beta posteriors and the overall score, from seeded draws."""
     rng = np.random.default_rng(_seed(candidate))
     lo_q, hi_q = (1 - profile.interval) / 2, 1 - (1 - profile.interval) / 2
@@ -313,11 +361,23 @@ def posterior(candidate: str, evidence: list[Evidence], profile: Profile) -> tup
     draws = {d: sample[k] for k, d in enumerate(DIMENSIONS)}
     draws["overall"] = overall
     means = alphas / (alphas + betas)
-    dims = {d: DimensionScore(mean=float(means[k]), low=float(bounds[0, k]),
-                              high=float(bounds[1, k]), successes=totals[d][0],
-                              failures=totals[d][1]) for k, d in enumerate(DIMENSIONS)}
-    overall_score = DimensionScore(mean=float(weights @ means), low=float(bounds[0, -1]),
-                                   high=float(bounds[1, -1]), successes=0, failures=0)
+    dims = {
+        d: DimensionScore(
+            mean=float(means[k]),
+            low=float(bounds[0, k]),
+            high=float(bounds[1, k]),
+            successes=totals[d][0],
+            failures=totals[d][1],
+        )
+        for k, d in enumerate(DIMENSIONS)
+    }
+    overall_score = DimensionScore(
+        mean=float(weights @ means),
+        low=float(bounds[0, -1]),
+        high=float(bounds[1, -1]),
+        successes=0,
+        failures=0,
+    )
     return dims, overall_score, draws
 
 
@@ -328,13 +388,20 @@ def basis_text(sim_weight: float, del_weight: float, scenarios: int, observation
     if sim_weight <= 0:
         return f"delivery records only ({obs})"
     share = del_weight / (sim_weight + del_weight)
-    return (f"{share:.0%} delivery records ({obs}), "
-            f"{1 - share:.0%} simulation ({scenarios} scenario{'s' * (scenarios != 1)})")
+    return (
+        f"{share:.0%} delivery records ({obs}), "
+        f"{1 - share:.0%} simulation ({scenarios} scenario{'s' * (scenarios != 1)})"
+    )
 
 
-def score_all(store: Store, profile: Profile, *, now: datetime | None = None,
-              candidates: Iterable[str] | None = None,
-              keep_draws: bool = True) -> dict[str, CandidateScore]:
+def score_all(
+    store: Store,
+    profile: Profile,
+    *,
+    now: datetime | None = None,
+    candidates: Iterable[str] | None = None,
+    keep_draws: bool = True,
+) -> dict[str, CandidateScore]:
     """Score every candidate, or only the named ones, against the whole cohort.
 
     Percentiles and Rasch abilities always come from every stored result's summary; the costly
@@ -347,8 +414,13 @@ def score_all(store: Store, profile: Profile, *, now: datetime | None = None,
         return _score_all(store, profile, now or datetime.now(UTC), candidates, keep_draws)
 
 
-def _score_all(store: Store, profile: Profile, now: datetime,
-               candidates: Iterable[str] | None, keep_draws: bool) -> dict[str, CandidateScore]:
+def _score_all(
+    store: Store,
+    profile: Profile,
+    now: datetime,
+    candidates: Iterable[str] | None,
+    keep_draws: bool,
+) -> dict[str, CandidateScore]:
     graded, excluded = load_graded(store)
     records: dict[str, list[Record]] = defaultdict(list)
     for r in store.records():
@@ -359,11 +431,18 @@ def _score_all(store: Store, profile: Profile, now: datetime,
     skipped: dict[str, list[str]] = {}
     for name in names:
         skipped[name] = list(excluded.get(name, []))
-        evidence[name] = [e for g in graded.get(name, []) for e in simulation_evidence(
-            g, profile, now, skipped[name])]
+        evidence[name] = [
+            e
+            for g in graded.get(name, [])
+            for e in simulation_evidence(g, profile, now, skipped[name])
+        ]
         evidence[name] += delivery_evidence(records.get(name, []))
-    standing = _percentiles({name: (_scenarios(graded.get(name, [])),
-                                    overall_mean(evidence[name], profile)) for name in names})
+    standing = _percentiles(
+        {
+            name: (_scenarios(graded.get(name, [])), overall_mean(evidence[name], profile))
+            for name in names
+        }
+    )
     abilities = _abilities(graded, profile)
     detailed: dict[str, list[GradedSubmission]] = defaultdict(list)
     for g in load_details(store, [g for name in wanted for g in graded.get(name, [])]):
@@ -376,13 +455,20 @@ def _score_all(store: Store, profile: Profile, now: datetime,
         runs = detailed.get(name, [])
         percentile, cohort_size = standing.get(name, (None, 0))
         scores[name] = CandidateScore(
-            candidate=name, overall=overall, dimensions=dims,
+            candidate=name,
+            overall=overall,
+            dimensions=dims,
             basis=basis_text(sim, dlv, len(runs), len(records.get(name, []))),
             delivery_share=dlv / (sim + dlv) if sim + dlv else 0.0,
-            scenarios=_scenarios(runs), excluded=skipped[name],
-            observations=len(records.get(name, [])), percentile=percentile,
-            cohort_size=cohort_size, ability=abilities.get(name), graded=runs,
-            draws=draws if keep_draws else {})
+            scenarios=_scenarios(runs),
+            excluded=skipped[name],
+            observations=len(records.get(name, [])),
+            percentile=percentile,
+            cohort_size=cohort_size,
+            ability=abilities.get(name),
+            graded=runs,
+            draws=draws if keep_draws else {},
+        )
     return scores
 
 
@@ -414,37 +500,50 @@ def item_key(graded: GradedSubmission, item: ItemSummary) -> str:
     return f"{graded.scenario}@{graded.version}:{item.id}"
 
 
-def _abilities(graded: dict[str, list[GradedSubmission]],
-               profile: Profile) -> dict[str, dict[str, Any]]:
+def _abilities(
+    graded: dict[str, list[GradedSubmission]], profile: Profile
+) -> dict[str, dict[str, Any]]:
     """Difficulty-adjusted ability from a Rasch fit, when the cohort is large enough."""
     from harness.scoring.difficulty import fit
 
-    rows = [(name, item_key(g, item), int(item.verdict.success))
-            for name, runs in graded.items() for g in runs for item in g.items
-            if item.verdict != Verdict.FLAKY]
+    rows = [
+        (name, item_key(g, item), int(item.verdict.success))
+        for name, runs in graded.items()
+        for g in runs
+        for item in g.items
+        if item.verdict != Verdict.FLAKY
+    ]
     people = {r[0] for r in rows}
     per_item: dict[str, int] = defaultdict(int)
     for r in rows:
         per_item[r[1]] += 1
-    enough = (len(people) >= profile.min_candidates
-              and all(n >= profile.min_responses_per_item for n in per_item.values()))
+    enough = len(people) >= profile.min_candidates and all(
+        n >= profile.min_responses_per_item for n in per_item.values()
+    )
     if not enough:
         out = {}
         for name in people:
-            runs = [item for g in graded[name] for item in g.items
-                    if item.verdict != Verdict.FLAKY]
+            runs = [item for g in graded[name] for item in g.items if item.verdict != Verdict.FLAKY]
             rate = sum(i.verdict.success for i in runs) / len(runs) if runs else 0
             out[name] = {
-                "method": "raw pass rate", "pass_rate": round(rate, 4),
+                "method": "raw pass rate",
+                "pass_rate": round(rate, 4),
                 "warning": f"cohort too small for difficulty adjustment ({len(people)} "
-                           f"candidates, need {profile.min_candidates}, and every item "
-                           f"{profile.min_responses_per_item} responses): raw pass rates are "
-                           "not comparable across different scenarios"}
+                f"candidates, need {profile.min_candidates}, and every item "
+                f"{profile.min_responses_per_item} responses): raw pass rates are "
+                "not comparable across different scenarios",
+            }
         return out
     fitted = fit(rows, penalty=profile.penalty)
-    return {name: {"method": "rasch", "theta": round(fitted.ability[name], 4),
-                   "se": round(fitted.ability_se[name], 4), "items": len(per_item)}
-            for name in people}
+    return {
+        name: {
+            "method": "rasch",
+            "theta": round(fitted.ability[name], 4),
+            "se": round(fitted.ability_se[name], 4),
+            "items": len(per_item),
+        }
+        for name in people
+    }
 
 
 def prob_ahead(a: CandidateScore, b: CandidateScore, dimension: str = "overall") -> float:

@@ -57,8 +57,7 @@ def load_profile(path: Path | None = None) -> Profile:
         problems = []
         for section, values in overlay.items():
             if section not in data or not isinstance(values, dict):
-                problems.append(f"[{section}] is not a profile section "
-                                f"(known: {', '.join(data)})")
+                problems.append(f"[{section}] is not a profile section (known: {', '.join(data)})")
                 continue
             for key, value in values.items():
                 if key not in data[section]:
@@ -75,13 +74,17 @@ def load_profile(path: Path | None = None) -> Profile:
         raise InvalidInput("profile weights must be non-negative and not all zero")
     ev, diff = data["evidence"], data["difficulty"]
     if not 0 < ev["interval"] < 1 or ev["half_life_days"] <= 0 or ev["draws"] < 100:
-        raise InvalidInput("profile evidence: interval in (0, 1), half_life_days > 0, "
-                           "draws >= 100")
+        raise InvalidInput("profile evidence: interval in (0, 1), half_life_days > 0, draws >= 100")
     return Profile(
-        alpha=float(data["prior"]["alpha"]), beta=float(data["prior"]["beta"]),
+        alpha=float(data["prior"]["alpha"]),
+        beta=float(data["prior"]["beta"]),
         weights={d: w / total for d, w in weights.items()},
         simulation_discount=float(ev["simulation_discount"]),
-        half_life_days=float(ev["half_life_days"]), interval=float(ev["interval"]),
-        draws=int(ev["draws"]), min_candidates=int(diff["min_candidates"]),
+        half_life_days=float(ev["half_life_days"]),
+        interval=float(ev["interval"]),
+        draws=int(ev["draws"]),
+        min_candidates=int(diff["min_candidates"]),
         min_responses_per_item=int(diff["min_responses_per_item"]),
-        penalty=float(diff["penalty"]), tie_margin=float(data["comparison"]["tie_margin"]))
+        penalty=float(diff["penalty"]),
+        tie_margin=float(data["comparison"]["tie_margin"]),
+    )

@@ -39,13 +39,16 @@ def _row(line: int, row: dict[str, str]) -> tuple[Record | None, list[str]]:
             moment = datetime.fromisoformat(values["date"])
             moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
         except ValueError:
-            problems.append(f"line {line}: date {values['date']!r} is not ISO 8601 "
-                            "(e.g. 2026-03-14)")
+            problems.append(
+                f"line {line}: date {values['date']!r} is not ISO 8601 (e.g. 2026-03-14)"
+            )
     if values["outcome"] and values["outcome"].lower() not in ("pass", "fail"):
         problems.append(f"line {line}: outcome {values['outcome']!r} must be pass or fail")
     if values["dimension"] and values["dimension"] not in DIMENSIONS:
-        problems.append(f"line {line}: dimension {values['dimension']!r} must be one of "
-                        f"{', '.join(DIMENSIONS)} or empty")
+        problems.append(
+            f"line {line}: dimension {values['dimension']!r} must be one of "
+            f"{', '.join(DIMENSIONS)} or empty"
+        )
     weight = 1.0
     if values["weight"]:
         try:
@@ -56,9 +59,15 @@ def _row(line: int, row: dict[str, str]) -> tuple[Record | None, list[str]]:
             problems.append(f"line {line}: weight {values['weight']!r} must be a positive number")
     if problems or moment is None:
         return None, problems
-    return Record(engineer=values["engineer"], date=moment, source=values["source"],
-                  dimension=values["dimension"] or None, outcome=values["outcome"].lower(),
-                  weight=weight, note=values["note"]), []
+    return Record(
+        engineer=values["engineer"],
+        date=moment,
+        source=values["source"],
+        dimension=values["dimension"] or None,
+        outcome=values["outcome"].lower(),
+        weight=weight,
+        note=values["note"],
+    ), []
 
 
 def import_csv(store: Store, path: Path, *, skip_bad: bool = False) -> ImportReport:
@@ -72,9 +81,12 @@ def import_csv(store: Store, path: Path, *, skip_bad: bool = False) -> ImportRep
     missing = [c for c in REQUIRED if c not in header]
     unknown = [c for c in header if c not in KNOWN]
     if missing or unknown:
-        raise InvalidInput(f"{path}: bad header", problems=[f"missing column {c}" for c in missing]
-                           + [f"unknown column {c}" for c in unknown],
-                           hint=f"columns: {', '.join(KNOWN)}")
+        raise InvalidInput(
+            f"{path}: bad header",
+            problems=[f"missing column {c}" for c in missing]
+            + [f"unknown column {c}" for c in unknown],
+            hint=f"columns: {', '.join(KNOWN)}",
+        )
     rows: list[Record] = []
     problems: list[str] = []
     for line, row in enumerate(reader, start=2):
@@ -83,7 +95,10 @@ def import_csv(store: Store, path: Path, *, skip_bad: bool = False) -> ImportRep
         if record is not None:
             rows.append(record)
     if problems and not skip_bad:
-        raise InvalidInput(f"{path}: {len(problems)} problem(s); nothing was imported",
-                           problems=problems, hint="fix the rows or pass --skip-bad")
+        raise InvalidInput(
+            f"{path}: {len(problems)} problem(s); nothing was imported",
+            problems=problems,
+            hint="fix the rows or pass --skip-bad",
+        )
     store.add(*rows)
     return ImportReport(imported=len(rows), skipped=problems)

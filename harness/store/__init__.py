@@ -17,5 +17,15 @@ from harness.store.models import (
     result_summary,
 )
 
-__all__ = ["Assignment", "Base", "Override", "Record", "Result", "Store", "Submission", "new_id",
-           "now", "result_summary"]
+__all__ = [
+    "Assignment",
+    "Base",
+    "Override",
+    "Record",
+    "Result",
+    "Store",
+    "Submission",
+    "new_id",
+    "now",
+    "result_summary",
+]

@@ -119,9 +119,12 @@ class ExchangeFile(_Row):
 
 
 _TABLES: list[tuple[str, type[_Row], type[Base]]] = [
-    ("assignments", AssignmentRow, Assignment), ("submissions", SubmissionRow, Submission),
-    ("results", ResultRow, Result), ("overrides", OverrideRow, Override),
-    ("records", RecordRow, Record)]
+    ("assignments", AssignmentRow, Assignment),
+    ("submissions", SubmissionRow, Submission),
+    ("results", ResultRow, Result),
+    ("overrides", OverrideRow, Override),
+    ("records", RecordRow, Record),
+]
 
 
 def _plain(row: Base, model: type[_Row]) -> dict[str, Any]:
@@ -134,37 +137,61 @@ def _plain(row: Base, model: type[_Row]) -> dict[str, Any]:
     return out
 
 
-def export_data(store: Store, scores: Iterable[Any], *, candidate: str | None = None,
-                now: datetime | None = None) -> dict[str, Any]:
+def export_data(
+    store: Store,
+    scores: Iterable[Any],
+    *,
+    candidate: str | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
     """The exchange file as a dict; ``candidate`` keeps one candidate's rows only."""
     from sqlalchemy import select
 
     with store.session() as s:
-        subs = [r for r in s.scalars(select(Submission).order_by(Submission.submitted_at))
-                if candidate is None or r.candidate == candidate]
+        subs = [
+            r
+            for r in s.scalars(select(Submission).order_by(Submission.submitted_at))
+            if candidate is None or r.candidate == candidate
+        ]
         ids = {r.id for r in subs}
         wanted = {r.assignment_id for r in subs if r.assignment_id}
-        records = [r for r in s.scalars(select(Record).order_by(Record.date))
-                   if candidate is None or r.engineer == candidate]
+        records = [
+            r
+            for r in s.scalars(select(Record).order_by(Record.date))
+            if candidate is None or r.engineer == candidate
+        ]
         rows: dict[str, list[Base]] = {
             "assignments": [r for r in s.scalars(select(Assignment)) if r.id in wanted],
             "submissions": list(subs),
-            "results": [r for r in s.scalars(select(Result).order_by(Result.graded_at))
-                        if r.submission_id in ids],
-            "overrides": [r for r in s.scalars(select(Override).order_by(Override.at))
-                          if r.submission_id in ids],
-            "records": list(records)}
+            "results": [
+                r
+                for r in s.scalars(select(Result).order_by(Result.graded_at))
+                if r.submission_id in ids
+            ],
+            "overrides": [
+                r
+                for r in s.scalars(select(Override).order_by(Override.at))
+                if r.submission_id in ids
+            ],
+            "records": list(records),
+        }
     chosen = [sc for sc in scores if candidate is None or sc.candidate == candidate]
     names = sorted({r.candidate for r in subs} | {r.engineer for r in records})
-    return {"schema": SCHEMA, "dsim_version": __version__,
-            "exported_at": (now or datetime.now(UTC)).isoformat(), "candidates": names,
-            "scores": [sc.as_dict() for sc in chosen],
-            **{key: [_plain(r, model) for r in rows[key]] for key, model, _ in _TABLES}}
+    return {
+        "schema": SCHEMA,
+        "dsim_version": __version__,
+        "exported_at": (now or datetime.now(UTC)).isoformat(),
+        "candidates": names,
+        "scores": [sc.as_dict() for sc in chosen],
+        **{key: [_plain(r, model) for r in rows[key]] for key, model, _ in _TABLES},
+    }
 
 
 def export_json(store: Store, scores: Iterable[Any], *, candidate: str | None = None) -> str:
-    return json.dumps(export_data(store, scores, candidate=candidate), indent=1,
-                      ensure_ascii=False) + "\n"
+    return (
+        json.dumps(export_data(store, scores, candidate=candidate), indent=1, ensure_ascii=False)
+        + "\n"
+    )
 
 
 def _problems(exc: ValidationError) -> list[str]:
@@ -212,20 +239,28 @@ def import_data(store: Store, data: Any) -> dict[str, int]:
     if not isinstance(data, dict):
         raise InvalidInput("not a dsim export: expected a JSON object")
     if data.get("schema") != SCHEMA:
-        raise InvalidInput(f"export schema {data.get('schema')!r} is not supported",
-                           hint=f"this dsim reads schema {SCHEMA}")
+        raise InvalidInput(
+            f"export schema {data.get('schema')!r} is not supported",
+            hint=f"this dsim reads schema {SCHEMA}",
+        )
     try:
         parsed = ExchangeFile.model_validate(data)
     except ValidationError as exc:
-        raise InvalidInput("the export file is invalid; nothing was imported",
-                           problems=_problems(exc)) from exc
+        raise InvalidInput(
+            "the export file is invalid; nothing was imported", problems=_problems(exc)
+        ) from exc
     problems = _references(parsed, store)
     if problems:
-        raise InvalidInput("the export file does not fit this store; nothing was imported",
-                           problems=problems,
-                           hint="import into an empty store (--db / --home)")
-    rows = [table(**{k: _utc(v) for k, v in row.model_dump().items()})
-            for key, _, table in _TABLES for row in getattr(parsed, key)]
+        raise InvalidInput(
+            "the export file does not fit this store; nothing was imported",
+            problems=problems,
+            hint="import into an empty store (--db / --home)",
+        )
+    rows = [
+        table(**{k: _utc(v) for k, v in row.model_dump().items()})
+        for key, _, table in _TABLES
+        for row in getattr(parsed, key)
+    ]
     store.add(*rows)
     return {key: len(getattr(parsed, key)) for key, _, _ in _TABLES}
 

@@ -167,8 +167,10 @@ class Store:
             self.engine: Engine = create_engine(url, future=True)
             migrations.upgrade(self.engine)
         except SQLAlchemyError as exc:
-            raise InfraError(f"cannot open the store at {url}",
-                             hint=f"check --db / DSIM_DB ({type(exc).__name__}: {exc})") from exc
+            raise InfraError(
+                f"cannot open the store at {url}",
+                hint=f"check --db / DSIM_DB ({type(exc).__name__}: {exc})",
+            ) from exc
 
     def fill_summaries(self, batch: int = 500) -> int:
         """Fill ``results.summary`` where it is missing (rows written around the ORM; stores from
@@ -178,11 +180,13 @@ class Store:
         filled = 0
         while True:
             with self.engine.begin() as conn:
-                rows = conn.execute(select(table.c.id, table.c.data)
-                                    .where(table.c.summary.is_(None)).limit(batch)).all()
+                rows = conn.execute(
+                    select(table.c.id, table.c.data).where(table.c.summary.is_(None)).limit(batch)
+                ).all()
                 for rid, data in rows:
-                    conn.execute(update(table).where(table.c.id == rid)
-                                 .values(summary=result_summary(data)))
+                    conn.execute(
+                        update(table).where(table.c.id == rid).values(summary=result_summary(data))
+                    )
             filled += len(rows)
             if len(rows) < batch:
                 return filled
@@ -204,15 +208,22 @@ class Store:
         with self.session() as s:
             row = s.get(Submission, submission_id)
             if row is None:
-                row = s.scalars(select(Submission).where(
-                    Submission.id.startswith(submission_id))).first()
+                row = s.scalars(
+                    select(Submission).where(Submission.id.startswith(submission_id))
+                ).first()
             if row is None:
-                raise NotFound(f"no submission {submission_id!r}",
-                               hint="`dsim results` lists submissions")
+                raise NotFound(
+                    f"no submission {submission_id!r}", hint="`dsim results` lists submissions"
+                )
             return row
 
-    def submissions(self, *, candidate: str | None = None, scenario: str | None = None,
-                    latest_only: bool = False) -> list[Submission]:
+    def submissions(
+        self,
+        *,
+        candidate: str | None = None,
+        scenario: str | None = None,
+        latest_only: bool = False,
+    ) -> list[Submission]:
         with self.session() as s:
             query = select(Submission).order_by(Submission.submitted_at)
             if candidate:
@@ -231,25 +242,41 @@ class Store:
         with self.session() as s:
             row = s.get(Assignment, assignment_id)
             if row is None:
-                raise NotFound(f"no assignment {assignment_id!r}",
-                               hint="start the scenario again with `dsim start`")
+                raise NotFound(
+                    f"no assignment {assignment_id!r}",
+                    hint="start the scenario again with `dsim start`",
+                )
             return row
 
     def result_for(self, submission_id: str, key: str) -> Result | None:
         with self.session() as s:
-            return s.scalars(select(Result).where(
-                Result.submission_id == submission_id, Result.key == key,
-                Result.status != "infra_error").order_by(Result.graded_at.desc())).first()
+            return s.scalars(
+                select(Result)
+                .where(
+                    Result.submission_id == submission_id,
+                    Result.key == key,
+                    Result.status != "infra_error",
+                )
+                .order_by(Result.graded_at.desc())
+            ).first()
 
     def latest_result(self, submission_id: str) -> Result | None:
         with self.session() as s:
-            return s.scalars(select(Result).where(Result.submission_id == submission_id)
-                             .order_by(Result.graded_at.desc())).first()
+            return s.scalars(
+                select(Result)
+                .where(Result.submission_id == submission_id)
+                .order_by(Result.graded_at.desc())
+            ).first()
 
     def overrides(self, submission_ids: Sequence[str]) -> list[Override]:
         with self.session() as s:
-            return list(s.scalars(select(Override).where(
-                Override.submission_id.in_(list(submission_ids))).order_by(Override.at)))
+            return list(
+                s.scalars(
+                    select(Override)
+                    .where(Override.submission_id.in_(list(submission_ids)))
+                    .order_by(Override.at)
+                )
+            )
 
     def records(self, engineer: str | None = None) -> list[Record]:
         with self.session() as s:

@@ -13,7 +13,8 @@ from harness.scenarios.manifest import Category
 
 _FINDING = re.compile(
     r"^\s*[-*]\s+`?(?P<path>[^\s:`]+):(?P<start>\d+)(?:-(?P<end>\d+))?`?\s+"
-    r"\[(?P<category>[a-z-]+)\]\s*(?P<text>.*)$")
+    r"\[(?P<category>[a-z-]+)\]\s*(?P<text>.*)$"
+)
 _LOOKS_LIKE_FINDING = re.compile(r"^\s*[-*]\s+`?[\w./-]+\.\w+:")
 
 TEMPLATE = """\
@@ -55,13 +56,23 @@ def parse_review(text: str) -> tuple[list[ReviewFinding], list[str]]:
             start = int(match["start"])
             end = int(match["end"] or start)
             if match["category"] not in categories:
-                notes.append(f"REVIEW.md line {number}: unknown category "
-                             f"[{match['category']}] (use one of {', '.join(sorted(categories))})")
+                notes.append(
+                    f"REVIEW.md line {number}: unknown category "
+                    f"[{match['category']}] (use one of {', '.join(sorted(categories))})"
+                )
                 continue
-            findings.append(ReviewFinding(path=match["path"], start=min(start, end),
-                                          end=max(start, end), category=match["category"],
-                                          text=match["text"].strip()))
+            findings.append(
+                ReviewFinding(
+                    path=match["path"],
+                    start=min(start, end),
+                    end=max(start, end),
+                    category=match["category"],
+                    text=match["text"].strip(),
+                )
+            )
         elif _LOOKS_LIKE_FINDING.match(line):
-            notes.append(f"REVIEW.md line {number}: looks like a finding but does not follow "
-                         "`- path:START-END [category] sentence`")
+            notes.append(
+                f"REVIEW.md line {number}: looks like a finding but does not follow "
+                "`- path:START-END [category] sentence`"
+            )
     return findings, notes

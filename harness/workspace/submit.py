@@ -54,18 +54,29 @@ def split_protected(scenario: Scenario, diff: str) -> tuple[str, list[Finding]]:
     findings: list[Finding] = []
     for change in patches.parse(diff, source="submission"):
         if change.binary:
-            findings.append(Finding(kind=FindingCode.BINARY, path=change.path,
-                                    detail=f"{change.path} is a binary change and was not applied"))
+            findings.append(
+                Finding(
+                    kind=FindingCode.BINARY,
+                    path=change.path,
+                    detail=f"{change.path} is a binary change and was not applied",
+                )
+            )
             continue
         if change.symlink:
-            findings.append(Finding(kind=FindingCode.SYMLINK, path=change.path,
-                                    detail=f"{change.path} is a symlink and was not applied"))
+            findings.append(
+                Finding(
+                    kind=FindingCode.SYMLINK,
+                    path=change.path,
+                    detail=f"{change.path} is a symlink and was not applied",
+                )
+            )
             continue
         reason = protection_reason(change.path, scenario.manifest.editable)
         if reason:
             kind = FindingCode.PATH_ESCAPE if escapes(change.path) else FindingCode.PROTECTED_PATH
-            findings.append(Finding(kind=kind, path=change.path,
-                                    detail=f"{change.path}: {reason}; not applied"))
+            findings.append(
+                Finding(kind=kind, path=change.path, detail=f"{change.path}: {reason}; not applied")
+            )
             continue
         if change.path in WORKSPACE_DOCS:
             continue
@@ -83,33 +94,77 @@ def capture_workspace(directory: Path, base_commit: str) -> str:
         env = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
         git(directory, "add", "-A", ".", env=env)
         excludes = [f":(exclude){name}" for name in WORKSPACE_DOCS]
-        numstat = git(directory, "diff", "--cached", "--no-renames", "--numstat", base_commit,
-                      "--", ".", *excludes, env=env)
-        binaries = [line.split("\t", 2)[2] for line in numstat.splitlines()
-                    if line.startswith("-\t-\t")]
+        numstat = git(
+            directory,
+            "diff",
+            "--cached",
+            "--no-renames",
+            "--numstat",
+            base_commit,
+            "--",
+            ".",
+            *excludes,
+            env=env,
+        )
+        binaries = [
+            line.split("\t", 2)[2] for line in numstat.splitlines() if line.startswith("-\t-\t")
+        ]
         if binaries:
-            raise InvalidInput("binary files cannot be submitted",
-                               problems=binaries, hint="remove them or make them text")
-        return git(directory, "diff", "--cached", "--no-renames", "--no-color", "--no-ext-diff",
-                   base_commit, "--", ".", *excludes, env=env)
+            raise InvalidInput(
+                "binary files cannot be submitted",
+                problems=binaries,
+                hint="remove them or make them text",
+            )
+        return git(
+            directory,
+            "diff",
+            "--cached",
+            "--no-renames",
+            "--no-color",
+            "--no-ext-diff",
+            base_commit,
+            "--",
+            ".",
+            *excludes,
+            env=env,
+        )
 
 
-def submit(store: Store, scenario: Scenario, *, candidate: str, diff: str, review_text: str,
-           source: str, seed: int | None = None, assignment_id: str | None = None,
-           elapsed_seconds: float | None = None) -> tuple[Submission, list[Finding]]:
+def submit(
+    store: Store,
+    scenario: Scenario,
+    *,
+    candidate: str,
+    diff: str,
+    review_text: str,
+    source: str,
+    seed: int | None = None,
+    assignment_id: str | None = None,
+    elapsed_seconds: float | None = None,
+) -> tuple[Submission, list[Finding]]:
     """Validate and store a submission; return it with the findings the engineer must be told."""
     applicable_diff, findings = split_protected(scenario, diff)
     seed = default_seed(candidate, scenario.id) if seed is None else seed
     # A diff that does not apply is refused now, with its file and hunk, not discovered at grading.
-    patches.apply(materialize.start_tree(scenario, draw(scenario, seed).values), applicable_diff,
-                  source="submission")
+    patches.apply(
+        materialize.start_tree(scenario, draw(scenario, seed).values),
+        applicable_diff,
+        source="submission",
+    )
     row = Submission(
-        assignment_id=assignment_id, candidate=candidate, scenario_id=scenario.id,
-        scenario_version=scenario.version, scenario_ref=scenario.ref,
+        assignment_id=assignment_id,
+        candidate=candidate,
+        scenario_id=scenario.id,
+        scenario_version=scenario.version,
+        scenario_ref=scenario.ref,
         seed=seed,
-        diff=diff, review=review_text, content_hash=content_hash(diff, review_text),
-        source=source, elapsed_seconds=elapsed_seconds,
-        findings=[f.as_dict() for f in findings])
+        diff=diff,
+        review=review_text,
+        content_hash=content_hash(diff, review_text),
+        source=source,
+        elapsed_seconds=elapsed_seconds,
+        findings=[f.as_dict() for f in findings],
+    )
     store.add(row)
     return row, findings
 
@@ -126,6 +181,14 @@ def submit_directory(store: Store, directory: Path) -> tuple[Submission, list[Fi
     if started.tzinfo is None:
         started = started.replace(tzinfo=UTC)
     elapsed = (datetime.now(UTC) - started).total_seconds()
-    return submit(store, scenario, candidate=assignment.candidate, diff=diff,
-                  review_text=review_text, source="workspace", seed=assignment.seed,
-                  assignment_id=assignment.id, elapsed_seconds=elapsed)
+    return submit(
+        store,
+        scenario,
+        candidate=assignment.candidate,
+        diff=diff,
+        review_text=review_text,
+        source="workspace",
+        seed=assignment.seed,
+        assignment_id=assignment.id,
+        elapsed_seconds=elapsed,
+    )

@@ -17,9 +17,14 @@ BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 
 
 def run_quick(name: str) -> str:
-    proc = subprocess.run([sys.executable, str(BENCHMARKS / f"{name}.py"), "--quick"],
-                          capture_output=True, text=True, timeout=300, check=False,
-                          env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    proc = subprocess.run(
+        [sys.executable, str(BENCHMARKS / f"{name}.py"), "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     assert proc.returncode == 0, f"{name} exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
     lines = [line for line in proc.stdout.splitlines() if line.startswith(f"RESULT {name}: ")]
     assert len(lines) == 1, proc.stdout
@@ -42,5 +47,11 @@ def test_benchmark_with_docker_runs_quick(name, base_image):
 
 def test_every_benchmark_script_is_smoke_tested():
     scripts = {p.stem for p in BENCHMARKS.glob("bench_*.py")}
-    assert scripts == {"bench_start", "bench_scoring", "bench_reports", "bench_grading",
-                       "bench_scaling", "bench_images"}
+    assert scripts == {
+        "bench_start",
+        "bench_scoring",
+        "bench_reports",
+        "bench_grading",
+        "bench_scaling",
+        "bench_images",
+    }

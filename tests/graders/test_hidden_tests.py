@@ -32,8 +32,7 @@ FLAW_FAILS = {**ALL_PASS, FLAW: "failed"}
 TAMPERED = {"findings": ({"code": "internals-modified", "message": "_pytest.runner changed"},)}
 
 
-def grade(demo, *scripts: Script, reruns: int = 0, lock: list[str] | None = None,
-          diff: str = ""):
+def grade(demo, *scripts: Script, reruns: int = 0, lock: list[str] | None = None, diff: str = ""):
     backend = FakeBackend(*scripts)
     out = grade_hidden_tests(context(demo, backend, reruns=reruns, lock=lock, diff=diff))
     assert len(backend.sandboxes) == len(scripts), "every scripted run was used"
@@ -134,8 +133,11 @@ def test_a_flaw_whose_code_was_deleted_is_removed_not_fixed(demo):
     values = draw(demo, default_seed("ada", demo.id)).values
     start = materialize.start_tree(demo, values)
     gutted = {k: v for k, v in start.items() if k != "src/greeter/loud.py"}
-    out = grade(demo, Script(tests={REG: "passed"}, collection_errors=("hidden/test_loud.py",)),
-                diff=patches.make(start, gutted))
+    out = grade(
+        demo,
+        Script(tests={REG: "passed"}, collection_errors=("hidden/test_loud.py",)),
+        diff=patches.make(start, gutted),
+    )
     assert verdicts(out) == {"untrimmed-name": Verdict.REMOVED, "shout": Verdict.LOST}
     assert codes(out) == [FindingCode.COLLECTION_ERROR]
     assert out.regression.passed == 1
@@ -211,12 +213,16 @@ def test_infra_error_propagates_from_the_grader(demo):
 # -- through the pipeline ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("script", "status"), [
-    (Script(tests=ALL_PASS), ResultStatus.GRADED),
-    (Script(tests=ALL_PASS, timed_out=True), ResultStatus.TIMED_OUT),
-    (Script(tests=ALL_PASS, oom_killed=True), ResultStatus.OOM_KILLED),
-    (Script(tests=ALL_PASS, reports=0), ResultStatus.ENDED_EARLY)],
-    ids=["completed", "timed-out", "oom-killed", "ended-early"])
+@pytest.mark.parametrize(
+    ("script", "status"),
+    [
+        (Script(tests=ALL_PASS), ResultStatus.GRADED),
+        (Script(tests=ALL_PASS, timed_out=True), ResultStatus.TIMED_OUT),
+        (Script(tests=ALL_PASS, oom_killed=True), ResultStatus.OOM_KILLED),
+        (Script(tests=ALL_PASS, reports=0), ResultStatus.ENDED_EARLY),
+    ],
+    ids=["completed", "timed-out", "oom-killed", "ended-early"],
+)
 def test_grade_one_gives_the_result_the_status_of_its_run(demo, script, status):
     result = pipeline.grade_one(demo, submission(demo), FakeBackend(script))
     assert isinstance(result, GradingResult)
@@ -259,5 +265,6 @@ def test_deleting_the_flawed_lines_counts_as_removed_editing_them_does_not():
     start = {"a.py": b"def f():\n    x = 1\n    return x\n"}
     assert flaw_code_removed(start, {}, ("a.py:2-3",))
     assert flaw_code_removed(start, {"a.py": b"def f():\n    pass\n"}, ("a.py:2-3",))
-    assert not flaw_code_removed(start, {"a.py": b"def f():\n    x = 1\n    return 2\n"},
-                                 ("a.py:2-3",))
+    assert not flaw_code_removed(
+        start, {"a.py": b"def f():\n    x = 1\n    return 2\n"}, ("a.py:2-3",)
+    )

@@ -36,8 +36,10 @@ def test_same_file_in_another_category_away_from_the_lines_names_nothing(demo):
 
 
 def test_unrelated_finding_lowers_precision_and_keep_code_is_a_false_alarm(demo):
-    text = ("- src/greeter/loud.py:4-6 [correctness] not stripped\n"
-            "- src/greeter/__init__.py:3 [security] greeting is unsafe\n")
+    text = (
+        "- src/greeter/loud.py:4-6 [correctness] not stripped\n"
+        "- src/greeter/__init__.py:3 [security] greeting is unsafe\n"
+    )
     out = review(demo, text)
     assert out.precision == 0.5
     assert out.false_alarms == ()
@@ -62,8 +64,10 @@ def test_malformed_findings_are_reported_back(demo):
 
 
 def test_a_vague_finding_cannot_claim_several_flaws_sharing_file_and_category():
-    flaws = [("a", "reliability", [Location(path="c.py", start=10, end=12)]),
-             ("b", "reliability", [Location(path="c.py", start=30, end=35)])]
+    flaws = [
+        ("a", "reliability", [Location(path="c.py", start=10, end=12)]),
+        ("b", "reliability", [Location(path="c.py", start=30, end=35)]),
+    ]
     vague = ReviewFinding(path="c.py", start=1, end=1, category="reliability", text="retries")
     precise = ReviewFinding(path="c.py", start=31, end=31, category="reliability", text="x")
     assert named_flaws(vague, flaws) == set()

@@ -20,8 +20,12 @@ CAP = f"{TESTS}::test_cap_limits_the_discount_not_the_base"
 ROUND = f"{TESTS}::test_discount_rounds_half_cents_up"
 PASS = Script(tests={CAP: "passed", ROUND: "passed"})
 CATCH = Script(tests={CAP: "failed", ROUND: "passed"})
-MUTANTS = ("mutants/no-cap.patch", "mutants/wrong-rounding.patch",
-           "mutants/min-spend-ignored.patch", "mutants/cap-on-base.patch")
+MUTANTS = (
+    "mutants/no-cap.patch",
+    "mutants/wrong-rounding.patch",
+    "mutants/min-spend-ignored.patch",
+    "mutants/cap-on-base.patch",
+)
 
 
 @pytest.fixture(scope="module")
@@ -64,8 +68,7 @@ def test_tests_that_let_a_mutant_through_fix_nothing(discount):
     assert sum(item.strength.mutants.values()) == 3
 
 
-def test_tests_that_fail_on_the_reference_fix_nothing_even_when_they_catch_every_mutant(
-        discount):
+def test_tests_that_fail_on_the_reference_fix_nothing_even_when_they_catch_every_mutant(discount):
     item, _, _ = grade(discount, CATCH, *[CATCH] * 4)
     assert item.verdict == Verdict.NOT_FIXED
     assert item.strength.passes_on_reference is False
@@ -83,8 +86,10 @@ def test_deleting_the_tests_fixes_nothing_and_the_references_tests_do_not_stand_
 
 
 def test_a_tampered_mutant_run_is_not_counted_as_caught(discount):
-    forged = Script(tests={CAP: "failed", ROUND: "passed"},
-                    findings=({"code": "plugin-registered", "message": "a plugin"},))
+    forged = Script(
+        tests={CAP: "failed", ROUND: "passed"},
+        findings=({"code": "plugin-registered", "message": "a plugin"},),
+    )
     item, out, _ = grade(discount, PASS, CATCH, forged, CATCH, CATCH)
     assert item.verdict == Verdict.NOT_FIXED
     assert item.strength.mutants["mutants/wrong-rounding.patch"] is False
@@ -105,8 +110,7 @@ def test_findings_repeated_in_every_run_are_reported_once(discount):
     assert item.verdict == Verdict.FIXED
 
 
-def test_the_engineers_tests_run_on_the_reference_then_each_mutant_without_hidden_suites(
-        discount):
+def test_the_engineers_tests_run_on_the_reference_then_each_mutant_without_hidden_suites(discount):
     diff = strong_tests(discount)
     _, reference = trees(discount)
     _, _, backend = grade(discount, PASS, *[CATCH] * 4, diff=diff)
@@ -116,7 +120,8 @@ def test_the_engineers_tests_run_on_the_reference_then_each_mutant_without_hidde
         assert [p for p in box.tree if p.startswith(box.hidden_dir)] == [box.canary_path]
         assert box.tree[TESTS] == reference[TESTS]  # the engineer's (here: strong) tests
     assert {k: v for k, v in on_reference.tree.items() if k.startswith("src/")} == {
-        k: v for k, v in reference.items() if k.startswith("src/")}
+        k: v for k, v in reference.items() if k.startswith("src/")
+    }
     for box in on_mutants:
         assert box.tree["src/cartcli/discounts.py"] != reference["src/cartcli/discounts.py"]
 
@@ -127,8 +132,9 @@ def test_the_engineers_tests_run_on_the_reference_then_each_mutant_without_hidde
 def graded_item(store, diff: str) -> ItemResult:
     scenario = resolve("discount-cli-tests")
     seed = default_seed("tess", scenario.id)
-    row, _ = submit(store, scenario, candidate="tess", diff=diff, review_text="",
-                    source="patch", seed=seed)
+    row, _ = submit(
+        store, scenario, candidate="tess", diff=diff, review_text="", source="patch", seed=seed
+    )
     result = grade_one(scenario, row, get_backend("docker"))
     item = result.item("hollow-tests")
     assert item is not None and item.strength is not None
@@ -157,8 +163,12 @@ def test_deleting_the_tests_fixes_nothing_in_containers(store, base_image):
     scenario = resolve("discount-cli-tests")
     values = draw(scenario, default_seed("tess", scenario.id)).values
     start = materialize.start_tree(scenario, values)
-    files = [s.split("::")[0] for f in scenario.manifest.flaws if f.grader == "test-strength"
-             for s in f.tests]
+    files = [
+        s.split("::")[0]
+        for f in scenario.manifest.flaws
+        if f.grader == "test-strength"
+        for s in f.tests
+    ]
     gutted = {k: v for k, v in start.items() if k not in files}
     item = graded_item(store, patches.make(start, gutted))
     assert item.verdict == Verdict.NOT_FIXED

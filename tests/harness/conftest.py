@@ -66,19 +66,23 @@ class Cohort:
 def _second_scenario(root: Path) -> Scenario:
     path = scaffold("greet-banner", root / "greet-banner")
     manifest = path / "scenario.toml"
-    manifest.write_text(manifest.read_text()
-                        .replace('title = "Add a loud greeting"',
-                                 'title = "Shout on the welcome banner"')
-                        .replace('summary = "Add shout() to the greeter"',
-                                 'summary = "Use shout() for the banner on the welcome page"'))
+    manifest.write_text(
+        manifest.read_text()
+        .replace('title = "Add a loud greeting"', 'title = "Shout on the welcome banner"')
+        .replace(
+            'summary = "Add shout() to the greeter"',
+            'summary = "Use shout() for the banner on the welcome page"',
+        )
+    )
     return load(path)
 
 
 def _hostile_diff(scenario: Scenario, seed: int) -> str:
     start = materialize.start_tree(scenario, draw(scenario, seed).values)
     changed = dict(start)
-    changed["src/greeter/loud.py"] = (start["src/greeter/loud.py"]
-                                      + b"# </pre><script>alert(2)</script>\n")
+    changed["src/greeter/loud.py"] = (
+        start["src/greeter/loud.py"] + b"# </pre><script>alert(2)</script>\n"
+    )
     changed["conftest.py"] = b"import pytest  # <script>alert(6)</script>\n"
     return patches.make(start, changed)
 
@@ -93,16 +97,33 @@ def graded_cohort(tmp_path_factory: pytest.TempPathFactory, base_image: str) -> 
     docker, local = get_backend("docker"), get_backend("local")
     fixer, reverter, accepter = "ada-fixer", "boris-reverter", "cyra-accepter"
 
-    def run(name: str, scenario: Scenario, kind: str, *, review: str = "",
-            elapsed: float | None = None, backend=docker) -> str:
+    def run(
+        name: str,
+        scenario: Scenario,
+        kind: str,
+        *,
+        review: str = "",
+        elapsed: float | None = None,
+        backend=docker,
+    ) -> str:
         seed = default_seed(name, scenario.id)
         values = draw(scenario, seed).values
-        diff = {"reference": lambda: materialize.reference_patch(scenario, values),
-                "revert": lambda: materialize.revert_everything_patch(scenario, values),
-                "accept": lambda: "",
-                "hostile": lambda: _hostile_diff(scenario, seed)}[kind]()
-        row, _ = submit(store, scenario, candidate=name, diff=diff, review_text=review,
-                        source="patch", seed=seed, elapsed_seconds=elapsed)
+        diff = {
+            "reference": lambda: materialize.reference_patch(scenario, values),
+            "revert": lambda: materialize.revert_everything_patch(scenario, values),
+            "accept": lambda: "",
+            "hostile": lambda: _hostile_diff(scenario, seed),
+        }[kind]()
+        row, _ = submit(
+            store,
+            scenario,
+            candidate=name,
+            diff=diff,
+            review_text=review,
+            source="patch",
+            seed=seed,
+            elapsed_seconds=elapsed,
+        )
         graded = grade_submission(store, row.id, backend)
         assert graded.status == "graded", graded.summary
         return row.id
@@ -117,17 +138,48 @@ def graded_cohort(tmp_path_factory: pytest.TempPathFactory, base_image: str) -> 
     run(reverter, banner, "revert", review="Reverted again.\n", elapsed=300)
     hostile_sub = run(HOSTILE, demo, "hostile", review=HOSTILE_REVIEW, elapsed=600)
     accepted = store.submissions(candidate=accepter, scenario=demo.id)[-1].id
-    add_override(store, accepted, item="untrimmed-name", verdict="fixed",
-                 reason=OVERRIDE_REASON, by="lead-assessor")
-    add_override(store, hostile_sub, item="shout", verdict="lost",
-                 reason="<script>alert(7)</script> kept by accident", by="<b>mallory</b>")
+    add_override(
+        store,
+        accepted,
+        item="untrimmed-name",
+        verdict="fixed",
+        reason=OVERRIDE_REASON,
+        by="lead-assessor",
+    )
+    add_override(
+        store,
+        hostile_sub,
+        item="shout",
+        verdict="lost",
+        reason="<script>alert(7)</script> kept by accident",
+        by="<b>mallory</b>",
+    )
     now = datetime.now(UTC)
-    store.add(*(Record(engineer=fixer, date=now - timedelta(days=30 * i), source=f"PR #{i}",
-                       dimension="catch" if i % 2 else None, outcome="pass" if i else "fail",
-                       weight=1.0, note="") for i in range(3)))
-    return Cohort(store=store, db_url=db_url, profile=load_profile(), now=now,
-                  scenarios=(demo, banner), fixer=fixer, reverter=reverter, accepter=accepter,
-                  hostile=HOSTILE)
+    store.add(
+        *(
+            Record(
+                engineer=fixer,
+                date=now - timedelta(days=30 * i),
+                source=f"PR #{i}",
+                dimension="catch" if i % 2 else None,
+                outcome="pass" if i else "fail",
+                weight=1.0,
+                note="",
+            )
+            for i in range(3)
+        )
+    )
+    return Cohort(
+        store=store,
+        db_url=db_url,
+        profile=load_profile(),
+        now=now,
+        scenarios=(demo, banner),
+        fixer=fixer,
+        reverter=reverter,
+        accepter=accepter,
+        hostile=HOSTILE,
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -137,20 +189,43 @@ class Browser:
     binary: str
 
     def _args(self, profile_dir: Path) -> list[str]:
-        return [self.binary, "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run", f"--user-data-dir={profile_dir}"]
+        return [
+            self.binary,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={profile_dir}",
+        ]
 
     def open(self, page: Path, screenshot: Path, tmp: Path) -> tuple[str, str]:
         """Screenshot ``page``; return (the browser's log, the DOM after rendering)."""
         screenshot.parent.mkdir(parents=True, exist_ok=True)
-        shot = subprocess.run([*self._args(tmp / "shot-profile"), f"--screenshot={screenshot}",
-                               "--window-size=1280,2400", "--enable-logging=stderr", "--v=0",
-                               page.as_uri()], capture_output=True, text=True, timeout=180,
-                              check=False)
+        shot = subprocess.run(
+            [
+                *self._args(tmp / "shot-profile"),
+                f"--screenshot={screenshot}",
+                "--window-size=1280,2400",
+                "--enable-logging=stderr",
+                "--v=0",
+                page.as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+        )
         assert shot.returncode == 0, shot.stderr[-2000:]
-        dom = subprocess.run([*self._args(tmp / "dom-profile"), "--dump-dom", page.as_uri()],
-                             capture_output=True, text=True, timeout=180, check=False)
+        dom = subprocess.run(
+            [*self._args(tmp / "dom-profile"), "--dump-dom", page.as_uri()],
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+        )
         assert dom.returncode == 0, dom.stderr[-2000:]
         return shot.stderr, dom.stdout
 

@@ -26,5 +26,13 @@ from harness.backends.docker.oom import OomCounters
 from harness.backends.docker.runtime import DockerRuntime
 from harness.backends.docker.sandbox import DockerSandbox
 
-__all__ = ["LABEL", "ROOT", "CopyIn", "DockerBackend", "DockerRuntime", "DockerSandbox",
-           "OomCounters", "client"]
+__all__ = [
+    "LABEL",
+    "ROOT",
+    "CopyIn",
+    "DockerBackend",
+    "DockerRuntime",
+    "DockerSandbox",
+    "OomCounters",
+    "client",
+]

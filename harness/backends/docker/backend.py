@@ -91,8 +91,9 @@ class DockerBackend(Backend):
         return (image, lim.memory_mb, lim.cpus, lim.pids, lim.tmpfs_mb)
 
     def _make_started(self, spec: SandboxSpec) -> Sandbox:
-        box = DockerSandbox(replace(spec, labels={"dsim.warm": "1"}, command=()),
-                            runtime=self.runtime, cli=self.cli)
+        box = DockerSandbox(
+            replace(spec, labels={"dsim.warm": "1"}, command=()), runtime=self.runtime, cli=self.cli
+        )
         try:
             box.start()
         except BaseException:

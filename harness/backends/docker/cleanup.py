@@ -102,8 +102,9 @@ def remove_labelled(cli: Any, copy_in: CopyIn, live: LiveContainers) -> int:
     ``live``'s own, and the bind-mount folders none of ``live``'s containers uses; return how
     many containers were found to remove."""
     mine = live.ids()
-    containers = [c for c in cli.containers.list(all=True, filters={"label": LABEL})
-                  if c.id not in mine]
+    containers = [
+        c for c in cli.containers.list(all=True, filters={"label": LABEL}) if c.id not in mine
+    ]
     for container in containers:
         try:
             container.remove(force=True, v=True)

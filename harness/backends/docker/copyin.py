@@ -50,8 +50,10 @@ class CopyIn:
         folder visible from here (not a client inside another container) qualify."""
         if self.bind is None:
             self.bind = False
-            if os.environ.get("DSIM_DOCKER_COPY", "auto") != "archive" \
-                    and getattr(cli.api, "base_url", "") == "http+docker://localhost":
+            if (
+                os.environ.get("DSIM_DOCKER_COPY", "auto") != "archive"
+                and getattr(cli.api, "base_url", "") == "http+docker://localhost"
+            ):
                 try:
                     info = cli.info()
                 except api_errors():
@@ -82,8 +84,12 @@ class CopyIn:
         folders of live sandboxes); return the removed ones."""
         removed = []
         for folder in self.root.glob(f"{HOST_DIR_PREFIX}*"):
-            if folder not in keep and folder.is_dir() and not folder.is_symlink() \
-                    and folder.stat().st_uid == os.getuid():
+            if (
+                folder not in keep
+                and folder.is_dir()
+                and not folder.is_symlink()
+                and folder.stat().st_uid == os.getuid()
+            ):
                 shutil.rmtree(folder, ignore_errors=True)
                 removed.append(folder)
         return removed
@@ -142,8 +148,9 @@ def write_tree(base: Path, files: Mapping[str, bytes], dest: str) -> None:
             except FileExistsError:
                 if folder.is_symlink() or not folder.is_dir():
                     raise ValueError(f"{name!r}: {part} is not a folder") from None
-        fd = os.open(folder / parts[-1], os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW,
-                     0o644)
+        fd = os.open(
+            folder / parts[-1], os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644
+        )
         with os.fdopen(fd, "wb") as handle:
             os.fchmod(fd, 0o644)
             handle.write(data)

@@ -34,8 +34,14 @@ class Drained:
     """The deadline passed before the stream ended; ``kill`` was called."""
 
 
-def drain(stream: Chunks, *, cap: int, timeout: float, kill: Callable[[], None],
-          errors: tuple[type[BaseException], ...]) -> Drained:
+def drain(
+    stream: Chunks,
+    *,
+    cap: int,
+    timeout: float,
+    kill: Callable[[], None],
+    errors: tuple[type[BaseException], ...],
+) -> Drained:
     """Read ``stream`` until it ends or ``timeout`` seconds pass; then call ``kill`` on a thread
     of its own and keep reading (up to :data:`KILL_GRACE` seconds) until the stream ends.
     ``errors`` raised while reading end the stream (the container was killed under it)."""
@@ -64,5 +70,4 @@ def drain(stream: Chunks, *, cap: int, timeout: float, kill: Callable[[], None],
     if timed_out:
         threading.Thread(target=kill, daemon=True).start()
         done.wait(KILL_GRACE)
-    return Drained(stdout=bytes(out), stderr=bytes(err), truncated=truncated,
-                   timed_out=timed_out)
+    return Drained(stdout=bytes(out), stderr=bytes(err), truncated=truncated, timed_out=timed_out)

@@ -67,7 +67,8 @@ def _unreachable(exc: BaseException) -> InfraError:
     return InfraError(
         f"Docker engine not reachable ({exc.__class__.__name__})",
         hint="start it with `bash scripts/setup.sh` (installs docker.io and starts dockerd) "
-             "or `dockerd &`, then check `dsim doctor`")
+        "or `dockerd &`, then check `dsim doctor`",
+    )
 
 
 def api_errors() -> tuple[type[BaseException], ...]:
@@ -82,5 +83,7 @@ def is_read_timeout(exc: BaseException) -> bool:
     """Did an engine call fail only because its deadline passed (the engine may be fine)?"""
     import requests.exceptions
 
-    return isinstance(exc, requests.exceptions.ReadTimeout | requests.exceptions.ConnectionError) \
+    return (
+        isinstance(exc, requests.exceptions.ReadTimeout | requests.exceptions.ConnectionError)
         and "timed out" in str(exc).lower()
+    )

@@ -104,7 +104,8 @@ class Images:
             made = self.build_scenario(recipe, progress=lambda _msg: None)
             with self._lock:
                 ref = self._ready.setdefault(
-                    made.tag, ImageRef(tag=made.tag, python=made.python, built=False))
+                    made.tag, ImageRef(tag=made.tag, python=made.python, built=False)
+                )
         return ref
 
     def forget(self, tag: str) -> None:
@@ -128,17 +129,20 @@ class Images:
             return ImageRef(tag=tag, python="python3", built=False)
         if configured:
             if not self._exists(cli, configured):
-                raise InfraError(f"configured base image {configured} is not present",
-                                 hint="load it with `docker load` (dsim never pulls) or unset "
-                                      "DSIM_BASE_IMAGE to bootstrap one from Debian packages")
+                raise InfraError(
+                    f"configured base image {configured} is not present",
+                    hint="load it with `docker load` (dsim never pulls) or unset "
+                    "DSIM_BASE_IMAGE to bootstrap one from Debian packages",
+                )
             progress(f"tagging {configured} as {tag}")
             _tag_with_dsim_dir(cli, configured, tag)
         else:
             _bootstrap(cli, tag, progress)
         return ImageRef(tag=tag, python="python3", built=True)
 
-    def build_scenario(self, recipe: ImageRecipe, progress: Progress = print,
-                       base: ImageRef | None = None) -> ImageRef:
+    def build_scenario(
+        self, recipe: ImageRecipe, progress: Progress = print, base: ImageRef | None = None
+    ) -> ImageRef:
         """Build (or find) the image a recipe's runs use, on ``base`` (built when not given).
 
         Raises:
@@ -167,7 +171,8 @@ class Images:
             # No pip of its own in the venv (about 20 MB): the base's pip installs into it.
             f"RUN python3 -m venv --system-site-packages --without-pip /opt/venv && "
             f"{VENV_PYTHON} -m pip install --no-index --find-links /tmp/wheels -q {quoted} && "
-            f"rm -rf /tmp/wheels\nLABEL {LABEL}=\"scenario\"\n")
+            f'rm -rf /tmp/wheels\nLABEL {LABEL}="scenario"\n'
+        )
         _build(cli, tag, dockerfile, {"wheels": wheels})
         return ImageRef(tag=tag, python=python, built=True)
 
@@ -177,8 +182,14 @@ class Images:
         rows = []
         for image in cli.images.list(filters={"label": LABEL}):
             for tag in image.tags or [image.short_id]:
-                rows.append({"tag": tag, "id": image.short_id, "size_mb": round(
-                    image.attrs.get("Size", 0) / 1e6, 1), "kind": image.labels.get(LABEL, "")})
+                rows.append(
+                    {
+                        "tag": tag,
+                        "id": image.short_id,
+                        "size_mb": round(image.attrs.get("Size", 0) / 1e6, 1),
+                        "kind": image.labels.get(LABEL, ""),
+                    }
+                )
         return sorted(rows, key=lambda r: r["tag"])
 
     def prune(self, keep: set[str]) -> list[str]:
@@ -230,31 +241,53 @@ def _mirror() -> str:
 def _bootstrap(cli: Any, tag: str, progress: Progress) -> None:
     """Make the base image from Debian packages: debootstrap, trim, import as ``tag``."""
     if shutil.which("debootstrap") is None:
-        raise InfraError("debootstrap is not installed",
-                         hint="apt-get install -y debootstrap, or set DSIM_BASE_IMAGE to an "
-                              "image you already have that has python3 and pytest")
+        raise InfraError(
+            "debootstrap is not installed",
+            hint="apt-get install -y debootstrap, or set DSIM_BASE_IMAGE to an "
+            "image you already have that has python3 and pytest",
+        )
     with tempfile.TemporaryDirectory(prefix="dsim-rootfs-") as tmp:
         rootfs = Path(tmp) / "rootfs"
         progress(f"bootstrapping Debian {SUITE} with {', '.join(PACKAGES)} (about a minute)")
         proc = subprocess.run(
-            ["debootstrap", "--variant=minbase", f"--include={','.join(PACKAGES)}", SUITE,
-             str(rootfs), _mirror()], capture_output=True, check=False)
+            [
+                "debootstrap",
+                "--variant=minbase",
+                f"--include={','.join(PACKAGES)}",
+                SUITE,
+                str(rootfs),
+                _mirror(),
+            ],
+            capture_output=True,
+            check=False,
+        )
         if proc.returncode != 0:
             tail = proc.stdout.decode(errors="replace")[-800:]
-            raise InfraError("debootstrap failed", hint=f"{tail.strip()} (mirror: {_mirror()}; "
-                                                        "set DSIM_DEBIAN_MIRROR to another)")
-        for junk in ("var/cache/apt/archives", "var/lib/apt/lists", "usr/share/doc",
-                     "usr/share/man", "usr/share/locale"):
+            raise InfraError(
+                "debootstrap failed",
+                hint=f"{tail.strip()} (mirror: {_mirror()}; set DSIM_DEBIAN_MIRROR to another)",
+            )
+        for junk in (
+            "var/cache/apt/archives",
+            "var/lib/apt/lists",
+            "usr/share/doc",
+            "usr/share/man",
+            "usr/share/locale",
+        ):
             shutil.rmtree(rootfs / junk, ignore_errors=True)
         (rootfs / "dsim").mkdir(exist_ok=True)
         progress("importing the root filesystem into Docker")
         archive = Path(tmp) / "rootfs.tar"
-        subprocess.run(["tar", "-C", str(rootfs), "--numeric-owner", "-cf", str(archive), "."],
-                       check=True)
+        subprocess.run(
+            ["tar", "-C", str(rootfs), "--numeric-owner", "-cf", str(archive), "."], check=True
+        )
         repo, _, version = tag.partition(":")
         cli.api.import_image_from_file(
-            str(archive), repository=repo, tag=version,
-            changes=[f'LABEL {LABEL}="base"', 'CMD ["/bin/sh"]'])
+            str(archive),
+            repository=repo,
+            tag=version,
+            changes=[f'LABEL {LABEL}="base"', 'CMD ["/bin/sh"]'],
+        )
 
 
 def _tag_with_dsim_dir(cli: Any, source: str, tag: str) -> None:
@@ -275,8 +308,15 @@ def _build(cli: Any, tag: str, dockerfile: str, files: dict[str, Path]) -> None:
     from docker.errors import BuildError
 
     try:
-        cli.images.build(fileobj=buf, custom_context=True, tag=tag, network_mode="none",
-                         rm=True, forcerm=True, pull=False)
+        cli.images.build(
+            fileobj=buf,
+            custom_context=True,
+            tag=tag,
+            network_mode="none",
+            rm=True,
+            forcerm=True,
+            pull=False,
+        )
     except BuildError as exc:
         log = "".join(str(item.get("stream", "")) for item in exc.build_log)[-800:]
         raise InfraError(f"building {tag} failed", hint=log.strip()) from exc
@@ -290,9 +330,25 @@ def fetch_wheels(requirements: list[str], dest: Path) -> None:
     """Download wheels (with dependencies) on the host, once; the image build is offline."""
     dest.mkdir(parents=True, exist_ok=True)
     proc = subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--disable-pip-version-check", "-q",
-         "--only-binary=:all:", "--python-version", "3.11", "-d", str(dest), *requirements],
-        capture_output=True, check=False)
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--disable-pip-version-check",
+            "-q",
+            "--only-binary=:all:",
+            "--python-version",
+            "3.11",
+            "-d",
+            str(dest),
+            *requirements,
+        ],
+        capture_output=True,
+        check=False,
+    )
     if proc.returncode != 0:
-        raise InfraError(f"fetching wheels for {', '.join(requirements)} failed",
-                         hint=proc.stderr.decode(errors="replace")[-500:].strip())
+        raise InfraError(
+            f"fetching wheels for {', '.join(requirements)} failed",
+            hint=proc.stderr.decode(errors="replace")[-500:].strip(),
+        )

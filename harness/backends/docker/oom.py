@@ -31,8 +31,7 @@ CGROUP_OOM_FILES = (
     "/sys/fs/cgroup/docker/{id}/memory.events",  # v2, cgroupfs driver
     "/sys/fs/cgroup/system.slice/docker-{id}.scope/memory.events",  # v2, systemd
 )
-_INSIDE = ("cat /sys/fs/cgroup/memory/memory.oom_control /sys/fs/cgroup/memory.events "
-           "2>/dev/null")
+_INSIDE = "cat /sys/fs/cgroup/memory/memory.oom_control /sys/fs/cgroup/memory.events 2>/dev/null"
 
 
 class OomCounters:
@@ -101,8 +100,10 @@ def stopped_by_memory(api: Any, container_id: str, *, looks_killed: bool) -> boo
         if not state.get("Running"):
             if state.get("OOMKilled"):
                 return True
-            raise InfraError("the container stopped during the run (removed or killed from "
-                             "outside the run, or lost by the engine)")
+            raise InfraError(
+                "the container stopped during the run (removed or killed from "
+                "outside the run, or lost by the engine)"
+            )
         if attempt == 5 or not looks_killed:
             return False
         time.sleep(0.1)

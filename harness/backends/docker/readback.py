@@ -36,7 +36,8 @@ _READ_TMPFS = (
     "    if not chunk:\n"
     "        break\n"
     "    sys.stdout.buffer.write(chunk)\n"
-    "    left -= len(chunk)\n")
+    "    left -= len(chunk)\n"
+)
 
 
 def read_archived(container: Any, path: str, full: str, max_bytes: int) -> bytes:
@@ -63,8 +64,9 @@ def read_archived(container: Any, path: str, full: str, max_bytes: int) -> bytes
     raise FileNotFoundError(path)
 
 
-def read_tmpfs(api: Any, container: Any, path: str, full: str, max_bytes: int, *, uid: int,
-               killed: bool) -> bytes:
+def read_tmpfs(
+    api: Any, container: Any, path: str, full: str, max_bytes: int, *, uid: int, killed: bool
+) -> bytes:
     """Read ``full`` from the /tmp tmpfs (the run's only writable place) with a process inside
     the container, as ``uid``; a stopped container (or one ``killed`` at a timeout) has no /tmp
     left to read."""
@@ -76,9 +78,11 @@ def read_tmpfs(api: Any, container: Any, path: str, full: str, max_bytes: int, *
     if not running or killed:  # killed at a timeout: its tmpfs is gone or going
         raise FileNotFoundError(path)
     try:
-        exec_id = api.exec_create(container.id, [
-            "python3", "-I", "-S", "-c", _READ_TMPFS, full, str(max(0, max_bytes))],
-            user=f"{uid}:{uid}")["Id"]
+        exec_id = api.exec_create(
+            container.id,
+            ["python3", "-I", "-S", "-c", _READ_TMPFS, full, str(max(0, max_bytes))],
+            user=f"{uid}:{uid}",
+        )["Id"]
         out, _ = api.exec_start(exec_id, demux=True)
         code = api.exec_inspect(exec_id).get("ExitCode")
     except api_errors() as exc:

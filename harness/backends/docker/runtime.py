@@ -23,8 +23,13 @@ from harness.backends.docker.uids import UidAllocator
 class DockerRuntime:
     """One engine connection and the state of the sandboxes made through it."""
 
-    def __init__(self, *, engine: Engine | None = None, copy_in: CopyIn | None = None,
-                 oom: OomCounters | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        engine: Engine | None = None,
+        copy_in: CopyIn | None = None,
+        oom: OomCounters | None = None,
+    ) -> None:
         self.engine = engine or Engine()
         self.copy_in = copy_in or CopyIn()
         """Bind mount or archive, and where bind-mounted folders are made."""

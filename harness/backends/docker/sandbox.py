@@ -74,10 +74,12 @@ class DockerSandbox(Sandbox):
             self._remove_host_dir()
             if "No such image" in str(exc) or "not found" in str(exc).lower():
                 runtime.images.forget(spec.image)  # looked up (and built) again next grading
-                raise InfraError(f"image {spec.image} is missing",
-                                 hint="build it with `dsim images build`") from exc
-            raise InfraError(f"Docker could not create a container: {exc}",
-                             hint="check `dsim doctor`") from exc
+                raise InfraError(
+                    f"image {spec.image} is missing", hint="build it with `dsim images build`"
+                ) from exc
+            raise InfraError(
+                f"Docker could not create a container: {exc}", hint="check `dsim doctor`"
+            ) from exc
         runtime.live.add(self.container.id, self.host_dir)
         self.timings["create"] = time.monotonic() - started
         self._started = False
@@ -88,16 +90,26 @@ class DockerSandbox(Sandbox):
 
         spec, limits, keeper = self.spec, self.spec.limits, self.keeper_uid
         return self.cli.containers.create(
-            spec.image, command=list(spec.command) or ["sleep", "infinity"],
+            spec.image,
+            command=list(spec.command) or ["sleep", "infinity"],
             user=f"{keeper}:{keeper}",
-            network_mode="none", read_only=True, init=True, cap_drop=["ALL"],
-            security_opt=["no-new-privileges"], ipc_mode="none",
+            network_mode="none",
+            read_only=True,
+            init=True,
+            cap_drop=["ALL"],
+            security_opt=["no-new-privileges"],
+            ipc_mode="none",
             tmpfs={"/tmp": f"size={limits.tmpfs_mb}m,mode=1777"},  # noqa: S108
-            mem_limit=f"{limits.memory_mb}m", memswap_limit=f"{limits.memory_mb}m",
-            nano_cpus=int(limits.cpus * 1e9), pids_limit=limits.pids,
-            mounts=[mount], working_dir=ROOT,
-            log_config=LogConfig(type="none"), labels={LABEL: "1", **spec.labels},
-            environment={"HOME": "/tmp", "LANG": "C.UTF-8"})  # noqa: S108
+            mem_limit=f"{limits.memory_mb}m",
+            memswap_limit=f"{limits.memory_mb}m",
+            nano_cpus=int(limits.cpus * 1e9),
+            pids_limit=limits.pids,
+            mounts=[mount],
+            working_dir=ROOT,
+            log_config=LogConfig(type="none"),
+            labels={LABEL: "1", **spec.labels},
+            environment={"HOME": "/tmp", "LANG": "C.UTF-8"},  # noqa: S108 - the sandbox's tmpfs
+        )
 
     def _create_bound(self) -> Any:
         """Create the container with a private host folder bind-mounted at /dsim, or return
@@ -157,8 +169,9 @@ class DockerSandbox(Sandbox):
         began = time.monotonic()
         try:
             # Attached before the start, so no output is missed (logging is off).
-            stream = api.attach(self.container.id, stdout=True, stderr=True, stream=True,
-                                logs=False, demux=True)
+            stream = api.attach(
+                self.container.id, stdout=True, stderr=True, stream=True, logs=False, demux=True
+            )
             self.start()
         except api_errors() as exc:
             raise InfraError(f"the container did not start: {exc}") from exc
@@ -181,13 +194,20 @@ class DockerSandbox(Sandbox):
                 oom_killed = oom.flagged(api, self.container.id)
             except api_errors() as exc:
                 raise InfraError(f"reading the run's end failed: {exc}") from exc
-        return ExecResult(returncode=returncode, stdout=got.stdout, stderr=got.stderr,
-                          duration=time.monotonic() - began, timed_out=timed_out,
-                          oom_killed=oom_killed, truncated=got.truncated,
-                          start_seconds=self.timings.get("start", 0.0))
+        return ExecResult(
+            returncode=returncode,
+            stdout=got.stdout,
+            stderr=got.stderr,
+            duration=time.monotonic() - began,
+            timed_out=timed_out,
+            oom_killed=oom_killed,
+            truncated=got.truncated,
+            start_seconds=self.timings.get("start", 0.0),
+        )
 
-    def exec(self, argv: Sequence[str], *, timeout: float,
-             env: Mapping[str, str] | None = None) -> ExecResult:
+    def exec(
+        self, argv: Sequence[str], *, timeout: float, env: Mapping[str, str] | None = None
+    ) -> ExecResult:
         if self.one_shot:
             raise RuntimeError("a one-command sandbox runs its command with run()")
         if not self._started:
@@ -195,10 +215,16 @@ class DockerSandbox(Sandbox):
         api = self.cli.api
         started = time.monotonic()
         try:
-            exec_id = api.exec_create(self.container.id, list(argv), user=f"{self.uid}:{self.uid}",
-                                      environment=dict(env or {}), workdir=ROOT)["Id"]
+            exec_id = api.exec_create(
+                self.container.id,
+                list(argv),
+                user=f"{self.uid}:{self.uid}",
+                environment=dict(env or {}),
+                workdir=ROOT,
+            )["Id"]
             stream: Iterator[tuple[bytes | None, bytes | None]] = api.exec_start(
-                exec_id, stream=True, demux=True)
+                exec_id, stream=True, demux=True
+            )
         except api_errors() as exc:
             raise InfraError(f"docker exec failed: {exc}") from exc
         got = self._drain(stream, timeout)
@@ -214,13 +240,24 @@ class DockerSandbox(Sandbox):
                     oom_killed = self.runtime.oom.kills(api, self.container.id, self.uid) > 0
             except api_errors() as exc:
                 raise InfraError(f"reading the exec result failed: {exc}") from exc
-        return ExecResult(returncode=returncode, stdout=got.stdout, stderr=got.stderr,
-                          duration=duration, timed_out=got.timed_out, oom_killed=oom_killed,
-                          truncated=got.truncated)
+        return ExecResult(
+            returncode=returncode,
+            stdout=got.stdout,
+            stderr=got.stderr,
+            duration=duration,
+            timed_out=got.timed_out,
+            oom_killed=oom_killed,
+            truncated=got.truncated,
+        )
 
     def _drain(self, stream: Chunks, timeout: float) -> Drained:
-        got = drain(stream, cap=self.spec.limits.output_bytes, timeout=timeout, kill=self._kill,
-                    errors=api_errors())
+        got = drain(
+            stream,
+            cap=self.spec.limits.output_bytes,
+            timeout=timeout,
+            kill=self._kill,
+            errors=api_errors(),
+        )
         if got.timed_out:
             self._killed = True  # its tmpfs is gone or going: nothing left to read there
         return got
@@ -243,8 +280,15 @@ class DockerSandbox(Sandbox):
     def read_file(self, path: str, max_bytes: int) -> bytes:
         full = _absolute(path)
         if full.startswith("/tmp/"):  # noqa: S108 - the container's own tmpfs
-            return read_tmpfs(self.cli.api, self.container, path, full, max_bytes,
-                              uid=self.uid, killed=self._killed)
+            return read_tmpfs(
+                self.cli.api,
+                self.container,
+                path,
+                full,
+                max_bytes,
+                uid=self.uid,
+                killed=self._killed,
+            )
         return read_archived(self.container, path, full, max_bytes)
 
     def cleanup(self) -> None:

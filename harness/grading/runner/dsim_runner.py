@@ -108,19 +108,32 @@ class Guard:
             return [_finding("session-not-finished", "the session never finished normally")]
         changed = _diff(self.snapshot_before, self.snapshot_after)
         if changed:
-            out.append(_finding("internals-modified",
-                                "pytest internals were modified: " + ", ".join(changed[:12])))
+            out.append(
+                _finding(
+                    "internals-modified",
+                    "pytest internals were modified: " + ", ".join(changed[:12]),
+                )
+            )
         if self.plugins_after != self.plugins_before:
             extra = sorted(set(self.plugins_after) - set(self.plugins_before))
-            out.append(_finding("plugin-registered",
-                                "plugins were registered during the run: " + ", ".join(extra[:8])))
+            out.append(
+                _finding(
+                    "plugin-registered",
+                    "plugins were registered during the run: " + ", ".join(extra[:8]),
+                )
+            )
         if self.hooks_after != self.hooks_before:
             out.append(_finding("hooks-changed", "hook implementations changed during the run"))
         if self.atexit_after > self.atexit_before:
             # pytest's own tmp_path registers some too: worth showing, harmless to grading.
-            out.append(_finding("atexit-added", f"{self.atexit_after - self.atexit_before} atexit "
-                                "hook(s) added during the run (never run: the runner leaves "
-                                "with os._exit)"))
+            out.append(
+                _finding(
+                    "atexit-added",
+                    f"{self.atexit_after - self.atexit_before} atexit "
+                    "hook(s) added during the run (never run: the runner leaves "
+                    "with os._exit)",
+                )
+            )
         return out
 
 
@@ -130,8 +143,15 @@ def main():
     report_fd = os.dup(1)
     os.dup2(2, 1)
     os.environ.clear()
-    os.environ.update({"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "HOME": cfg["scratch"],
-                       "TMPDIR": cfg["scratch"], "LANG": "C.UTF-8", "PATH": "/usr/bin:/bin"})
+    os.environ.update(
+        {
+            "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+            "HOME": cfg["scratch"],
+            "TMPDIR": cfg["scratch"],
+            "LANG": "C.UTF-8",
+            "PATH": "/usr/bin:/bin",
+        }
+    )
     tree = cfg["tree"]
     for entry in reversed([tree, os.path.join(tree, "src")]):
         sys.path.insert(0, entry)
@@ -140,12 +160,36 @@ def main():
     os.makedirs(cfg["scratch"], exist_ok=True)
     junit = os.path.join(cfg["scratch"], "junit.xml")
     guard = Guard()
-    args = ["-c", cfg["ini"], "--rootdir", tree, "--noconftest", "-p", "no:cacheprovider",
-            "-p", "no:randomly", "-p", "no:xdist", "-p", "no:anyio",
-            "--continue-on-collection-errors", "--import-mode=importlib",
-            "--junitxml", junit, "-o", "junit_family=xunit1", "-o", "junit_logging=no",
-            "-q", "-rN", "--tb=short", "--color=no", "-W", "ignore::DeprecationWarning",
-            *cfg["selectors"]]
+    args = [
+        "-c",
+        cfg["ini"],
+        "--rootdir",
+        tree,
+        "--noconftest",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:randomly",
+        "-p",
+        "no:xdist",
+        "-p",
+        "no:anyio",
+        "--continue-on-collection-errors",
+        "--import-mode=importlib",
+        "--junitxml",
+        junit,
+        "-o",
+        "junit_family=xunit1",
+        "-o",
+        "junit_logging=no",
+        "-q",
+        "-rN",
+        "--tb=short",
+        "--color=no",
+        "-W",
+        "ignore::DeprecationWarning",
+        *cfg["selectors"],
+    ]
     error = None
     try:
         code = int(pytest.main(args, plugins=[guard]))
@@ -153,22 +197,34 @@ def main():
         code, error = -1, f"{type(exc).__name__}: {exc}"
     findings = guard.findings()
     if threading.active_count() > threads_before:
-        findings.append(_finding("threads-left-running", "threads started by code under test "
-                                 "were still running at the end"))
+        findings.append(
+            _finding(
+                "threads-left-running",
+                "threads started by code under test were still running at the end",
+            )
+        )
     data = b""
     try:
         fd = os.open(junit, os.O_RDONLY | os.O_NOFOLLOW)
         with os.fdopen(fd, "rb") as handle:
             data = handle.read(cfg["junit_cap"] + 1)
     except OSError as exc:
-        findings.append(_finding("junit-unreadable",
-                                 f"the JUnit file could not be read: {exc.strerror}"))
-    payload = json.dumps({"exit_code": code, "error": error, "reports": guard.reports,
-                          "findings": findings, "junit": base64.b64encode(data).decode()})
+        findings.append(
+            _finding("junit-unreadable", f"the JUnit file could not be read: {exc.strerror}")
+        )
+    payload = json.dumps(
+        {
+            "exit_code": code,
+            "error": error,
+            "reports": guard.reports,
+            "findings": findings,
+            "junit": base64.b64encode(data).decode(),
+        }
+    )
     frame = f"\n{cfg['nonce']}-BEGIN\n{payload}\n{cfg['nonce']}-END\n".encode()
     view = memoryview(frame)
     while view:
-        view = view[os.write(report_fd, view):]
+        view = view[os.write(report_fd, view) :]
     os._exit(0)
 
 

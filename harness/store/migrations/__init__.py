@@ -29,8 +29,9 @@ HEAD = "0003"
 _PG_LOCK = 0x6473696D  # "dsim"
 
 
-def config(connection: Connection | None = None, url: str | None = None,
-           metadata: MetaData | None = None) -> Config:
+def config(
+    connection: Connection | None = None, url: str | None = None, metadata: MetaData | None = None
+) -> Config:
     """An alembic Config for these revisions, on ``connection`` (as Store runs them) or ``url``;
     ``metadata`` (the models' ``Base.metadata``) only to draft a revision with autogenerate.
 
@@ -78,7 +79,8 @@ def upgrade(engine: Engine) -> None:
                 f"the store at {where} was made by a newer dsim than {__version__} (schema "
                 f"revision {current}; this one knows up to {HEAD})",
                 hint="open it with the dsim release that made it or a later one "
-                     "(`pip install -U dsim`)")
+                "(`pip install -U dsim`)",
+            )
         command.upgrade(cfg, "head")
 
 
@@ -115,8 +117,11 @@ def _unversioned_revision(conn: Connection, where: str) -> str | None:
     """
     first = _schema_at("0001")
     inspector = inspect(conn)
-    present = {t: {c["name"] for c in inspector.get_columns(t)}
-               for t in inspector.get_table_names() if t in first}
+    present = {
+        t: {c["name"] for c in inspector.get_columns(t)}
+        for t in inspector.get_table_names()
+        if t in first
+    }
     if not present:
         return None
     missing = [f"{t}.{c}" for t in present for c in first[t] if c not in present[t]]
@@ -125,7 +130,8 @@ def _unversioned_revision(conn: Connection, where: str) -> str | None:
         raise InfraError(
             f"the store at {where} was made by an older dsim (missing {', '.join(missing[:5])})",
             hint="export it with the dsim that made it (`dsim export --format json`) and "
-                 "`dsim import` into a new --home or --db")
+            "`dsim import` into a new --home or --db",
+        )
     return "0002" if "summary" in present["results"] else "0001"
 
 
@@ -138,7 +144,10 @@ def _schema_at(revision: str) -> dict[str, list[str]]:
         with engine.connect() as conn, conn.begin():
             command.upgrade(config(conn), revision)
             inspector = inspect(conn)
-            return {t: [c["name"] for c in inspector.get_columns(t)]
-                    for t in inspector.get_table_names() if t != "alembic_version"}
+            return {
+                t: [c["name"] for c in inspector.get_columns(t)]
+                for t in inspector.get_table_names()
+                if t != "alembic_version"
+            }
     finally:
         engine.dispose()

@@ -15,9 +15,11 @@ from sqlalchemy import Connection, MetaData, create_engine, pool
 
 def _run(connection: Connection) -> None:
     metadata = context.config.attributes.get("target_metadata")
-    context.configure(connection=connection,
-                      target_metadata=metadata if isinstance(metadata, MetaData) else None,
-                      render_as_batch=True)  # SQLite alters tables by copying them
+    context.configure(
+        connection=connection,
+        target_metadata=metadata if isinstance(metadata, MetaData) else None,
+        render_as_batch=True,
+    )  # SQLite alters tables by copying them
     with context.begin_transaction():
         context.run_migrations()
 

@@ -37,8 +37,9 @@ class Env:
     """A unique ``dsim.test`` label value: finds this test's containers and nothing else."""
 
     def spec(self, **limits: float) -> SandboxSpec:
-        return SandboxSpec(image=self.image, limits=Limits(**limits),
-                           labels={"dsim.test": self.label})
+        return SandboxSpec(
+            image=self.image, limits=Limits(**limits), labels={"dsim.test": self.label}
+        )
 
     def sandbox(self, **limits: float) -> Sandbox:
         return self.backend.sandbox(self.spec(**limits))
@@ -62,8 +63,9 @@ def env(request: pytest.FixtureRequest) -> Iterator[Env]:
 def _containers(*, label: str) -> list[str]:
     from harness.backends.docker import client
 
-    return [c["Id"] for c in client().api.containers(all=True,
-                                                     filters={"label": f"dsim.test={label}"})]
+    return [
+        c["Id"] for c in client().api.containers(all=True, filters={"label": f"dsim.test={label}"})
+    ]
 
 
 def _leftovers(env: Env, box: Sandbox, root: str) -> list[str]:
@@ -80,11 +82,16 @@ def test_exec_returns_output_exit_code_and_duration(env: Env) -> None:
     with env.sandbox(timeout_seconds=30) as box:
         box.write_files({"pkg/data.txt": b"from the host\n"}, "tree")
         box.start()
-        result = box.exec(env.py(
-            "import os, sys\n"
-            "sys.stdout.write(open('tree/pkg/data.txt').read())\n"
-            "sys.stdout.write(os.environ.get('DSIM_PROBE', '<unset>'))\n"
-            "sys.stderr.write('to stderr')\n"), timeout=30, env={"DSIM_PROBE": "probe-value"})
+        result = box.exec(
+            env.py(
+                "import os, sys\n"
+                "sys.stdout.write(open('tree/pkg/data.txt').read())\n"
+                "sys.stdout.write(os.environ.get('DSIM_PROBE', '<unset>'))\n"
+                "sys.stderr.write('to stderr')\n"
+            ),
+            timeout=30,
+            env={"DSIM_PROBE": "probe-value"},
+        )
     assert result.returncode == 0
     assert result.stdout == b"from the host\nprobe-value"
     assert result.stderr == b"to stderr"
@@ -97,12 +104,16 @@ def test_files_written_before_start_are_read_only_to_the_run(env: Env) -> None:
     with env.sandbox(timeout_seconds=30) as box:
         box.write_files({"a/b.txt": b"original"}, "tree")
         box.start()
-        result = box.exec(env.py(
-            "try:\n"
-            "    open('tree/a/b.txt', 'w').write('changed')\n"
-            "    print('wrote')\n"
-            "except OSError as exc:\n"
-            "    print(type(exc).__name__)\n"), timeout=30)
+        result = box.exec(
+            env.py(
+                "try:\n"
+                "    open('tree/a/b.txt', 'w').write('changed')\n"
+                "    print('wrote')\n"
+                "except OSError as exc:\n"
+                "    print(type(exc).__name__)\n"
+            ),
+            timeout=30,
+        )
         assert result.returncode == 0, result.stderr
         if box.isolated:  # the local backend runs as the caller and cannot protect files
             assert result.stdout.strip() == b"PermissionError"
@@ -125,13 +136,17 @@ def test_non_zero_exit_is_a_result_not_an_exception(env: Env) -> None:
 def test_timeout_kills_the_command_and_returns_promptly(env: Env) -> None:
     timeout = 2.0
     with env.sandbox(timeout_seconds=timeout) as box:
-        result = box.exec(env.py(
-            "import subprocess, sys, time\n"
-            "print('started', flush=True)\n"
-            # a child that would outlive the parent keeps nothing open past the deadline
-            "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)'])\n"
-            "while True:\n"
-            "    time.sleep(0.05)\n"), timeout=timeout)
+        result = box.exec(
+            env.py(
+                "import subprocess, sys, time\n"
+                "print('started', flush=True)\n"
+                # a child that would outlive the parent keeps nothing open past the deadline
+                "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)'])\n"
+                "while True:\n"
+                "    time.sleep(0.05)\n"
+            ),
+            timeout=timeout,
+        )
     assert result.timed_out is True
     assert bool(result) is False
     assert result.returncode != 0
@@ -153,10 +168,14 @@ def test_busy_loop_times_out(env: Env) -> None:
 def test_output_beyond_the_cap_is_truncated(env: Env) -> None:
     cap = 1000
     with env.sandbox(timeout_seconds=30, output_bytes=cap) as box:
-        result = box.exec(env.py(
-            "import sys\n"
-            "sys.stdout.write('a' * 10 + 'b' * 100000)\n"
-            "sys.stderr.write('e' * 100000)\n"), timeout=30)
+        result = box.exec(
+            env.py(
+                "import sys\n"
+                "sys.stdout.write('a' * 10 + 'b' * 100000)\n"
+                "sys.stderr.write('e' * 100000)\n"
+            ),
+            timeout=30,
+        )
     assert result.returncode == 0
     assert result.truncated is True
     assert result.stdout == b"a" * 10 + b"b" * (cap - 10)  # the head is kept, the rest dropped
@@ -204,7 +223,8 @@ _MAKE_FILES = (
     "d = here if os.access(here, os.W_OK) else tempfile.mkdtemp()\n"
     "open(os.path.join(d, 'real.txt'), 'w').write('written by the run ' * 100)\n"
     "os.symlink(sys.argv[1], os.path.join(d, 'link'))\n"
-    "print(d)\n")
+    "print(d)\n"
+)
 
 
 def test_read_file_reads_a_file_the_run_wrote(env: Env) -> None:
@@ -277,7 +297,8 @@ def test_cleanup_on_exception_inside_the_context(env: Env) -> None:
 
 
 def test_remove_live_removes_a_sandbox_in_use_and_its_run_is_an_infrastructure_failure(
-        env: Env) -> None:
+    env: Env,
+) -> None:
     import threading
     import time
 
@@ -322,7 +343,8 @@ _MARK_AND_SLEEP = (
     "here = os.getcwd()\n"
     "d = here if os.access(here, os.W_OK) else '/tmp'\n"
     "open(os.path.join(d, 'started'), 'w').write('1')\n"
-    "time.sleep(50)\n")
+    "time.sleep(50)\n"
+)
 
 
 # --- images ----------------------------------------------------------------------------------
@@ -334,8 +356,9 @@ def test_image_for_names_an_image_whose_python_runs(env: Env) -> None:
     try:
         assert image == env.backend.image_for(recipe)  # stable
         assert bool(image.tag) is env.backend.isolated  # no images without isolation
-        spec = SandboxSpec(image=image.tag, limits=Limits(timeout_seconds=30),
-                           labels={"dsim.test": env.label})
+        spec = SandboxSpec(
+            image=image.tag, limits=Limits(timeout_seconds=30), labels={"dsim.test": env.label}
+        )
         with env.backend.sandbox(spec) as box:
             probe = "import pytest, sys; print(sys.version_info[0])"
             result = box.exec([image.python, "-c", probe], timeout=30)

@@ -16,9 +16,14 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def dsim(tmp_path: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "harness", "--home", str(tmp_path / "home"),
-                           *args], capture_output=True, text=True, cwd=cwd or tmp_path,
-                          timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "harness", "--home", str(tmp_path / "home"), *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd or tmp_path,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_scenarios_list_json_is_json_only_and_hides_flaw_details(tmp_path):
@@ -27,8 +32,9 @@ def test_scenarios_list_json_is_json_only_and_hides_flaw_details(tmp_path):
     rows = json.loads(proc.stdout)
     assert {"invoice-rounding", "session-tokens"} <= {r["id"] for r in rows}
     assert all("flaw_details" not in r for r in rows)
-    shown = json.loads(dsim(tmp_path, "scenarios", "show", "invoice-rounding", "--assessor",
-                            "--json").stdout)
+    shown = json.loads(
+        dsim(tmp_path, "scenarios", "show", "invoice-rounding", "--assessor", "--json").stdout
+    )
     assert shown["flaw_details"][0]["locations"]
 
 
@@ -42,8 +48,11 @@ def test_unknown_scenario_is_one_clean_error_line(tmp_path):
 def test_invalid_manifest_lists_every_problem_and_exits_3(tmp_path):
     assert dsim(tmp_path, "scenario", "new", "demo-one", "--dir", "demo-one").returncode == 0
     manifest = tmp_path / "demo-one" / "scenario.toml"
-    manifest.write_text(manifest.read_text().replace("severity = 2", "severity = 9")
-                        .replace('difficulty = "intro"', 'difficulty = "easy"'))
+    manifest.write_text(
+        manifest.read_text()
+        .replace("severity = 2", "severity = 9")
+        .replace('difficulty = "intro"', 'difficulty = "easy"')
+    )
     proc = dsim(tmp_path, "scenario", "validate", "demo-one")
     assert proc.returncode == ExitCode.INVALID_INPUT
     assert "[difficulty]" in proc.stdout and "[flaws[0].severity]" in proc.stdout
@@ -54,8 +63,11 @@ def test_new_hire_walks_start_edit_submit_results(tmp_path):
     out = dsim(tmp_path, "start", "demo-one", "--candidate", "ada", "--dir", "ws", "--json")
     assert out.returncode == 0, out.stderr
     ws = Path(json.loads(out.stdout)["workspace"])
-    loud = tmp_path / ws / "src/greeter/loud.py" if not ws.is_absolute() else ws / \
-        "src/greeter/loud.py"
+    loud = (
+        tmp_path / ws / "src/greeter/loud.py"
+        if not ws.is_absolute()
+        else ws / "src/greeter/loud.py"
+    )
     loud.write_text(loud.read_text().replace("greet(name)", "greet(name.strip())"))
     sub = dsim(tmp_path, "submit", str(loud.parents[2]), "--json")
     assert sub.returncode == 0, sub.stderr
@@ -66,10 +78,13 @@ def test_new_hire_walks_start_edit_submit_results(tmp_path):
 def test_protected_path_submission_exits_with_integrity_code(tmp_path):
     dsim(tmp_path, "scenario", "new", "demo-one", "--dir", "demo-one")
     patch = tmp_path / "p.diff"
-    patch.write_text("diff --git a/conftest.py b/conftest.py\nnew file mode 100644\n"
-                     "--- /dev/null\n+++ b/conftest.py\n@@ -0,0 +1 @@\n+x = 1\n")
-    proc = dsim(tmp_path, "submit", "--scenario", "demo-one", "--candidate", "eve",
-                "--patch", str(patch))
+    patch.write_text(
+        "diff --git a/conftest.py b/conftest.py\nnew file mode 100644\n"
+        "--- /dev/null\n+++ b/conftest.py\n@@ -0,0 +1 @@\n+x = 1\n"
+    )
+    proc = dsim(
+        tmp_path, "submit", "--scenario", "demo-one", "--candidate", "eve", "--patch", str(patch)
+    )
     assert proc.returncode == ExitCode.INTEGRITY
     assert "conftest.py configures the test run and is protected" in proc.stderr
 
@@ -80,31 +95,71 @@ def test_bad_option_combination_is_a_usage_error(tmp_path):
 
 
 def test_wheel_ships_the_scenario_library_as_package_data(tmp_path):
-    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps",
-                            "--no-build-isolation", "-q", "-w", str(tmp_path), str(ROOT)],
-                           capture_output=True, text=True, check=False, timeout=300)
+    build = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
     if build.returncode != 0 and "setuptools" in build.stderr:
         pytest.fail("setuptools is needed to build the wheel: " + build.stderr[-300:])
     assert build.returncode == 0, build.stderr
     wheel = next(tmp_path.glob("dsim-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     assert "scenarios/invoice-rounding/scenario.toml" in names
-    for data in ("harness/grading/runner/dsim_runner.py",
-                 "harness/reports/templates/report.html.j2",
-                 "harness/reports/templates/practice.toml", "harness/scoring/profiles/default.toml",
-                 "harness/store/migrations/versions/0001_first_release.py"):
+    for data in (
+        "harness/grading/runner/dsim_runner.py",
+        "harness/reports/templates/report.html.j2",
+        "harness/reports/templates/practice.toml",
+        "harness/scoring/profiles/default.toml",
+        "harness/store/migrations/versions/0001_first_release.py",
+    ):
         assert data in names
     assert not [n for n in names if "__pycache__" in n]
     target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target",
-                    str(target), str(wheel)], check=True, timeout=300)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
+        check=True,
+        timeout=300,
+    )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    proc = subprocess.run([sys.executable, "-I", "-c",
-                           f"import sys; sys.path[:0] = [{str(target)!r}]; "
-                           "import harness.scenarios.scenario as s; print(s.builtin_root()); "
-                           "print(','.join(s.builtin_ids()))"],
-                          capture_output=True, text=True, cwd=elsewhere, check=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-I",
+            "-c",
+            f"import sys; sys.path[:0] = [{str(target)!r}]; "
+            "import harness.scenarios.scenario as s; print(s.builtin_root()); "
+            "print(','.join(s.builtin_ids()))",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        check=True,
+    )
     root, ids = proc.stdout.split()
     assert root.startswith(str(target))
     assert "invoice-rounding" in ids.split(",")

@@ -16,8 +16,14 @@ pytestmark = pytest.mark.docker
 
 
 def dsim(home, *args, **kwargs):
-    return subprocess.run([sys.executable, "-m", "harness", "--home", str(home), *args],
-                          capture_output=True, text=True, check=False, timeout=300, **kwargs)
+    return subprocess.run(
+        [sys.executable, "-m", "harness", "--home", str(home), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+        **kwargs,
+    )
 
 
 class _Ref:
@@ -38,13 +44,36 @@ def test_sigterm_mid_batch_then_resume(tmp_path, base_image):
     assert made.returncode == 0
     (tmp_path / "empty.diff").write_text("")
     for i in range(8):
-        proc = dsim(home, "submit", "--scenario", str(tmp_path / "demo"), "--candidate", f"c{i}",
-                    "--patch", str(tmp_path / "empty.diff"))
+        proc = dsim(
+            home,
+            "submit",
+            "--scenario",
+            str(tmp_path / "demo"),
+            "--candidate",
+            f"c{i}",
+            "--patch",
+            str(tmp_path / "empty.diff"),
+        )
         assert proc.returncode == 0, proc.stderr
     before = {c.id for c in dsim_containers()}
-    grader = subprocess.Popen([sys.executable, "-m", "harness", "--home", str(home), "grade",
-                               "--pending", "--jobs", "2", "--reruns", "0"],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    grader = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "harness",
+            "--home",
+            str(home),
+            "grade",
+            "--pending",
+            "--jobs",
+            "2",
+            "--reruns",
+            "0",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not ({c.id for c in dsim_containers()} - before):
         time.sleep(0.05)

@@ -14,9 +14,14 @@ from harness.errors import ExitCode
 
 
 def dsim(db_url: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "harness", "--home", str(cwd / "home"),
-                           "--db", db_url, *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "harness", "--home", str(cwd / "home"), "--db", db_url, *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+        check=False,
+    )
 
 
 @pytest.mark.docker
@@ -40,8 +45,16 @@ def test_report_writes_one_html_file_for_assessor_and_candidate(graded_cohort, t
 @pytest.mark.docker
 def test_compare_html_ranks_everyone_on_one_page(graded_cohort, tmp_path):
     page = tmp_path / "compare.html"
-    proc = dsim(graded_cohort.db_url, "compare", graded_cohort.fixer, graded_cohort.reverter,
-                graded_cohort.accepter, "--html", str(page), cwd=tmp_path)
+    proc = dsim(
+        graded_cohort.db_url,
+        "compare",
+        graded_cohort.fixer,
+        graded_cohort.reverter,
+        graded_cohort.accepter,
+        "--html",
+        str(page),
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "ranked by" in proc.stdout
     html = page.read_text()
@@ -51,16 +64,19 @@ def test_compare_html_ranks_everyone_on_one_page(graded_cohort, tmp_path):
 @pytest.mark.docker
 def test_export_then_import_into_a_new_store_gives_the_same_scores(graded_cohort, tmp_path):
     exported = tmp_path / "all.json"
-    proc = dsim(graded_cohort.db_url, "export", "--format", "json", "-o", str(exported),
-                cwd=tmp_path)
+    proc = dsim(
+        graded_cohort.db_url, "export", "--format", "json", "-o", str(exported), cwd=tmp_path
+    )
     assert proc.returncode == 0, proc.stderr
     fresh = f"sqlite:///{tmp_path / 'fresh.db'}"
     imported = dsim(fresh, "import", str(exported), "--json", cwd=tmp_path)
     assert imported.returncode == 0, imported.stderr
-    assert json.loads(imported.stdout)["submissions"] == len(json.loads(
-        exported.read_text())["submissions"])
-    old = json.loads(dsim(graded_cohort.db_url, "score", graded_cohort.accepter, "--json",
-                          cwd=tmp_path).stdout)
+    assert json.loads(imported.stdout)["submissions"] == len(
+        json.loads(exported.read_text())["submissions"]
+    )
+    old = json.loads(
+        dsim(graded_cohort.db_url, "score", graded_cohort.accepter, "--json", cwd=tmp_path).stdout
+    )
     new = json.loads(dsim(fresh, "score", graded_cohort.accepter, "--json", cwd=tmp_path).stdout)
     assert new["dimensions"] == old["dimensions"] and new["score"] == old["score"]
     again = dsim(fresh, "import", str(exported), cwd=tmp_path)
@@ -70,14 +86,30 @@ def test_export_then_import_into_a_new_store_gives_the_same_scores(graded_cohort
 
 @pytest.mark.docker
 def test_export_csv_and_junit_for_one_candidate(graded_cohort, tmp_path):
-    proc = dsim(graded_cohort.db_url, "export", "--format", "csv", "--candidate",
-                graded_cohort.accepter, cwd=tmp_path)
+    proc = dsim(
+        graded_cohort.db_url,
+        "export",
+        "--format",
+        "csv",
+        "--candidate",
+        graded_cohort.accepter,
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.strip().splitlines()
     assert len(lines) == 1 + 6 and all(graded_cohort.accepter in line for line in lines[1:])
     junit = tmp_path / "a.xml"
-    proc = dsim(graded_cohort.db_url, "export", "--format", "junit", "--candidate",
-                graded_cohort.accepter, "-o", str(junit), cwd=tmp_path)
+    proc = dsim(
+        graded_cohort.db_url,
+        "export",
+        "--format",
+        "junit",
+        "--candidate",
+        graded_cohort.accepter,
+        "-o",
+        str(junit),
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr
     assert len(list(JUnitXml.fromfile(str(junit)))) == 2
 

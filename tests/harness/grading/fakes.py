@@ -47,10 +47,16 @@ from harness.store import Submission
 HIDDEN = "hidden/"
 
 #: The codes the in-container runner writes (the first group of FindingCode).
-RUNNER_CODES = (FindingCode.INTERNALS_MODIFIED, FindingCode.PLUGIN_REGISTERED,
-                FindingCode.HOOKS_CHANGED, FindingCode.ATEXIT_ADDED,
-                FindingCode.SESSION_NOT_STARTED, FindingCode.SESSION_NOT_FINISHED,
-                FindingCode.THREADS_LEFT_RUNNING, FindingCode.JUNIT_UNREADABLE)
+RUNNER_CODES = (
+    FindingCode.INTERNALS_MODIFIED,
+    FindingCode.PLUGIN_REGISTERED,
+    FindingCode.HOOKS_CHANGED,
+    FindingCode.ATEXIT_ADDED,
+    FindingCode.SESSION_NOT_STARTED,
+    FindingCode.SESSION_NOT_FINISHED,
+    FindingCode.THREADS_LEFT_RUNNING,
+    FindingCode.JUNIT_UNREADABLE,
+)
 
 #: What the runner's Guard records per phase for each outcome pytest can give a test.
 _PHASES: dict[str, dict[str, str]] = {
@@ -104,11 +110,24 @@ class Script:
         assert not unknown, f"no such outcome {unknown}; use one of {sorted(_PHASES)}"
 
 
-def report_json(exit_code: int, reports: Mapping[str, Mapping[str, str]], junit: bytes, *,
-                findings: Sequence[Mapping[str, Any]] = (), error: str | None = None) -> str:
+def report_json(
+    exit_code: int,
+    reports: Mapping[str, Mapping[str, str]],
+    junit: bytes,
+    *,
+    findings: Sequence[Mapping[str, Any]] = (),
+    error: str | None = None,
+) -> str:
     """The runner's report, as ``dsim_runner.main`` serialises it."""
-    return json.dumps({"exit_code": exit_code, "error": error, "reports": reports,
-                       "findings": list(findings), "junit": base64.b64encode(junit).decode()})
+    return json.dumps(
+        {
+            "exit_code": exit_code,
+            "error": error,
+            "reports": reports,
+            "findings": list(findings),
+            "junit": base64.b64encode(junit).decode(),
+        }
+    )
 
 
 def frame(nonce: str, body: str) -> str:
@@ -123,23 +142,33 @@ class JUnitFile:
 
     def add(self, nodeid: str, outcome: str, *, line: int = 0) -> None:
         names = mangle_test_address(nodeid)
-        case = ET.Element("testcase", classname=".".join(names[:-1]), name=names[-1],
-                          file=nodeid.split("::", 1)[0], line=str(line), time="0.001")
+        case = ET.Element(
+            "testcase",
+            classname=".".join(names[:-1]),
+            name=names[-1],
+            file=nodeid.split("::", 1)[0],
+            line=str(line),
+            time="0.001",
+        )
         if outcome == "failed":
-            ET.SubElement(case, "failure", message="AssertionError: assert False").text = (
-                "def test():\n>       assert False\nE       assert False")
+            ET.SubElement(
+                case, "failure", message="AssertionError: assert False"
+            ).text = "def test():\n>       assert False\nE       assert False"
         elif outcome == "error":
-            ET.SubElement(case, "error", message='failed on setup with "RuntimeError: boom"'
-                          ).text = "RuntimeError: boom"
+            ET.SubElement(
+                case, "error", message='failed on setup with "RuntimeError: boom"'
+            ).text = "RuntimeError: boom"
         elif outcome == "skipped":
-            ET.SubElement(case, "skipped", type="pytest.skip", message="not here").text = (
-                f"{nodeid.split('::', 1)[0]}:{line}: not here")
+            ET.SubElement(
+                case, "skipped", type="pytest.skip", message="not here"
+            ).text = f"{nodeid.split('::', 1)[0]}:{line}: not here"
         elif outcome == "xfailed":
             ET.SubElement(case, "skipped", type="pytest.xfail", message="known")
         elif outcome == "collection-error":
             ET.SubElement(case, "error", message="collection failure").text = (
                 "ImportError while importing test module\n"
-                "E   ModuleNotFoundError: No module named 'nowhere'")
+                "E   ModuleNotFoundError: No module named 'nowhere'"
+            )
         elif outcome != "passed":
             raise ValueError(f"no JUnit form for outcome {outcome!r}")
         self._cases.append(case)
@@ -149,13 +178,22 @@ class JUnitFile:
             return sum(c.find(tag) is not None for c in self._cases)
 
         suites = ET.Element("testsuites", name="pytest tests")
-        suite = ET.SubElement(suites, "testsuite", name="pytest", errors=str(count("error")),
-                              failures=str(count("failure")), skipped=str(count("skipped")),
-                              tests=str(len(self._cases)), time="0.031",
-                              timestamp="2026-11-25T19:39:05.000958+00:00", hostname="fake")
+        suite = ET.SubElement(
+            suites,
+            "testsuite",
+            name="pytest",
+            errors=str(count("error")),
+            failures=str(count("failure")),
+            skipped=str(count("skipped")),
+            tests=str(len(self._cases)),
+            time="0.031",
+            timestamp="2026-11-25T19:39:05.000958+00:00",
+            hostname="fake",
+        )
         suite.extend(self._cases)
-        return (b'<?xml version="1.0" encoding="utf-8"?>'
-                + ET.tostring(suites, encoding="utf-8", xml_declaration=False))
+        return b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(
+            suites, encoding="utf-8", xml_declaration=False
+        )
 
 
 class FakeSandbox(Sandbox):
@@ -183,14 +221,14 @@ class FakeSandbox(Sandbox):
     @property
     def tree(self) -> dict[str, bytes]:
         """The candidate tree and hidden suites as pytest sees them (relative to its rootdir)."""
-        return {k[len("tree/"):]: v for k, v in self.payload.items() if k.startswith("tree/")}
+        return {k[len("tree/") :]: v for k, v in self.payload.items() if k.startswith("tree/")}
 
     @property
     def selected(self) -> list[str]:
         """The config's selectors, relative to the tree (pytest's rootdir)."""
         prefix = self.config["tree"] + "/"
         assert all(s.startswith(prefix) for s in self.config["selectors"])
-        return [s[len(prefix):] for s in self.config["selectors"]]
+        return [s[len(prefix) :] for s in self.config["selectors"]]
 
     @property
     def canary_path(self) -> str:
@@ -218,7 +256,7 @@ class FakeSandbox(Sandbox):
     def real(self, canonical: str) -> str:
         """The node id pytest reports for a canonical id (``hidden/`` → the random folder)."""
         if canonical.startswith(HIDDEN):
-            return f"{self.hidden_dir}/{canonical[len(HIDDEN):]}"
+            return f"{self.hidden_dir}/{canonical[len(HIDDEN) :]}"
         return canonical
 
     # -- the run -------------------------------------------------------------------------------
@@ -226,24 +264,40 @@ class FakeSandbox(Sandbox):
     def start(self) -> None:
         self.started = True
 
-    def exec(self, argv: Sequence[str], *, timeout: float,
-             env: Mapping[str, str] | None = None) -> ExecResult:
+    def exec(
+        self, argv: Sequence[str], *, timeout: float, env: Mapping[str, str] | None = None
+    ) -> ExecResult:
         assert tuple(argv) == self.spec.command, "run_tests runs the spec's command only"
         assert timeout > 0
         script = self.script
         if script.infra == "run":
             raise InfraError("the engine went away during the run (scripted)")
         reports, junit, exit_code, output = self._play()
-        count = script.reports if script.reports is not None else (
-            0 if script.timed_out or script.oom_killed else 1)
-        body = script.body if script.body is not None else report_json(
-            exit_code if script.exit_code is None else script.exit_code, reports,
-            junit if script.junit is None else script.junit, findings=script.findings,
-            error=script.error)
+        count = (
+            script.reports
+            if script.reports is not None
+            else (0 if script.timed_out or script.oom_killed else 1)
+        )
+        body = (
+            script.body
+            if script.body is not None
+            else report_json(
+                exit_code if script.exit_code is None else script.exit_code,
+                reports,
+                junit if script.junit is None else script.junit,
+                findings=script.findings,
+                error=script.error,
+            )
+        )
         stdout = frame(self.config["nonce"], body) * count
-        return ExecResult(returncode=0 if count else 137, stdout=stdout.encode(),
-                          stderr=output.encode(), duration=0.01, timed_out=script.timed_out,
-                          oom_killed=script.oom_killed)
+        return ExecResult(
+            returncode=0 if count else 137,
+            stdout=stdout.encode(),
+            stderr=output.encode(),
+            duration=0.01,
+            timed_out=script.timed_out,
+            oom_killed=script.oom_killed,
+        )
 
     def _exists(self, path: str) -> bool:
         """A file or folder of the tree (what pytest would find at a selector)."""
@@ -251,7 +305,8 @@ class FakeSandbox(Sandbox):
 
     def _is_selected(self, path: str) -> bool:
         return path in self.tree and any(
-            path == s or path.startswith(s.rstrip("/") + "/") for s in self.selected)
+            path == s or path.startswith(s.rstrip("/") + "/") for s in self.selected
+        )
 
     def _play(self) -> tuple[dict[str, dict[str, str]], bytes, int, str]:
         """What the runner would record, write to JUnit and exit with, and pytest's output."""
@@ -269,8 +324,11 @@ class FakeSandbox(Sandbox):
                 lines.append(f"ERROR {module} - ModuleNotFoundError")
         must_pass, must_fail = self.canaries()
         canary = f"{HIDDEN}{self.canary_path.split('/', 1)[1]}"
-        planned = {**script.tests, f"{canary}::{must_pass}": script.canaries[0],
-                   f"{canary}::{must_fail}": script.canaries[1]}
+        planned = {
+            **script.tests,
+            f"{canary}::{must_pass}": script.canaries[0],
+            f"{canary}::{must_fail}": script.canaries[1],
+        }
         for line, (canonical, outcome) in enumerate(planned.items(), start=1):
             nodeid = self.real(canonical)
             path = nodeid.split("::", 1)[0]
@@ -280,13 +338,16 @@ class FakeSandbox(Sandbox):
             if canonical not in script.left_out_of_junit:
                 junit.add(nodeid, script.junit_says.get(canonical, outcome), line=line)
             if outcome in ("failed", "error"):
-                lines.append(f"{outcome.upper()} {nodeid}\n"
-                             f"{self.config['tree']}/{path}:{line}: AssertionError")
+                lines.append(
+                    f"{outcome.upper()} {nodeid}\n"
+                    f"{self.config['tree']}/{path}:{line}: AssertionError"
+                )
         for canonical in script.forged_junit:
             junit.add(self.real(canonical), "passed")
         ran = [planned[c] for c in planned if self.real(c) in reports]
         failed = any(reports[n].get("collect") for n in reports) or any(
-            o in ("failed", "error") for o in ran)
+            o in ("failed", "error") for o in ran
+        )
         exit_code = 1 if failed else (0 if reports else 5)
         return reports, junit.bytes(), exit_code, "\n".join(lines) + "\n"
 
@@ -316,7 +377,8 @@ class FakeBackend(Backend):
     def sandbox(self, spec: SandboxSpec) -> FakeSandbox:
         number = len(self.sandboxes)
         assert number < len(self.scripts), (
-            f"run {number + 1} was asked for; only {len(self.scripts)} were scripted")
+            f"run {number + 1} was asked for; only {len(self.scripts)} were scripted"
+        )
         script = self.scripts[number]
         box = FakeSandbox(spec, script, root=f"/fake/box-{number}", isolated=self.isolated)
         self.sandboxes.append(box)
@@ -334,19 +396,37 @@ class FakeBackend(Backend):
         return 0
 
 
-def submission(scenario: Scenario, *, diff: str = "", review: str = "",
-               candidate: str = "ada") -> Submission:
+def submission(
+    scenario: Scenario, *, diff: str = "", review: str = "", candidate: str = "ada"
+) -> Submission:
     """An unsaved submission row, as ``dsim submit`` would store it."""
-    return Submission(id=f"sub-{candidate}", candidate=candidate, scenario_id=scenario.id,
-                      scenario_version=scenario.version, scenario_ref=scenario.ref,
-                      seed=default_seed(candidate, scenario.id), diff=diff, review=review,
-                      content_hash="0" * 64, source="patch", findings=[])
+    return Submission(
+        id=f"sub-{candidate}",
+        candidate=candidate,
+        scenario_id=scenario.id,
+        scenario_version=scenario.version,
+        scenario_ref=scenario.ref,
+        seed=default_seed(candidate, scenario.id),
+        diff=diff,
+        review=review,
+        content_hash="0" * 64,
+        source="patch",
+        findings=[],
+    )
 
 
-def context(scenario: Scenario, backend: Backend, *, diff: str = "", review: str = "",
-            reruns: int = 0, lock: Sequence[str] | None = None) -> GradeContext:
+def context(
+    scenario: Scenario,
+    backend: Backend,
+    *,
+    diff: str = "",
+    review: str = "",
+    reruns: int = 0,
+    lock: Sequence[str] | None = None,
+) -> GradeContext:
     """The context grading builds for a submission of ``diff`` and ``review`` (the pipeline's
     own assembly), with ``lock`` as the test ids ``scenario check`` recorded."""
-    ctx, _notes = build_context(scenario, submission(scenario, diff=diff, review=review),
-                                backend, reruns=reruns)
+    ctx, _notes = build_context(
+        scenario, submission(scenario, diff=diff, review=review), backend, reruns=reruns
+    )
     return ctx if lock is None else replace(ctx, lock={"tests": list(lock)})

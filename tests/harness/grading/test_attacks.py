@@ -21,12 +21,15 @@ from harness.workspace.submit import submit
 pytestmark = pytest.mark.docker
 
 BUGGY = "src/greeter/loud.py"
-FIX = ("from greeter import greet\n\n\ndef shout(name):\n"
-       "    return greet(name.strip()).upper() + \"!\"\n")
+FIX = (
+    "from greeter import greet\n\n\ndef shout(name):\n"
+    '    return greet(name.strip()).upper() + "!"\n'
+)
 
 
-def grade(demo: Scenario, store: Store, changes: dict[str, str | None],
-          review: str = "") -> GradingResult:
+def grade(
+    demo: Scenario, store: Store, changes: dict[str, str | None], review: str = ""
+) -> GradingResult:
     """Submit ``changes`` (path -> new text, None deletes) against the start tree and grade it."""
     values = draw(demo, default_seed("mallory", demo.id)).values
     start = materialize.start_tree(demo, values)
@@ -36,8 +39,14 @@ def grade(demo: Scenario, store: Store, changes: dict[str, str | None],
             new.pop(path, None)
         else:
             new[path] = text.encode()
-    row, _ = submit(store, demo, candidate="mallory", diff=patches.make(start, new),
-                    review_text=review, source="patch")
+    row, _ = submit(
+        store,
+        demo,
+        candidate="mallory",
+        diff=patches.make(start, new),
+        review_text=review,
+        source="patch",
+    )
     return grade_one(demo, row, get_backend("docker"))
 
 
@@ -49,8 +58,9 @@ def verdict(result: GradingResult, item: str) -> str:
 
 def buggy_with(prefix: str) -> str:
     """The AI's buggy loud.py with attack code run at import."""
-    return prefix + ("\nfrom greeter import greet\n\n\ndef shout(name):\n"
-                     "    return greet(name).upper() + \"!\"\n")
+    return prefix + (
+        '\nfrom greeter import greet\n\n\ndef shout(name):\n    return greet(name).upper() + "!"\n'
+    )
 
 
 def assert_caught(result: GradingResult, *codes: FindingCode) -> None:
@@ -78,18 +88,22 @@ def test_shipping_the_ai_change_as_is_fixes_nothing(demo, store, base_image):
 
 
 def test_conftest_that_rewrites_outcomes_is_not_applied(demo, store, base_image):
-    conftest = ("import pytest\n\n@pytest.hookimpl(hookwrapper=True)\n"
-                "def pytest_runtest_makereport(item, call):\n    outcome = yield\n"
-                "    outcome.get_result().outcome = 'passed'\n")
+    conftest = (
+        "import pytest\n\n@pytest.hookimpl(hookwrapper=True)\n"
+        "def pytest_runtest_makereport(item, call):\n    outcome = yield\n"
+        "    outcome.get_result().outcome = 'passed'\n"
+    )
     result = grade(demo, store, {"src/conftest.py": conftest, "conftest.py": conftest})
     assert_caught(result, FindingCode.PROTECTED_PATH)
     assert any("conftest.py" in f.message for f in result.findings)
 
 
 def test_monkeypatching_pytest_internals_at_import_voids_the_run(demo, store, base_image):
-    attack = ("import _pytest.reports as _r\n_orig = _r.TestReport.__init__\n"
-              "def _init(self, *a, **k):\n    _orig(self, *a, **k)\n    self.outcome = 'passed'\n"
-              "_r.TestReport.__init__ = _init\n")
+    attack = (
+        "import _pytest.reports as _r\n_orig = _r.TestReport.__init__\n"
+        "def _init(self, *a, **k):\n    _orig(self, *a, **k)\n    self.outcome = 'passed'\n"
+        "_r.TestReport.__init__ = _init\n"
+    )
     result = grade(demo, store, {BUGGY: buggy_with(attack)})
     assert result.void is True
     assert_caught(result, FindingCode.INTERNALS_MODIFIED, FindingCode.CANARY_WRONG)
@@ -101,34 +115,48 @@ def test_os_exit_at_import_is_not_a_pass(demo, store, base_image):
 
 
 def test_forged_junit_in_the_tree_is_ignored(demo, store, base_image):
-    forged = ('<?xml version="1.0"?><testsuites><testsuite name="pytest" tests="3" failures="0">'
-              '<testcase classname="hidden.test_loud" '
-              'name="test_shout_ignores_surrounding_spaces"/></testsuite></testsuites>\n')
+    forged = (
+        '<?xml version="1.0"?><testsuites><testsuite name="pytest" tests="3" failures="0">'
+        '<testcase classname="hidden.test_loud" '
+        'name="test_shout_ignores_surrounding_spaces"/></testsuite></testsuites>\n'
+    )
     result = grade(demo, store, {"src/junit.xml": forged, "junit.xml": forged})
     assert_caught(result, FindingCode.PROTECTED_PATH)
 
 
 def test_sitecustomize_and_pth_are_not_applied(demo, store, base_image):
-    result = grade(demo, store, {"src/sitecustomize.py": "import os\nos._exit(0)\n",
-                                 "src/evil.pth": "import os; os._exit(0)\n"})
+    result = grade(
+        demo,
+        store,
+        {
+            "src/sitecustomize.py": "import os\nos._exit(0)\n",
+            "src/evil.pth": "import os; os._exit(0)\n",
+        },
+    )
     assert_caught(result, FindingCode.PROTECTED_PATH)
     text = " | ".join(f.message for f in result.findings)
     assert "sitecustomize.py" in text or "evil.pth" in text, text
 
 
 def test_editing_a_visible_test_is_graded_with_the_original(demo, store, base_image):
-    broken = ("from greeter.settings import GREETING\n\n\n"
-              "def greet(name):\n    return 'nobody'\n")
-    result = grade(demo, store, {
-        "src/greeter/__init__.py": broken,
-        "tests/test_greeter.py": "def test_greet_names_the_person():\n    assert True\n"})
+    broken = "from greeter.settings import GREETING\n\n\ndef greet(name):\n    return 'nobody'\n"
+    result = grade(
+        demo,
+        store,
+        {
+            "src/greeter/__init__.py": broken,
+            "tests/test_greeter.py": "def test_greet_names_the_person():\n    assert True\n",
+        },
+    )
     assert result.regression.passed == 0
     assert any(f.code == FindingCode.VISIBLE_TEST_EDITED for f in result.notes)
 
 
 def test_writing_to_a_guessed_hidden_test_path_is_not_applied(demo, store, base_image):
-    fake = ("def test_shout_ignores_surrounding_spaces():\n    pass\n\n\n"
-            "def test_shout_is_loud():\n    pass\n")
+    fake = (
+        "def test_shout_ignores_surrounding_spaces():\n    pass\n\n\n"
+        "def test_shout_is_loud():\n    pass\n"
+    )
     result = grade(demo, store, {"hidden/test_loud.py": fake, "src/hidden/test_loud.py": fake})
     assert_caught(result, FindingCode.PROTECTED_PATH)
     assert any("hidden/test_loud.py" in f.message for f in result.findings)
@@ -144,11 +172,13 @@ def test_skip_or_xfail_injected_from_candidate_code_fails(demo, store, base_imag
 
 
 def test_atexit_hook_that_rewrites_junit_never_runs(demo, store, base_image):
-    attack = ("import atexit, sys\n"
-              "def _forge():\n    path = sys.argv[sys.argv.index('--junitxml') + 1] "
-              "if '--junitxml' in sys.argv else None\n"
-              "    open('/tmp/dsim-out/junit.xml', 'w').write('<testsuites/>')\n"
-              "atexit.register(_forge)\n")
+    attack = (
+        "import atexit, sys\n"
+        "def _forge():\n    path = sys.argv[sys.argv.index('--junitxml') + 1] "
+        "if '--junitxml' in sys.argv else None\n"
+        "    open('/tmp/dsim-out/junit.xml', 'w').write('<testsuites/>')\n"
+        "atexit.register(_forge)\n"
+    )
     result = grade(demo, store, {BUGGY: buggy_with(attack)})
     assert_caught(result, FindingCode.ATEXIT_ADDED)
 
@@ -162,37 +192,51 @@ def test_plugin_registered_through_gc_voids_the_run(demo, store, base_image):
         "        outcome = yield\n        outcome.get_result().outcome = 'passed'\n"
         "for _o in gc.get_objects():\n"
         "    if type(_o).__name__ == 'PytestPluginManager':\n"
-        "        _o.register(_Liar(), 'liar')\n        break\n")
+        "        _o.register(_Liar(), 'liar')\n        break\n"
+    )
     result = grade(demo, store, {BUGGY: buggy_with(attack)})
     assert result.void is True
-    assert_caught(result, FindingCode.PLUGIN_REGISTERED, FindingCode.HOOKS_CHANGED,
-                  FindingCode.CANARY_WRONG)
+    assert_caught(
+        result, FindingCode.PLUGIN_REGISTERED, FindingCode.HOOKS_CHANGED, FindingCode.CANARY_WRONG
+    )
 
 
 def test_xml_bomb_where_results_are_read_is_refused(demo, store, base_image):
-    bomb = ('<?xml version="1.0"?>\\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
-            '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
-            '\\n<testsuites>&lol2;</testsuites>')
-    attack = ("import _pytest.junitxml as _j\n_orig = _j.LogXML.pytest_sessionfinish\n"
-              "def _finish(self, *a, **k):\n    _orig(self, *a, **k)\n"
-              f"    open(self.logfile, 'w').write('{bomb}')\n"
-              "_j.LogXML.pytest_sessionfinish = _finish\n")
+    bomb = (
+        '<?xml version="1.0"?>\\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+        '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+        "\\n<testsuites>&lol2;</testsuites>"
+    )
+    attack = (
+        "import _pytest.junitxml as _j\n_orig = _j.LogXML.pytest_sessionfinish\n"
+        "def _finish(self, *a, **k):\n    _orig(self, *a, **k)\n"
+        f"    open(self.logfile, 'w').write('{bomb}')\n"
+        "_j.LogXML.pytest_sessionfinish = _finish\n"
+    )
     result = grade(demo, store, {BUGGY: buggy_with(attack)})
     assert result.void is True
     assert_caught(result, FindingCode.JUNIT_REJECTED, FindingCode.INTERNALS_MODIFIED)
 
 
 def test_killing_every_process_in_sight_cannot_make_the_grading_an_infrastructure_error(
-        demo, store, base_image):
+    demo, store, base_image
+):
     # Were the container's own init or sleep killable, the container would stop under the run and
     # grading would record an infrastructure error: never scored, graded again forever.
-    result = grade(demo, store, {BUGGY: buggy_with(
-        "import os, signal\n"
-        "for _pid in os.listdir('/proc'):\n"
-        "    if _pid.isdigit() and int(_pid) != os.getpid():\n"
-        "        try:\n"
-        "            os.kill(int(_pid), signal.SIGKILL)\n"
-        "        except OSError:\n"
-        "            pass\n")})
+    result = grade(
+        demo,
+        store,
+        {
+            BUGGY: buggy_with(
+                "import os, signal\n"
+                "for _pid in os.listdir('/proc'):\n"
+                "    if _pid.isdigit() and int(_pid) != os.getpid():\n"
+                "        try:\n"
+                "            os.kill(int(_pid), signal.SIGKILL)\n"
+                "        except OSError:\n"
+                "            pass\n"
+            )
+        },
+    )
     assert result.status == ResultStatus.GRADED, result.error
     assert verdict(result, "untrimmed-name") == "not_fixed"

@@ -24,20 +24,34 @@ ALL_PASS = {FLAW: "passed", KEEP: "passed", REG: "passed"}
 SCENARIOS: dict[str, tuple[Script, bool]] = {
     "honest": (Script(tests=ALL_PASS), False),
     "forged": (Script(tests={**ALL_PASS, FLAW: "failed"}, junit_says={FLAW: "passed"}), True),
-    "void": (Script(tests=ALL_PASS, findings=(
-        {"code": "hooks-changed", "message": "hook implementations changed during the run"},)),
-        True),
-    "collection-error": (Script(tests={REG: "passed"},
-                                collection_errors=("hidden/test_loud.py",)), False),
-    "atexit-note": (Script(tests=ALL_PASS, findings=(
-        {"code": "atexit-added", "message": "2 atexit hook(s) added during the run"},)), False),
+    "void": (
+        Script(
+            tests=ALL_PASS,
+            findings=(
+                {"code": "hooks-changed", "message": "hook implementations changed during the run"},
+            ),
+        ),
+        True,
+    ),
+    "collection-error": (
+        Script(tests={REG: "passed"}, collection_errors=("hidden/test_loud.py",)),
+        False,
+    ),
+    "atexit-note": (
+        Script(
+            tests=ALL_PASS,
+            findings=(
+                {"code": "atexit-added", "message": "2 atexit hook(s) added during the run"},
+            ),
+        ),
+        False,
+    ),
     "oom": (Script(tests=ALL_PASS, oom_killed=True), True),
     "skipped": (Script(tests={**ALL_PASS, KEEP: "skipped"}), False),
 }
 #: Modules that make findings on the way from a run to a result.
 MAKERS = (testrun, graders.hidden_tests, graders.test_strength, pipeline)
-REWORDINGS: dict[str, Callable[[str], str]] = {"reversed": lambda m: m[::-1],
-                                               "x": lambda _m: "x"}
+REWORDINGS: dict[str, Callable[[str], str]] = {"reversed": lambda m: m[::-1], "x": lambda _m: "x"}
 
 
 def grade(demo, script: Script) -> GradingResult:
@@ -48,14 +62,17 @@ def decisions(result: GradingResult) -> dict[str, object]:
     """Everything a score or an assessor's decision can rest on, without any wording."""
     assert result.hidden is not None
     return {
-        "status": result.status, "void": result.void,
+        "status": result.status,
+        "void": result.void,
         "run": (result.hidden.status, result.hidden.void),
         "verdicts": [(i.id, i.verdict) for i in result.items],
         "tests": {n: (t.outcome, t.flaky) for n, t in result.hidden.tests.items()},
         "regression": result.regression,
         "findings": [(f.code, f.disposition) for f in result.findings],
-        "integrity": len(result.integrity), "notes": len(result.notes),
-        "summary": result.summary()}
+        "integrity": len(result.integrity),
+        "notes": len(result.notes),
+        "summary": result.summary(),
+    }
 
 
 @pytest.mark.parametrize("how", REWORDINGS, ids=str)
@@ -80,8 +97,9 @@ def test_rewording_every_message_changes_no_verdict(demo, monkeypatch, scenario,
 
 
 def test_the_scenarios_cover_void_integrity_and_note_findings(demo):
-    found = {f.disposition for script, _ in SCENARIOS.values()
-             for f in grade(demo, script).findings}
+    found = {
+        f.disposition for script, _ in SCENARIOS.values() for f in grade(demo, script).findings
+    }
     assert found == set(Disposition)
 
 
@@ -98,14 +116,20 @@ def test_a_findings_disposition_is_its_codes():
 
 def _runner_codes() -> list[str]:
     source = resources.files("harness.grading.runner").joinpath("dsim_runner.py").read_text()
-    calls = [node for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Call)
-             and isinstance(node.func, ast.Name) and node.func.id == "_finding"]
+    calls = [
+        node
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "_finding"
+    ]
     assert calls, "the runner makes its findings with _finding(code, message)"
     codes = []
     for call in calls:
         first = call.args[0] if call.args else None
         assert isinstance(first, ast.Constant) and isinstance(first.value, str), (
-            f"line {call.lineno}: a runner finding's code must be a literal to be checked")
+            f"line {call.lineno}: a runner finding's code must be a literal to be checked"
+        )
         codes.append(first.value)
     return codes
 

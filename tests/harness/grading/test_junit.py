@@ -40,18 +40,25 @@ def test_collection_error_is_an_error_case_without_classname():
 
 
 def test_mangle_matches_what_pytest_writes():
-    assert junit.mangle("test_mix.py::TestGroup::test_param[2]") == ("test_mix.TestGroup",
-                                                                      "test_param[2]")
+    assert junit.mangle("test_mix.py::TestGroup::test_param[2]") == (
+        "test_mix.TestGroup",
+        "test_param[2]",
+    )
     assert junit.mangle("d/test_a.py::test_x") == ("d.test_a", "test_x")
 
 
-@pytest.mark.parametrize(("data", "reason"), [
-    (b"", "empty"),
-    (b"<testsuites><testsuite>", "not valid XML"),
-    (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><testsuites>&a;</testsuites>',
-     "DOCTYPE"),
-    (b'<!DOCTYPE x SYSTEM "file:///etc/passwd"><testsuites/>', "DOCTYPE"),
-])
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "empty"),
+        (b"<testsuites><testsuite>", "not valid XML"),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><testsuites>&a;</testsuites>',
+            "DOCTYPE",
+        ),
+        (b'<!DOCTYPE x SYSTEM "file:///etc/passwd"><testsuites/>', "DOCTYPE"),
+    ],
+)
 def test_hostile_or_broken_documents_are_refused(data, reason):
     with pytest.raises(junit.JUnitError, match=reason):
         junit.parse(data)

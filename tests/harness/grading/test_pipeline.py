@@ -10,8 +10,7 @@ from harness.grading import pipeline as grading
 from harness.workspace.submit import submit
 
 
-def test_infra_error_is_stored_apart_and_graded_again_on_the_next_run(demo, store,
-                                                                      monkeypatch):
+def test_infra_error_is_stored_apart_and_graded_again_on_the_next_run(demo, store, monkeypatch):
     row, _ = submit(store, demo, candidate="ada", diff="", review_text="", source="patch")
     backend = get_backend("local")
     real = grading.grade_one
@@ -51,17 +50,33 @@ def test_require_isolation_refuses_the_local_backend(tmp_path):
     import subprocess
     import sys
 
-    proc = subprocess.run([sys.executable, "-m", "harness", "--home", str(tmp_path), "grade",
-                           "--pending", "--backend", "local", "--require-isolation"],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "harness",
+            "--home",
+            str(tmp_path),
+            "grade",
+            "--pending",
+            "--backend",
+            "local",
+            "--require-isolation",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 2
     assert "not isolated" in proc.stderr
 
 
 @pytest.mark.docker
 def test_grade_batch_runs_in_parallel_and_stores_everything(demo, store, base_image):
-    ids = [submit(store, demo, candidate=f"c{i}", diff="", review_text="", source="patch")[0].id
-           for i in range(3)]
+    ids = [
+        submit(store, demo, candidate=f"c{i}", diff="", review_text="", source="patch")[0].id
+        for i in range(3)
+    ]
     done = grading.grade_batch(store, ids, get_backend("docker"), jobs=2)
     assert sorted(d.submission_id for d in done) == sorted(ids)
     assert all(store.latest_result(i).status == "graded" for i in ids)

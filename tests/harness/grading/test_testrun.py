@@ -15,10 +15,14 @@ from harness.grading import junit, testrun
 from harness.grading.testrun import RunNames, run_tests
 from harness.result import DISPOSITION, Disposition, FindingCode, Outcome, RunStatus
 
-HIDDEN = {"test_loud.py": b"def test_a():\n    pass\n",
-          "test_more.py": b"def test_b():\n    pass\n"}
-TREE = {"src/greeter/loud.py": b"def shout(name):\n    return name.upper()\n",
-        "tests/test_greeter.py": b"def test_greet():\n    pass\n"}
+HIDDEN = {
+    "test_loud.py": b"def test_a():\n    pass\n",
+    "test_more.py": b"def test_b():\n    pass\n",
+}
+TREE = {
+    "src/greeter/loud.py": b"def shout(name):\n    return name.upper()\n",
+    "tests/test_greeter.py": b"def test_greet():\n    pass\n",
+}
 SELECTORS = ["hidden/test_loud.py", "hidden/test_more.py", "tests/test_greeter.py"]
 A, A2 = "hidden/test_loud.py::test_a", "hidden/test_loud.py::TestGroup::test_param[2]"
 B = "hidden/test_more.py::test_b"
@@ -27,12 +31,24 @@ HONEST = {A: "passed", A2: "failed", B: "error", VISIBLE: "passed"}
 SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "junit"
 
 
-def run(script: Script | FakeBackend, *, tree: dict[str, bytes] = TREE,
-        hidden: dict[str, bytes] = HIDDEN, selectors: list[str] = SELECTORS) -> testrun.TestRun:
+def run(
+    script: Script | FakeBackend,
+    *,
+    tree: dict[str, bytes] = TREE,
+    hidden: dict[str, bytes] = HIDDEN,
+    selectors: list[str] = SELECTORS,
+) -> testrun.TestRun:
     """One run_tests call on a fresh backend playing ``script`` (or on ``script``, a backend)."""
     backend = script if isinstance(script, FakeBackend) else FakeBackend(script)
-    return run_tests(backend, image="", python="python3", tree=tree, hidden=hidden,
-                     selectors=selectors, limits=Limits(timeout_seconds=5))
+    return run_tests(
+        backend,
+        image="",
+        python="python3",
+        tree=tree,
+        hidden=hidden,
+        selectors=selectors,
+        limits=Limits(timeout_seconds=5),
+    )
 
 
 def codes(result: testrun.TestRun) -> set[FindingCode]:
@@ -43,15 +59,26 @@ def codes(result: testrun.TestRun) -> set[FindingCode]:
 
 
 def test_an_honest_run_reports_every_test_by_its_canonical_id_without_the_canaries():
-    result = run(Script(tests={**HONEST, "tests/test_greeter.py::test_skip": "skipped",
-                               "hidden/test_more.py::test_x": "xfailed"}))
+    result = run(
+        Script(
+            tests={
+                **HONEST,
+                "tests/test_greeter.py::test_skip": "skipped",
+                "hidden/test_more.py::test_x": "xfailed",
+            }
+        )
+    )
     assert result.status == RunStatus.COMPLETED
     assert not result.void and result.findings == []
     assert result.exit_code == 1
     assert {n: r.outcome for n, r in result.tests.items()} == {
-        A: Outcome.PASSED, A2: Outcome.FAILED, B: Outcome.ERROR, VISIBLE: Outcome.PASSED,
+        A: Outcome.PASSED,
+        A2: Outcome.FAILED,
+        B: Outcome.ERROR,
+        VISIBLE: Outcome.PASSED,
         "tests/test_greeter.py::test_skip": Outcome.SKIPPED,
-        "hidden/test_more.py::test_x": Outcome.SKIPPED}
+        "hidden/test_more.py::test_x": Outcome.SKIPPED,
+    }
     assert result.tests[A] == testrun.TestResult(outcome=Outcome.PASSED, message="")
     assert "assert False" in result.tests[A2].message
 
@@ -89,8 +116,11 @@ def test_pytest_crashing_is_reported_and_its_exit_code_voids_the_run():
 def test_an_honest_parametrized_id_containing_double_colons_is_not_forged():
     """pytest keeps ``::`` inside a parameter id (``test_host[::1]``) in the JUnit name."""
     ipv6 = "hidden/test_net.py::test_host[::1]"
-    result = run(Script(tests={ipv6: "passed"}), hidden={"test_net.py": b"# parametrized\n"},
-                 selectors=["hidden/test_net.py"])
+    result = run(
+        Script(tests={ipv6: "passed"}),
+        hidden={"test_net.py": b"# parametrized\n"},
+        selectors=["hidden/test_net.py"],
+    )
     assert result.findings == []
     assert not result.void
     assert result.tests[ipv6].outcome == Outcome.PASSED
@@ -134,9 +164,17 @@ def test_a_corrupted_report_is_not_read_and_the_run_ended_early():
     assert result.tests == {}
 
 
-@pytest.mark.parametrize("body", [
-    "[]", '"passed"', '{"exit_code": "one"}', '{"exit_code": 1, "findings": 5}',
-    '{"exit_code": 1, "junit": 5}'], ids=["list", "string", "exit-code", "findings", "junit"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[]",
+        '"passed"',
+        '{"exit_code": "one"}',
+        '{"exit_code": 1, "findings": 5}',
+        '{"exit_code": 1, "junit": 5}',
+    ],
+    ids=["list", "string", "exit-code", "findings", "junit"],
+)
 def test_a_report_of_the_wrong_shape_is_distrusted_not_a_crash(body):
     """Code under test runs in the runner's process: it can read the nonce from the config and
     write a frame of its own, so read_run must survive any JSON there."""
@@ -175,10 +213,11 @@ def test_a_junit_file_with_a_doctype_is_rejected_and_voids_the_run():
     assert result.void
 
 
-@pytest.mark.parametrize("canaries", [("failed", "failed"), ("passed", "passed"),
-                                      ("skipped", "failed"), ("passed", "skipped")],
-                         ids=["must-pass-failed", "must-fail-passed", "must-pass-skipped",
-                              "must-fail-skipped"])
+@pytest.mark.parametrize(
+    "canaries",
+    [("failed", "failed"), ("passed", "passed"), ("skipped", "failed"), ("passed", "skipped")],
+    ids=["must-pass-failed", "must-fail-passed", "must-pass-skipped", "must-fail-skipped"],
+)
 def test_wrong_canary_outcomes_void_the_run(canaries):
     result = run(Script(tests=HONEST, canaries=canaries))
     assert FindingCode.CANARY_WRONG in codes(result)
@@ -204,9 +243,16 @@ def test_runner_codes_cover_void_integrity_and_note():
     assert {DISPOSITION[c] for c in RUNNER_CODES} == set(Disposition)
 
 
-@pytest.mark.parametrize("raw", [{"code": "all-good", "message": "trust me"},
-                                 {"message": "no code"}, {"code": "atexit-added"}, "a string"],
-                         ids=["unknown-code", "no-code", "no-message", "not-an-object"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {"code": "all-good", "message": "trust me"},
+        {"message": "no code"},
+        {"code": "atexit-added"},
+        "a string",
+    ],
+    ids=["unknown-code", "no-code", "no-message", "not-an-object"],
+)
 def test_an_unknown_runner_finding_is_treated_as_forged(raw):
     result = run(Script(tests=HONEST, findings=(raw,)))
     assert codes(result) == {FindingCode.JUNIT_FORGED}
@@ -252,8 +298,11 @@ def test_hidden_suites_land_under_a_random_folder_never_under_hidden():
         assert box.hidden_dir.startswith("_hidden_") and len(box.hidden_dir) == len("_hidden_") + 8
         assert box.tree[f"{box.hidden_dir}/test_loud.py"] == HIDDEN["test_loud.py"]
         assert not any(rel.startswith("hidden/") for rel in box.tree)
-        assert box.selected[:3] == [f"{box.hidden_dir}/test_loud.py",
-                                    f"{box.hidden_dir}/test_more.py", "tests/test_greeter.py"]
+        assert box.selected[:3] == [
+            f"{box.hidden_dir}/test_loud.py",
+            f"{box.hidden_dir}/test_more.py",
+            "tests/test_greeter.py",
+        ]
 
 
 def test_a_candidate_hidden_folder_is_neither_selected_nor_mistaken_for_the_hidden_suite():
@@ -284,13 +333,25 @@ def test_a_hidden_file_wins_a_clash_with_a_candidate_file_of_the_same_path():
 # -- the fake itself --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("sample", "tests", "broken"), [
-    ("mix.xml", {"test_mix.py::test_passes": "passed", "test_mix.py::test_fails": "failed",
-                 "test_mix.py::test_setup_error": "error", "test_mix.py::test_skipped": "skipped",
-                 "test_mix.py::test_xfail": "xfailed",
-                 "test_mix.py::TestGroup::test_param[1]": "passed",
-                 "test_mix.py::TestGroup::test_param[2]": "failed"}, ()),
-    ("collect.xml", {"test_mix.py::test_passes": "passed"}, ("test_collect.py",))])
+@pytest.mark.parametrize(
+    ("sample", "tests", "broken"),
+    [
+        (
+            "mix.xml",
+            {
+                "test_mix.py::test_passes": "passed",
+                "test_mix.py::test_fails": "failed",
+                "test_mix.py::test_setup_error": "error",
+                "test_mix.py::test_skipped": "skipped",
+                "test_mix.py::test_xfail": "xfailed",
+                "test_mix.py::TestGroup::test_param[1]": "passed",
+                "test_mix.py::TestGroup::test_param[2]": "failed",
+            },
+            (),
+        ),
+        ("collect.xml", {"test_mix.py::test_passes": "passed"}, ("test_collect.py",)),
+    ],
+)
 def test_the_fake_writes_junit_the_way_pytest_does(sample, tests, broken):
     """The checked-in files were written by pytest itself; the fake must read back the same."""
     xml = JUnitFile()

@@ -24,8 +24,9 @@ def _scores(cohort):
 
 
 @pytest.mark.docker
-def test_json_export_imported_into_an_empty_store_reproduces_every_score(graded_cohort,
-                                                                         tmp_path: Path):
+def test_json_export_imported_into_an_empty_store_reproduces_every_score(
+    graded_cohort, tmp_path: Path
+):
     before = _scores(graded_cohort)
     text = export(graded_cohort.store, before, Format.JSON)
     data = json.loads(text)
@@ -49,8 +50,9 @@ def test_json_export_imported_into_an_empty_store_reproduces_every_score(graded_
 
 @pytest.mark.docker
 def test_one_candidate_export_carries_only_their_rows(graded_cohort):
-    data = export_data(graded_cohort.store, _scores(graded_cohort).values(),
-                       candidate=graded_cohort.fixer)
+    data = export_data(
+        graded_cohort.store, _scores(graded_cohort).values(), candidate=graded_cohort.fixer
+    )
     assert data["candidates"] == [graded_cohort.fixer]
     assert {s["candidate"] for s in data["submissions"]} == {graded_cohort.fixer}
     assert {r["engineer"] for r in data["records"]} == {graded_cohort.fixer}
@@ -89,25 +91,57 @@ def test_csv_has_one_row_per_candidate_and_dimension(graded_cohort):
     ada = {r["dimension"]: r for r in rows if r["candidate"] == graded_cohort.fixer}
     assert set(ada) == {*DIMENSIONS, "overall"}
     assert float(ada["catch"]["mean"]) == pytest.approx(
-        scores[graded_cohort.fixer].dimensions["catch"].mean, abs=1e-6)
+        scores[graded_cohort.fixer].dimensions["catch"].mean, abs=1e-6
+    )
 
 
 def _minimal() -> dict:
-    return {"schema": 1, "dsim_version": "0.1.0", "exported_at": "2026-01-01T00:00:00+00:00",
-            "candidates": ["ada"],
-            "submissions": [{"id": "s1", "assignment_id": None, "candidate": "ada",
-                             "scenario_id": "x", "scenario_version": "1.0.0",
-                             "scenario_ref": "x", "seed": 1, "diff": "", "review": "",
-                             "content_hash": "h", "source": "patch", "elapsed_seconds": None,
-                             "findings": [], "submitted_at": "2026-01-01T00:00:00+02:00"}],
-            "results": [{"id": "r1", "submission_id": "s1", "key": "k", "status": "graded",
-                         "backend": "docker", "isolated": True, "graded_at":
-                         "2026-01-01T00:00:00Z", "data": {"items": []}}]}
+    return {
+        "schema": 1,
+        "dsim_version": "0.1.0",
+        "exported_at": "2026-01-01T00:00:00+00:00",
+        "candidates": ["ada"],
+        "submissions": [
+            {
+                "id": "s1",
+                "assignment_id": None,
+                "candidate": "ada",
+                "scenario_id": "x",
+                "scenario_version": "1.0.0",
+                "scenario_ref": "x",
+                "seed": 1,
+                "diff": "",
+                "review": "",
+                "content_hash": "h",
+                "source": "patch",
+                "elapsed_seconds": None,
+                "findings": [],
+                "submitted_at": "2026-01-01T00:00:00+02:00",
+            }
+        ],
+        "results": [
+            {
+                "id": "r1",
+                "submission_id": "s1",
+                "key": "k",
+                "status": "graded",
+                "backend": "docker",
+                "isolated": True,
+                "graded_at": "2026-01-01T00:00:00Z",
+                "data": {"items": []},
+            }
+        ],
+    }
 
 
 def test_import_is_all_or_nothing_and_lists_every_problem(store):
     assert import_json(store, json.dumps(_minimal())) == {
-        "assignments": 0, "submissions": 1, "results": 1, "overrides": 0, "records": 0}
+        "assignments": 0,
+        "submissions": 1,
+        "results": 1,
+        "overrides": 0,
+        "records": 0,
+    }
     assert store.submission("s1").submitted_at.hour == 22  # +02:00 stored as UTC
     with pytest.raises(InvalidInput) as again:
         import_json(store, json.dumps(_minimal()))

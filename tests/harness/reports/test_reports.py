@@ -47,6 +47,7 @@ def _comparison(cohort) -> tuple[str, list[str]]:
 @pytest.fixture
 def self_contained(parse_html):
     """Assert a page has no scripts and no external resources: offline, and runs nothing."""
+
     def check(html: str) -> None:
         page = parse_html(html)
         assert not FORBIDDEN_TAGS & set(page.tags)
@@ -59,6 +60,7 @@ def self_contained(parse_html):
         css = "".join(page.styles)
         assert "url(" not in css and "@import" not in css and "@font-face" not in css
         assert "@media print" in css
+
     return check
 
 
@@ -95,24 +97,38 @@ def test_excluded_evidence_is_listed(graded_cohort):
 
 @pytest.mark.docker
 def test_every_page_is_one_self_contained_file(graded_cohort, self_contained):
-    for html in (_report(graded_cohort, graded_cohort.accepter), _comparison(graded_cohort)[0],
-                 _feedback(graded_cohort, graded_cohort.fixer)):
+    for html in (
+        _report(graded_cohort, graded_cohort.accepter),
+        _comparison(graded_cohort)[0],
+        _feedback(graded_cohort, graded_cohort.fixer),
+    ):
         self_contained(html)
 
 
 @pytest.mark.docker
-def test_hostile_name_review_and_diff_are_escaped_everywhere(graded_cohort, self_contained,
-                                                             parse_html):
-    pages = [_report(graded_cohort, HOSTILE), _feedback(graded_cohort, HOSTILE),
-             _comparison(graded_cohort)[0]]
+def test_hostile_name_review_and_diff_are_escaped_everywhere(
+    graded_cohort, self_contained, parse_html
+):
+    pages = [
+        _report(graded_cohort, HOSTILE),
+        _feedback(graded_cohort, HOSTILE),
+        _comparison(graded_cohort)[0],
+    ]
     for html in pages:
         assert HOSTILE not in html
         assert esc(HOSTILE) in html
         assert "<script" not in html.lower()
         self_contained(html)
     report = pages[0]
-    for raw in ('<h1 id="pwned">', "<img src=x", '<a href="javascript:', "<iframe",
-                "</pre><script>alert(2)", "<b>mallory</b>", "<style>body{display:none}"):
+    for raw in (
+        '<h1 id="pwned">',
+        "<img src=x",
+        '<a href="javascript:',
+        "<iframe",
+        "</pre><script>alert(2)",
+        "<b>mallory</b>",
+        "<style>body{display:none}",
+    ):
         assert raw not in report
     assert esc("<img src=x onerror=alert(3)>") in report
     assert esc("<b>mallory</b>") in report
@@ -151,12 +167,15 @@ def test_candidate_view_shows_no_hidden_tests_locations_or_other_candidates(grad
 @pytest.mark.docker
 def test_comparison_is_sorted_with_intervals_matrix_and_summary(graded_cohort, parse_html):
     html, order = _comparison(graded_cohort)
-    ranking = html[html.index('id="ranking"'):]
+    ranking = html[html.index('id="ranking"') :]
     positions = [ranking.index(f"<strong>{esc(n)}</strong>") for n in order]
     assert positions == sorted(positions)
     page = parse_html(html)
-    cells = [v for tag, name, v in page.attrs
-             if tag == "td" and name == "style" and v.startswith("background:")]
+    cells = [
+        v
+        for tag, name, v in page.attrs
+        if tag == "td" and name == "style" and v.startswith("background:")
+    ]
     n = len(graded_cohort.names)
     assert len(cells) == n * n
     assert {f"dimension-{d}" for d in DIMENSIONS} <= page.ids
@@ -164,27 +183,42 @@ def test_comparison_is_sorted_with_intervals_matrix_and_summary(graded_cohort, p
 
 
 @pytest.mark.docker
-def test_pages_render_in_headless_chromium(graded_cohort, chromium, screenshots, parse_html,
-                                           tmp_path: Path):
+def test_pages_render_in_headless_chromium(
+    graded_cohort, chromium, screenshots, parse_html, tmp_path: Path
+):
     scenario_ids = {f"scenario-{i}-{p}" for i in (1, 2) for p in SCENARIO_PARTS}
     pages = {
-        "report": (_report(graded_cohort, graded_cohort.accepter),
-                   {"summary", "dimensions", "excluded", "scenarios", "scenario-1", "scenario-2",
-                    *scenario_ids}),
-        "report-hostile": (_report(graded_cohort, HOSTILE),
-                           {"summary", "dimensions", "scenario-1", "scenario-1-integrity"}),
-        "comparison": (_comparison(graded_cohort)[0],
-                       {"summary", "intervals", "ranking", "dimensions", "matrix"}),
-        "candidate-view": (_feedback(graded_cohort, graded_cohort.reverter),
-                           {"summary", "overview", "practise", "habits", "attempts"}),
+        "report": (
+            _report(graded_cohort, graded_cohort.accepter),
+            {
+                "summary",
+                "dimensions",
+                "excluded",
+                "scenarios",
+                "scenario-1",
+                "scenario-2",
+                *scenario_ids,
+            },
+        ),
+        "report-hostile": (
+            _report(graded_cohort, HOSTILE),
+            {"summary", "dimensions", "scenario-1", "scenario-1-integrity"},
+        ),
+        "comparison": (
+            _comparison(graded_cohort)[0],
+            {"summary", "intervals", "ranking", "dimensions", "matrix"},
+        ),
+        "candidate-view": (
+            _feedback(graded_cohort, graded_cohort.reverter),
+            {"summary", "overview", "practise", "habits", "attempts"},
+        ),
     }
     for name, (html, ids) in pages.items():
         page = tmp_path / f"{name}.html"
         page.write_text(html, encoding="utf-8")
         shot = screenshots / f"{name}.png"
         log, dom = chromium.open(page, shot, tmp_path / name)
-        console = [line for line in log.splitlines()
-                   if ":CONSOLE" in line or "Uncaught" in line]
+        console = [line for line in log.splitlines() if ":CONSOLE" in line or "Uncaught" in line]
         assert console == [], console
         rendered = parse_html(dom)
         assert ids <= rendered.ids, ids - rendered.ids
@@ -192,25 +226,52 @@ def test_pages_render_in_headless_chromium(graded_cohort, chromium, screenshots,
         assert shot.stat().st_size > 10_000
 
 
-@pytest.mark.parametrize(("ties", "order", "expected"), [
-    (set(), ["a", "b", "c"], ["1", "2", "3"]),
-    ({frozenset("bc")}, ["a", "b", "c", "d"], ["1", "2=", "2=", "4"]),
-    ({frozenset("ab"), frozenset("bc")}, ["a", "b", "c"], ["1=", "1=", "1="]),
-])
+@pytest.mark.parametrize(
+    ("ties", "order", "expected"),
+    [
+        (set(), ["a", "b", "c"], ["1", "2", "3"]),
+        ({frozenset("bc")}, ["a", "b", "c", "d"], ["1", "2=", "2=", "4"]),
+        ({frozenset("ab"), frozenset("bc")}, ["a", "b", "c"], ["1=", "1=", "1="]),
+    ],
+)
 def test_tied_neighbours_share_a_rank(ties, order, expected):
     assert _ranks(order, ties) == expected
 
 
 def _stored(store, name: str, fixed: bool) -> None:
-    sub = Submission(candidate=name, scenario_id="gone", scenario_version="1.0.0",
-                     scenario_ref="gone", seed=1, diff="", review="", content_hash="x",
-                     source="patch", findings=[])
+    sub = Submission(
+        candidate=name,
+        scenario_id="gone",
+        scenario_version="1.0.0",
+        scenario_ref="gone",
+        seed=1,
+        diff="",
+        review="",
+        content_hash="x",
+        source="patch",
+        findings=[],
+    )
     store.add(sub)
-    items = [{"id": "f0", "kind": "flaw", "severity": 2, "category": "security",
-              "verdict": "fixed" if fixed else "not_fixed", "tests": []}]
-    store.add(Result(submission_id=sub.id, key="k", status="graded", backend="docker",
-                     isolated=True, data={"status": "graded", "items": items,
-                                          "regression": {"passed": 1, "total": 1}}))
+    items = [
+        {
+            "id": "f0",
+            "kind": "flaw",
+            "severity": 2,
+            "category": "security",
+            "verdict": "fixed" if fixed else "not_fixed",
+            "tests": [],
+        }
+    ]
+    store.add(
+        Result(
+            submission_id=sub.id,
+            key="k",
+            status="graded",
+            backend="docker",
+            isolated=True,
+            data={"status": "graded", "items": items, "regression": {"passed": 1, "total": 1}},
+        )
+    )
 
 
 def test_ties_are_shown_as_ties_and_a_missing_scenario_is_said(store):

@@ -34,41 +34,103 @@ from harness.workspace.submit import submit
 PROFILE = load_profile()
 
 
-def fake_result(store, candidate, scenario="s1", *, fixed=1, flaws=2, kept=1, keeps=1,
-                regression=(5, 5), recall=0.5, backend="docker", status="graded",
-                days_ago=0, version="1.0.0", at=None):
+def fake_result(
+    store,
+    candidate,
+    scenario="s1",
+    *,
+    fixed=1,
+    flaws=2,
+    kept=1,
+    keeps=1,
+    regression=(5, 5),
+    recall=0.5,
+    backend="docker",
+    status="graded",
+    days_ago=0,
+    version="1.0.0",
+    at=None,
+):
     """Store a submission with a result shaped like a real grading's."""
-    sub = Submission(candidate=candidate, scenario_id=scenario, scenario_version=version,
-                     scenario_ref=scenario, seed=1, diff="", review="", content_hash="x",
-                     source="patch", findings=[],
-                     submitted_at=(at or datetime.now(UTC)) - timedelta(days=days_ago))
+    sub = Submission(
+        candidate=candidate,
+        scenario_id=scenario,
+        scenario_version=version,
+        scenario_ref=scenario,
+        seed=1,
+        diff="",
+        review="",
+        content_hash="x",
+        source="patch",
+        findings=[],
+        submitted_at=(at or datetime.now(UTC)) - timedelta(days=days_ago),
+    )
     store.add(sub)
-    items = [ItemResult(id=f"f{i}", kind=ItemKind.FLAW, severity=2,
-                        verdict=Verdict.FIXED if i < fixed else Verdict.NOT_FIXED)
-             for i in range(flaws)]
-    items += [ItemResult(id=f"k{i}", kind=ItemKind.KEEP,
-                         verdict=Verdict.KEPT if i < kept else Verdict.LOST) for i in range(keeps)]
-    data = dump_result(GradingResult(
-        status=ResultStatus(status), items=tuple(items),
-        regression=Regression(passed=regression[0], total=regression[1]),
-        review=Review(findings=1, named={}, recall=recall, precision=recall, matched=1),
-        scope=Scope(files_touched=("a", "b"), outside_needed=(), lines_changed=2,
-                    reference_lines=2, protected_attempts=0, in_scope=2, out_of_scope=0)))
-    store.add(Result(submission_id=sub.id, key="k", status=status, backend=backend,
-                     isolated=backend == "docker", data=data))
+    items = [
+        ItemResult(
+            id=f"f{i}",
+            kind=ItemKind.FLAW,
+            severity=2,
+            verdict=Verdict.FIXED if i < fixed else Verdict.NOT_FIXED,
+        )
+        for i in range(flaws)
+    ]
+    items += [
+        ItemResult(
+            id=f"k{i}", kind=ItemKind.KEEP, verdict=Verdict.KEPT if i < kept else Verdict.LOST
+        )
+        for i in range(keeps)
+    ]
+    data = dump_result(
+        GradingResult(
+            status=ResultStatus(status),
+            items=tuple(items),
+            regression=Regression(passed=regression[0], total=regression[1]),
+            review=Review(findings=1, named={}, recall=recall, precision=recall, matched=1),
+            scope=Scope(
+                files_touched=("a", "b"),
+                outside_needed=(),
+                lines_changed=2,
+                reference_lines=2,
+                protected_attempts=0,
+                in_scope=2,
+                out_of_scope=0,
+            ),
+        )
+    )
+    store.add(
+        Result(
+            submission_id=sub.id,
+            key="k",
+            status=status,
+            backend=backend,
+            isolated=backend == "docker",
+            data=data,
+        )
+    )
     return sub
 
 
 @pytest.mark.docker
 def test_fix_all_beats_revert_all_beats_accept_on_catch_and_revert_is_lowest_on_keep(
-        demo, store, base_image):
+    demo, store, base_image
+):
     values = draw(demo, default_seed("x", demo.id)).values
-    diffs = {"fixer": materialize.reference_patch(demo, values),
-             "reverter": materialize.revert_everything_patch(demo, values),
-             "accepter": ""}
+    diffs = {
+        "fixer": materialize.reference_patch(demo, values),
+        "reverter": materialize.revert_everything_patch(demo, values),
+        "accepter": "",
+    }
     for name, diff in diffs.items():
-        row, _ = submit(store, demo, candidate=name, diff=diff, review_text="", source="patch",
-                        seed=default_seed("x", demo.id))
+        row, _ = submit(
+            store,
+            demo,
+            candidate=name,
+            diff=diff,
+            review_text="",
+            source="patch",
+            seed=default_seed("x", demo.id),
+        )
         graded = grade_submission(store, row.id, get_backend("docker"))
         assert graded.status == "graded"
     s = score_all(store, PROFILE)
@@ -92,8 +154,12 @@ def test_contradicting_delivery_records_move_the_score_and_take_over(store, tmp_
     fake_result(store, "ada", fixed=2, kept=1, recall=1.0)
     before = score_all(store, PROFILE)["ada"]
     csv = tmp_path / "records.csv"
-    csv.write_text("engineer,date,source,dimension,outcome,weight,note\n" + "".join(
-        f"ada,2026-0{1 + i % 9}-01,jira,catch,fail,,shipped a float bug\n" for i in range(30)))
+    csv.write_text(
+        "engineer,date,source,dimension,outcome,weight,note\n"
+        + "".join(
+            f"ada,2026-0{1 + i % 9}-01,jira,catch,fail,,shipped a float bug\n" for i in range(30)
+        )
+    )
     assert import_csv(store, csv).imported == 30
     after = score_all(store, PROFILE)["ada"]
     assert after.dimensions["catch"].mean < before.dimensions["catch"].mean - 0.3
@@ -109,15 +175,24 @@ def test_infra_errors_unisolated_runs_and_flaky_items_are_excluded_and_said(stor
     result = store.latest_result(sub.id)
     data = dict(result.data)
     data["items"] = [dict(data["items"][0], verdict="flaky"), *data["items"][1:]]
-    store.add(Result(submission_id=sub.id, key="k2", status="graded", backend="docker",
-                     isolated=True, data=data))
+    store.add(
+        Result(
+            submission_id=sub.id,
+            key="k2",
+            status="graded",
+            backend="docker",
+            isolated=True,
+            data=data,
+        )
+    )
     s = score_all(store, PROFILE)["bo"]
     assert s.scenarios == ["s3@1.0.0"]
     assert any("infrastructure error" in e for e in s.excluded)
     assert any("without isolation" in e for e in s.excluded)
     assert any("f0 rests on a flaky test" in e for e in s.excluded)
-    assert s.dimensions["catch"].failures == pytest.approx(2 * PROFILE.simulation_discount,
-                                                           rel=1e-3)
+    assert s.dimensions["catch"].failures == pytest.approx(
+        2 * PROFILE.simulation_discount, rel=1e-3
+    )
 
 
 def test_old_evidence_weighs_less(store):
@@ -141,8 +216,10 @@ def test_override_changes_the_score_and_keeps_the_original(store):
 
 def test_bad_record_rows_import_nothing_and_name_their_lines(store, tmp_path):
     csv = tmp_path / "r.csv"
-    csv.write_text("engineer,date,source,outcome,weight\nada,2026-01-01,jira,pass,\n"
-                   "bo,yesterday,jira,maybe,-1\n")
+    csv.write_text(
+        "engineer,date,source,outcome,weight\nada,2026-01-01,jira,pass,\n"
+        "bo,yesterday,jira,maybe,-1\n"
+    )
     with pytest.raises(InvalidInput) as err:
         import_csv(store, csv)
     text = str(err.value)
@@ -180,8 +257,10 @@ def test_percentile_is_within_the_cohort_of_same_scenario_versions(store):
 
 def test_profile_overlay_and_unknown_keys(tmp_path: Path):
     good = tmp_path / "p.toml"
-    good.write_text("[evidence]\nhalf_life_days = 30\n[weights]\ncatch = 1\nkeep = 0\n"
-                    "safety = 0\nexplain = 0\nscope = 0\n")
+    good.write_text(
+        "[evidence]\nhalf_life_days = 30\n[weights]\ncatch = 1\nkeep = 0\n"
+        "safety = 0\nexplain = 0\nscope = 0\n"
+    )
     profile = load_profile(good)
     assert profile.half_life_days == 30 and profile.weights["catch"] == 1.0
     bad = tmp_path / "bad.toml"
@@ -193,8 +272,17 @@ def test_profile_overlay_and_unknown_keys(tmp_path: Path):
 
 
 def test_records_without_graded_work_still_score(store):
-    store.add(Record(engineer="zed", date=datetime.now(UTC), source="gh", dimension=None,
-                     outcome="pass", weight=1.0, note=""))
+    store.add(
+        Record(
+            engineer="zed",
+            date=datetime.now(UTC),
+            source="gh",
+            dimension=None,
+            outcome="pass",
+            weight=1.0,
+            note="",
+        )
+    )
     s = score_all(store, PROFILE)["zed"]
     assert s.basis == "delivery records only (1 observation)"
 
@@ -219,12 +307,28 @@ def _cohort(store, tmp_path):
     """Seven candidates on the same two scenarios, one override, one delivery record."""
     for i in range(7):
         for scenario in ("s1", "s2"):
-            sub = fake_result(store, f"c{i}", scenario, fixed=i % 3, kept=i % 2,
-                              regression=(5 - i % 4, 5), recall=(i % 5) / 4)
+            sub = fake_result(
+                store,
+                f"c{i}",
+                scenario,
+                fixed=i % 3,
+                kept=i % 2,
+                regression=(5 - i % 4, 5),
+                recall=(i % 5) / 4,
+            )
         if i == 3:
             add_override(store, sub.id, item="f1", verdict="fixed", reason="r", by="lead")
-    store.add(Record(engineer="c2", date=datetime.now(UTC), source="gh", dimension="catch",
-                     outcome="pass", weight=1.0, note=""))
+    store.add(
+        Record(
+            engineer="c2",
+            date=datetime.now(UTC),
+            source="gh",
+            dimension="catch",
+            outcome="pass",
+            weight=1.0,
+            note="",
+        )
+    )
 
 
 def test_naming_candidates_scores_them_exactly_as_scoring_everyone_does(store, tmp_path):
@@ -266,14 +370,21 @@ def test_results_stored_without_a_summary_score_as_if_they_had_one(store):
         fake_result(store, name, fixed=1, kept=0, regression=(3, 5), recall=0.75, at=at)
     with store.engine.begin() as conn:  # as a bulk insert or an older dsim would leave it
         sub_id = store.submissions(candidate="core")[0].id
-        conn.execute(update(Result.__table__).where(Result.submission_id == sub_id)
-                     .values(summary=None))
-        assert conn.execute(Result.__table__.select().where(
-            Result.submission_id == sub_id)).one().summary is None
+        conn.execute(
+            update(Result.__table__).where(Result.submission_id == sub_id).values(summary=None)
+        )
+        assert (
+            conn.execute(Result.__table__.select().where(Result.submission_id == sub_id))
+            .one()
+            .summary
+            is None
+        )
     s = score_all(store, PROFILE)
     for dim in s["orm"].dimensions:
         assert (s["core"].dimensions[dim].successes, s["core"].dimensions[dim].failures) == (
-            s["orm"].dimensions[dim].successes, s["orm"].dimensions[dim].failures), dim
+            s["orm"].dimensions[dim].successes,
+            s["orm"].dimensions[dim].failures,
+        ), dim
     assert s["core"].overall.mean == s["orm"].overall.mean
     graded, _ = load_graded(store)
     with pytest.raises(RuntimeError, match="summary only"):
@@ -288,6 +399,7 @@ def test_scores_without_draws_keep_every_interval(store, tmp_path):
     with_draws = score_all(store, PROFILE, now=now)
     without = score_all(store, PROFILE, now=now, keep_draws=False)
     assert {n: s.as_dict() for n, s in without.items()} == {
-        n: s.as_dict() for n, s in with_draws.items()}
+        n: s.as_dict() for n, s in with_draws.items()
+    }
     assert all(s.draws == {} for s in without.values())
     assert all(len(s.draws["overall"]) == PROFILE.draws for s in with_draws.values())

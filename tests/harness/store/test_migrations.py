@@ -152,16 +152,25 @@ def test_dsims_opening_the_same_store_at_once_make_or_upgrade_it_once(release_st
     else:
         _first_release(release_store, stamped=False)
     start_at = time.time() + 2  # every process past its imports before any opens the store
-    script = ("import sys, time; import alembic.command; from harness.store import Store; "
-              "time.sleep(max(0, float(sys.argv[2]) - time.time())); "
-              "print(len(Store(f'sqlite:///{sys.argv[1]}').submissions()))")
-    procs = [subprocess.Popen([sys.executable, "-c", script, str(release_store), str(start_at)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for _ in range(4)]
+    script = (
+        "import sys, time; import alembic.command; from harness.store import Store; "
+        "time.sleep(max(0, float(sys.argv[2]) - time.time())); "
+        "print(len(Store(f'sqlite:///{sys.argv[1]}').submissions()))"
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(release_store), str(start_at)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
     outputs = [p.communicate(timeout=60) for p in procs]
     expected = "0" if kind == "new" else "9"
     assert [(p.returncode, out.strip()) for p, (out, _) in zip(procs, outputs, strict=True)] == [
-        (0, expected)] * 4, [err for _, err in outputs]
+        (0, expected)
+    ] * 4, [err for _, err in outputs]
     assert _version(release_store) == [(HEAD,)]
     assert _query(release_store, "SELECT count(*) FROM results WHERE summary IS NULL") == [(0,)]
 
@@ -171,7 +180,8 @@ def test_revisions_can_be_applied_one_at_a_time_by_url(tmp_path):
     url = f"sqlite:///{tmp_path / 'steps.db'}"
     command.upgrade(config(url=url), "0001")
     assert _version(tmp_path / "steps.db") == [("0001",)]
-    assert "summary" not in {r[1] for r in _query(tmp_path / "steps.db",
-                                                  "PRAGMA table_info(results)")}
+    assert "summary" not in {
+        r[1] for r in _query(tmp_path / "steps.db", "PRAGMA table_info(results)")
+    }
     store = Store(url)
     assert _version(tmp_path / "steps.db") == [(HEAD,)] and _schema_diffs(store.engine) == []

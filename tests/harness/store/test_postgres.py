@@ -26,8 +26,13 @@ BIN = Path("/usr/lib/postgresql/15/bin")
 
 
 def _as_postgres(*argv: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["runuser", "-u", "postgres", "--", *argv], capture_output=True,
-                          text=True, check=False, timeout=120)
+    return subprocess.run(
+        ["runuser", "-u", "postgres", "--", *argv],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -50,9 +55,17 @@ def pg_url() -> Iterator[str]:
     data = root / "data"
     made = _as_postgres(str(BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "dsim")
     assert made.returncode == 0, made.stderr
-    started = _as_postgres(str(BIN / "pg_ctl"), "-D", str(data), "-w", "-l",
-                           str(root / "log"), "-o", f"-k {root} -c listen_addresses=''",
-                           "start")
+    started = _as_postgres(
+        str(BIN / "pg_ctl"),
+        "-D",
+        str(data),
+        "-w",
+        "-l",
+        str(root / "log"),
+        "-o",
+        f"-k {root} -c listen_addresses=''",
+        "start",
+    )
     assert started.returncode == 0, started.stderr + (root / "log").read_text()
     try:
         yield f"postgresql+psycopg://dsim@/postgres?host={root}"
@@ -111,15 +124,41 @@ def test_a_first_release_store_on_postgresql_is_upgraded_in_place(pg_url):
     assert "summary" not in tables.tables["results"].c
     at = now()
     with old.begin() as conn:
-        conn.execute(tables.tables["submissions"].insert().values(
-            id="s1", candidate="ada", scenario_id="demo", scenario_version="1", scenario_ref="demo",
-            seed=1, diff="", review="", content_hash="h", source="patch", findings=[],
-            submitted_at=at))
-        conn.execute(tables.tables["results"].insert().values(
-            id="r1", submission_id="s1", key="k", status="graded", backend="docker",
-            isolated=True, graded_at=at, data={
-                "items": [{"id": "f", "kind": "flaw", "severity": 2, "verdict": "fixed"}],
-                "regression": {"total": 3, "passed": 2}}))
+        conn.execute(
+            tables.tables["submissions"]
+            .insert()
+            .values(
+                id="s1",
+                candidate="ada",
+                scenario_id="demo",
+                scenario_version="1",
+                scenario_ref="demo",
+                seed=1,
+                diff="",
+                review="",
+                content_hash="h",
+                source="patch",
+                findings=[],
+                submitted_at=at,
+            )
+        )
+        conn.execute(
+            tables.tables["results"]
+            .insert()
+            .values(
+                id="r1",
+                submission_id="s1",
+                key="k",
+                status="graded",
+                backend="docker",
+                isolated=True,
+                graded_at=at,
+                data={
+                    "items": [{"id": "f", "kind": "flaw", "severity": 2, "verdict": "fixed"}],
+                    "regression": {"total": 3, "passed": 2},
+                },
+            )
+        )
     old.dispose()
 
     store = Store(url)
@@ -128,9 +167,11 @@ def test_a_first_release_store_on_postgresql_is_upgraded_in_place(pg_url):
             assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == HEAD
             assert list(compare_metadata(MigrationContext.configure(conn), Base.metadata)) == []
             summary = conn.execute(select(Base.metadata.tables["results"].c.summary)).scalar()
-        assert summary == {"items": [{"id": "f", "kind": "flaw", "severity": 2,
-                                      "verdict": "fixed"}],
-                           "regression": {"total": 3, "passed": 2}, "sections": {}}
+        assert summary == {
+            "items": [{"id": "f", "kind": "flaw", "severity": 2, "verdict": "fixed"}],
+            "regression": {"total": 3, "passed": 2},
+            "sections": {},
+        }
         assert [s.id for s in store.submissions()] == ["s1"]
     finally:
         store.close()

@@ -30,8 +30,12 @@ def expected_scores() -> dict[str, object]:
 
 
 def scores_of(store: Store) -> dict[str, object]:
-    return json.loads(json.dumps({name: s.as_dict() for name, s in score_all(
-        store, load_profile(), now=NOW).items()}, sort_keys=True))
+    return json.loads(
+        json.dumps(
+            {name: s.as_dict() for name, s in score_all(store, load_profile(), now=NOW).items()},
+            sort_keys=True,
+        )
+    )
 
 
 def test_an_export_made_by_release_0_1_0_imports_with_identical_scores(tmp_path):
@@ -90,9 +94,14 @@ def test_each_release_0_1_0_candidate_keeps_every_verdict(tmp_path, candidate):
     shutil.copy(FIXTURES / "release-0.1.0.db", path)
     export = json.loads((FIXTURES / "release-0.1.0-export.json").read_text())
     subs = {s["id"] for s in export["submissions"] if s["candidate"] == candidate}
-    old = {r["submission_id"]: [(i["id"], i["verdict"]) for i in r["data"]["items"]]
-           for r in export["results"] if r["submission_id"] in subs}
+    old = {
+        r["submission_id"]: [(i["id"], i["verdict"]) for i in r["data"]["items"]]
+        for r in export["results"]
+        if r["submission_id"] in subs
+    }
     store = Store(f"sqlite:///{path}")
-    new = {sid: [(i.id, i.verdict.value) for i in store.latest_result(sid).result.items]
-           for sid in subs}
+    new = {
+        sid: [(i.id, i.verdict.value) for i in store.latest_result(sid).result.items]
+        for sid in subs
+    }
     assert new == old and new

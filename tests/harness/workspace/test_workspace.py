@@ -26,12 +26,16 @@ def test_workspace_has_the_start_and_nothing_hidden(demo, store, tmp_path):
     ws = started.workspace
     assert (ws / "src/greeter/loud.py").read_text().count("greet(name)") == 1  # the AI change
     assert {p.name for p in ws.iterdir()} >= {"BRIEF.md", "TRANSCRIPT.md", "REVIEW.md", "src"}
-    everything = "\n".join(p.read_text(errors="replace") for p in ws.rglob("*")
-                           if p.is_file() and ".git" not in p.parts)
+    everything = "\n".join(
+        p.read_text(errors="replace")
+        for p in ws.rglob("*")
+        if p.is_file() and ".git" not in p.parts
+    )
     leaked = [f for f in hidden_fragments(demo) if f in everything]
     assert leaked == []
-    log = subprocess.run(["git", "-C", str(ws), "log", "--oneline"], capture_output=True,
-                         text=True, check=True).stdout
+    log = subprocess.run(
+        ["git", "-C", str(ws), "log", "--oneline"], capture_output=True, text=True, check=True
+    ).stdout
     assert len(log.splitlines()) == 1
 
 
@@ -46,10 +50,17 @@ def test_submit_captures_committed_uncommitted_and_new_files(demo, store, tmp_pa
     ws = start(demo, "ada", tmp_path / "ws", store).workspace
     loud = ws / "src/greeter/loud.py"
     loud.write_text(loud.read_text().replace("greet(name)", "greet(name.strip())"))
-    subprocess.run(["git", "-C", str(ws), "commit", "-qam", "fix"], check=True,
-                   env={"GIT_AUTHOR_NAME": "a", "GIT_AUTHOR_EMAIL": "a@b",
-                        "GIT_COMMITTER_NAME": "a", "GIT_COMMITTER_EMAIL": "a@b",
-                        "PATH": "/usr/bin:/bin"})
+    subprocess.run(
+        ["git", "-C", str(ws), "commit", "-qam", "fix"],
+        check=True,
+        env={
+            "GIT_AUTHOR_NAME": "a",
+            "GIT_AUTHOR_EMAIL": "a@b",
+            "GIT_COMMITTER_NAME": "a",
+            "GIT_COMMITTER_EMAIL": "a@b",
+            "PATH": "/usr/bin:/bin",
+        },
+    )
     (ws / "src/greeter/extra.py").write_text("X = 1\n")
     (ws / "REVIEW.md").write_text("- src/greeter/loud.py:4-6 [correctness] not stripped\n")
     row, findings = submit_directory(store, ws)
@@ -69,29 +80,34 @@ def test_binary_files_are_refused_with_their_names(demo, store, tmp_path):
     assert "src/logo.png" in str(err.value)
 
 
-@pytest.mark.parametrize(("path", "kind", "reason"), [
-    ("conftest.py", "protected-path", "conftest.py configures the test run"),
-    ("src/greeter/conftest.py", "protected-path", "configures the test run"),
-    ("src/x.pth", "protected-path", "x.pth configures the test run"),
-    ("pytest.ini", "protected-path", "configures the test run"),
-    ("setup.cfg", "protected-path", "configures the test run"),
-    ("docs/notes.txt", "protected-path", "outside the editable paths"),
-    ("src/../../etc/passwd", "path-escape", "path escapes the tree"),
-])
-def test_protected_paths_are_stored_with_a_finding_and_not_applied(demo, store, path, kind,
-                                                                   reason):
-    diff = (f"diff --git a/{path} b/{path}\nnew file mode 100644\n--- /dev/null\n+++ b/{path}\n"
-            "@@ -0,0 +1 @@\n+x = 1\n")
-    row, findings = submit(store, demo, candidate="eve", diff=diff, review_text="",
-                           source="patch")
+@pytest.mark.parametrize(
+    ("path", "kind", "reason"),
+    [
+        ("conftest.py", "protected-path", "conftest.py configures the test run"),
+        ("src/greeter/conftest.py", "protected-path", "configures the test run"),
+        ("src/x.pth", "protected-path", "x.pth configures the test run"),
+        ("pytest.ini", "protected-path", "configures the test run"),
+        ("setup.cfg", "protected-path", "configures the test run"),
+        ("docs/notes.txt", "protected-path", "outside the editable paths"),
+        ("src/../../etc/passwd", "path-escape", "path escapes the tree"),
+    ],
+)
+def test_protected_paths_are_stored_with_a_finding_and_not_applied(demo, store, path, kind, reason):
+    diff = (
+        f"diff --git a/{path} b/{path}\nnew file mode 100644\n--- /dev/null\n+++ b/{path}\n"
+        "@@ -0,0 +1 @@\n+x = 1\n"
+    )
+    row, findings = submit(store, demo, candidate="eve", diff=diff, review_text="", source="patch")
     assert [(f.kind, f.path) for f in findings] == [(kind, path)]
     assert reason in findings[0].detail
     assert row.findings[0]["kind"] == kind
 
 
 def test_a_patch_that_does_not_apply_is_refused_at_submit_with_its_hunk(demo, store):
-    diff = ("diff --git a/src/greeter/loud.py b/src/greeter/loud.py\n--- a/src/greeter/loud.py\n"
-            "+++ b/src/greeter/loud.py\n@@ -1,2 +1,2 @@\n-from nowhere import x\n+y\n \n")
+    diff = (
+        "diff --git a/src/greeter/loud.py b/src/greeter/loud.py\n--- a/src/greeter/loud.py\n"
+        "+++ b/src/greeter/loud.py\n@@ -1,2 +1,2 @@\n-from nowhere import x\n+y\n \n"
+    )
     with pytest.raises(PatchError, match="hunk 1 of src/greeter/loud.py"):
         submit(store, demo, candidate="eve", diff=diff, review_text="", source="patch")
     assert store.submissions() == []

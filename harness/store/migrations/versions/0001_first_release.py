@@ -35,8 +35,7 @@ def upgrade() -> None:
     op.create_table(
         "submissions",
         sa.Column("id", sa.String(32), primary_key=True),
-        sa.Column("assignment_id", sa.String(32), sa.ForeignKey("assignments.id"),
-                  nullable=True),
+        sa.Column("assignment_id", sa.String(32), sa.ForeignKey("assignments.id"), nullable=True),
         sa.Column("candidate", sa.String(200), nullable=False, index=True),
         sa.Column("scenario_id", sa.String(100), nullable=False, index=True),
         sa.Column("scenario_version", sa.String(40), nullable=False),
@@ -53,8 +52,13 @@ def upgrade() -> None:
     op.create_table(
         "results",
         sa.Column("id", sa.String(32), primary_key=True),
-        sa.Column("submission_id", sa.String(32), sa.ForeignKey("submissions.id"),
-                  nullable=False, index=True),
+        sa.Column(
+            "submission_id",
+            sa.String(32),
+            sa.ForeignKey("submissions.id"),
+            nullable=False,
+            index=True,
+        ),
         sa.Column("key", sa.String(64), nullable=False, index=True),
         sa.Column("status", sa.String(20), nullable=False),
         sa.Column("backend", sa.String(20), nullable=False),
@@ -65,8 +69,13 @@ def upgrade() -> None:
     op.create_table(
         "overrides",
         sa.Column("id", sa.String(32), primary_key=True),
-        sa.Column("submission_id", sa.String(32), sa.ForeignKey("submissions.id"),
-                  nullable=False, index=True),
+        sa.Column(
+            "submission_id",
+            sa.String(32),
+            sa.ForeignKey("submissions.id"),
+            nullable=False,
+            index=True,
+        ),
         sa.Column("item", sa.String(100), nullable=False),
         sa.Column("verdict", sa.String(20), nullable=False),
         sa.Column("reason", sa.Text, nullable=False),

@@ -29,21 +29,33 @@ BATCH = 500
 
 def upgrade() -> None:
     results = sa.table("results", sa.column("id", sa.String), sa.column("data", sa.JSON))
-    rewrite = (sa.update(results).where(results.c.id == sa.bindparam("rid"))
-               .values(data=sa.bindparam("new_data", type_=sa.JSON)))
+    rewrite = (
+        sa.update(results)
+        .where(results.c.id == sa.bindparam("rid"))
+        .values(data=sa.bindparam("new_data", type_=sa.JSON))
+    )
     conn, last = op.get_bind(), ""
     while True:  # keyset pages by id, as 0002 does
-        rows = conn.execute(sa.select(results.c.id, results.c.data).where(results.c.id > last)
-                            .order_by(results.c.id).limit(BATCH)).all()
+        rows = conn.execute(
+            sa.select(results.c.id, results.c.data)
+            .where(results.c.id > last)
+            .order_by(results.c.id)
+            .limit(BATCH)
+        ).all()
         if not rows:
             return
-        old = [{"rid": rid, "new_data": to_schema_2(data)} for rid, data in rows
-               if "schema" not in data]
+        old = [
+            {"rid": rid, "new_data": to_schema_2(data)}
+            for rid, data in rows
+            if "schema" not in data
+        ]
         if old:
             conn.execute(rewrite, old)
         last = rows[-1][0]
 
 
 def downgrade() -> None:
-    raise NotImplementedError("dsim 0.1.0 cannot read result schema 2: export with this dsim "
-                              "and import into a store made by the older one instead")
+    raise NotImplementedError(
+        "dsim 0.1.0 cannot read result schema 2: export with this dsim "
+        "and import into a store made by the older one instead"
+    )

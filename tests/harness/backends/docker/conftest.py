@@ -30,8 +30,9 @@ def label() -> Iterator[str]:
 
 
 @pytest.fixture(params=["bind", "archive"])
-def copy_mode(request: pytest.FixtureRequest, backend: DockerBackend,
-              monkeypatch: pytest.MonkeyPatch) -> str:
+def copy_mode(
+    request: pytest.FixtureRequest, backend: DockerBackend, monkeypatch: pytest.MonkeyPatch
+) -> str:
     """Run the test once with each way of putting files in, on ``backend``."""
     if request.param == "archive":
         backend.runtime.copy_in = CopyIn(bind=False)

@@ -22,12 +22,20 @@ LIVENESS = 15.0
 
 def sandbox(backend: DockerBackend, image: str, label: str, **limits: float) -> Sandbox:
     values = {"memory_mb": 128, "timeout_seconds": 5, "pids": 64, "tmpfs_mb": 32, **limits}
-    return backend.sandbox(SandboxSpec(image=image, limits=Limits(**values),
-                                       labels={"dsim.test": label}))
+    return backend.sandbox(
+        SandboxSpec(image=image, limits=Limits(**values), labels={"dsim.test": label})
+    )
 
 
-def attack(backend: DockerBackend, image: str, label: str, code: str, *, timeout: float = 5,
-           **limits: float) -> ExecResult:
+def attack(
+    backend: DockerBackend,
+    image: str,
+    label: str,
+    code: str,
+    *,
+    timeout: float = 5,
+    **limits: float,
+) -> ExecResult:
     with sandbox(backend, image, label, timeout_seconds=timeout, **limits) as box:
         return box.exec(["python3", "-c", code], timeout=timeout)
 
@@ -42,24 +50,32 @@ def assert_still_works(backend: DockerBackend, image: str, label: str) -> None:
 
 def test_fork_bomb_is_held_at_the_pids_limit(backend, base_image, label):
     pids = 64
-    result = attack(backend, base_image, label, (
-        "import os, time\n"
-        "n = 0\n"
-        "while True:\n"  # first count how far forking gets, then bomb
-        "    try:\n"
-        "        pid = os.fork()\n"
-        "    except OSError as exc:\n"
-        "        print(n, exc.errno, flush=True)\n"
-        "        break\n"
-        "    if pid == 0:\n"
-        "        time.sleep(600)\n"
-        "        os._exit(0)\n"
-        "    n += 1\n"
-        "while True:\n"
-        "    try:\n"
-        "        os.fork()\n"
-        "    except OSError:\n"
-        "        pass\n"), timeout=5, pids=pids)
+    result = attack(
+        backend,
+        base_image,
+        label,
+        (
+            "import os, time\n"
+            "n = 0\n"
+            "while True:\n"  # first count how far forking gets, then bomb
+            "    try:\n"
+            "        pid = os.fork()\n"
+            "    except OSError as exc:\n"
+            "        print(n, exc.errno, flush=True)\n"
+            "        break\n"
+            "    if pid == 0:\n"
+            "        time.sleep(600)\n"
+            "        os._exit(0)\n"
+            "    n += 1\n"
+            "while True:\n"
+            "    try:\n"
+            "        os.fork()\n"
+            "    except OSError:\n"
+            "        pass\n"
+        ),
+        timeout=5,
+        pids=pids,
+    )
     forked, errno_ = map(int, result.stdout.split())
     assert errno_ == 11  # EAGAIN: the pids cgroup refused the next fork
     assert 0 < forked < pids
@@ -70,8 +86,9 @@ def test_fork_bomb_is_held_at_the_pids_limit(backend, base_image, label):
 
 
 def test_allocating_10_gb_is_killed_for_memory(backend, base_image, label):
-    result = attack(backend, base_image, label, "x = b'x' * (10 * 1024 ** 3)\nprint('survived')",
-                    memory_mb=128)
+    result = attack(
+        backend, base_image, label, "x = b'x' * (10 * 1024 ** 3)\nprint('survived')", memory_mb=128
+    )
     assert b"survived" not in result.stdout
     assert result.returncode != 0
     assert result.oom_killed or b"MemoryError" in result.stderr, result
@@ -80,11 +97,19 @@ def test_allocating_10_gb_is_killed_for_memory(backend, base_image, label):
 
 
 def test_child_killed_for_memory_marks_the_run_even_when_the_parent_exits_0(
-        backend, base_image, label):
-    result = attack(backend, base_image, label, (
-        "import subprocess, sys\n"
-        "child = subprocess.run([sys.executable, '-c', \"x = b'x' * (1024 ** 3)\"])\n"
-        "print(child.returncode)\n"), memory_mb=128)
+    backend, base_image, label
+):
+    result = attack(
+        backend,
+        base_image,
+        label,
+        (
+            "import subprocess, sys\n"
+            "child = subprocess.run([sys.executable, '-c', \"x = b'x' * (1024 ** 3)\"])\n"
+            "print(child.returncode)\n"
+        ),
+        memory_mb=128,
+    )
     assert result.returncode == 0
     assert result.stdout == b"-9\n"  # the child was SIGKILLed by the OOM killer
     assert result.oom_killed is True
@@ -101,25 +126,35 @@ def test_infinite_loop_times_out(backend, base_image, label):
 
 
 def test_filling_the_disk_hits_the_tmpfs_cap_and_everything_else_is_read_only(
-        backend, base_image, label):
+    backend, base_image, label
+):
     tmpfs_mb = 32
-    result = attack(backend, base_image, label, (
-        "import errno, json, time\n"
-        "chunk = b'x' * (1 << 20)\n"
-        "report = {}\n"
-        "for path in ['/tmp/fill', '/fill', '/dsim/fill', '/usr/fill', '/var/tmp/fill']:\n"
-        "    started, written = time.monotonic(), 0\n"
-        "    try:\n"
-        "        with open(path, 'wb') as f:\n"
-        "            for _ in range(5 * 1024):\n"  # 5 GB in 1 MB chunks
-        "                f.write(chunk)\n"
-        "                f.flush()\n"
-        "                written += 1\n"
-        "        error = None\n"
-        "    except OSError as exc:\n"
-        "        error = errno.errorcode[exc.errno]\n"
-        "    report[path] = [error, written, time.monotonic() - started]\n"
-        "print(json.dumps(report))\n"), timeout=10, memory_mb=256, tmpfs_mb=tmpfs_mb)
+    result = attack(
+        backend,
+        base_image,
+        label,
+        (
+            "import errno, json, time\n"
+            "chunk = b'x' * (1 << 20)\n"
+            "report = {}\n"
+            "for path in ['/tmp/fill', '/fill', '/dsim/fill', '/usr/fill', '/var/tmp/fill']:\n"
+            "    started, written = time.monotonic(), 0\n"
+            "    try:\n"
+            "        with open(path, 'wb') as f:\n"
+            "            for _ in range(5 * 1024):\n"  # 5 GB in 1 MB chunks
+            "                f.write(chunk)\n"
+            "                f.flush()\n"
+            "                written += 1\n"
+            "        error = None\n"
+            "    except OSError as exc:\n"
+            "        error = errno.errorcode[exc.errno]\n"
+            "    report[path] = [error, written, time.monotonic() - started]\n"
+            "print(json.dumps(report))\n"
+        ),
+        timeout=10,
+        memory_mb=256,
+        tmpfs_mb=tmpfs_mb,
+    )
     assert result.returncode == 0, result
     report = json.loads(result.stdout)
     error, written_mb, seconds = report["/tmp/fill"]
@@ -135,13 +170,21 @@ def test_filling_the_disk_hits_the_tmpfs_cap_and_everything_else_is_read_only(
 
 def test_printing_1_gb_is_truncated_and_returns(backend, base_image, label):
     cap = 64 * 1024
-    result = attack(backend, base_image, label, (
-        "import sys\n"
-        "chunk = b'x' * (1 << 20)\n"
-        "for _ in range(1024):\n"
-        "    sys.stdout.buffer.write(chunk)\n"
-        "sys.stdout.flush()\n"
-        "sys.stderr.write('finished')\n"), timeout=10, output_bytes=cap)
+    result = attack(
+        backend,
+        base_image,
+        label,
+        (
+            "import sys\n"
+            "chunk = b'x' * (1 << 20)\n"
+            "for _ in range(1024):\n"
+            "    sys.stdout.buffer.write(chunk)\n"
+            "sys.stdout.flush()\n"
+            "sys.stderr.write('finished')\n"
+        ),
+        timeout=10,
+        output_bytes=cap,
+    )
     assert result.truncated is True
     assert len(result.stdout) <= cap
     assert result.stdout == b"x" * len(result.stdout)
@@ -153,23 +196,30 @@ def test_printing_1_gb_is_truncated_and_returns(backend, base_image, label):
 
 
 def test_no_network_to_the_internet_or_the_host(backend, base_image, label):
-    result = attack(backend, base_image, label, (
-        "import errno, json, socket\n"
-        "report = {}\n"
-        "for host, port in [('8.8.8.8', 53), ('172.17.0.1', 2375), ('172.17.0.1', 22),\n"
-        "                   ('172.17.0.1', 80)]:\n"
-        "    s = socket.socket()\n"
-        "    s.settimeout(3)\n"
-        "    try:\n"
-        "        s.connect((host, port))\n"
-        "        report[f'{host}:{port}'] = 'connected'\n"
-        "    except OSError as exc:\n"
-        "        report[f'{host}:{port}'] = errno.errorcode.get(exc.errno, str(exc))\n"
-        "    finally:\n"
-        "        s.close()\n"
-        "report['interfaces'] = sorted(line.split(':')[0].strip()\n"
-        "                              for line in open('/proc/net/dev').readlines()[2:])\n"
-        "print(json.dumps(report))\n"), timeout=10)
+    result = attack(
+        backend,
+        base_image,
+        label,
+        (
+            "import errno, json, socket\n"
+            "report = {}\n"
+            "for host, port in [('8.8.8.8', 53), ('172.17.0.1', 2375), ('172.17.0.1', 22),\n"
+            "                   ('172.17.0.1', 80)]:\n"
+            "    s = socket.socket()\n"
+            "    s.settimeout(3)\n"
+            "    try:\n"
+            "        s.connect((host, port))\n"
+            "        report[f'{host}:{port}'] = 'connected'\n"
+            "    except OSError as exc:\n"
+            "        report[f'{host}:{port}'] = errno.errorcode.get(exc.errno, str(exc))\n"
+            "    finally:\n"
+            "        s.close()\n"
+            "report['interfaces'] = sorted(line.split(':')[0].strip()\n"
+            "                              for line in open('/proc/net/dev').readlines()[2:])\n"
+            "print(json.dumps(report))\n"
+        ),
+        timeout=10,
+    )
     assert result.returncode == 0, result
     report = json.loads(result.stdout)
     assert report.pop("interfaces") == ["lo"]
@@ -181,20 +231,26 @@ def test_no_network_to_the_internet_or_the_host(backend, base_image, label):
 
 def test_host_processes_are_invisible(backend, base_image, label):
     host_pid = os.getpid()
-    result = attack(backend, base_image, label, (
-        "import json, os\n"
-        "pids = sorted(int(p) for p in os.listdir('/proc') if p.isdigit())\n"
-        "try:\n"
-        "    raw = open('/proc/1/environ', 'rb').read().decode()\n"
-        "    environ = dict(e.split('=', 1) for e in raw.split('\\0') if e)\n"
-        "except OSError as exc:\n"
-        "    environ = type(exc).__name__\n"
-        "import socket\n"
-        "environ_host = socket.gethostname()\n"
-        "cmdline = open('/proc/1/cmdline', 'rb').read().split(b'\\0')[0].decode()\n"
-        f"print(json.dumps({{'pids': pids, 'environ': environ, 'init': cmdline,\n"
-        f"                  'hostname': environ_host,\n"
-        f"                  'host_pid_visible': os.path.exists('/proc/{host_pid}')}}))\n"))
+    result = attack(
+        backend,
+        base_image,
+        label,
+        (
+            "import json, os\n"
+            "pids = sorted(int(p) for p in os.listdir('/proc') if p.isdigit())\n"
+            "try:\n"
+            "    raw = open('/proc/1/environ', 'rb').read().decode()\n"
+            "    environ = dict(e.split('=', 1) for e in raw.split('\\0') if e)\n"
+            "except OSError as exc:\n"
+            "    environ = type(exc).__name__\n"
+            "import socket\n"
+            "environ_host = socket.gethostname()\n"
+            "cmdline = open('/proc/1/cmdline', 'rb').read().split(b'\\0')[0].decode()\n"
+            f"print(json.dumps({{'pids': pids, 'environ': environ, 'init': cmdline,\n"
+            f"                  'hostname': environ_host,\n"
+            f"                  'host_pid_visible': os.path.exists('/proc/{host_pid}')}}))\n"
+        ),
+    )
     assert result.returncode == 0, result
     report = json.loads(result.stdout)
     assert report["host_pid_visible"] is False
@@ -211,8 +267,7 @@ def test_host_processes_are_invisible(backend, base_image, label):
     assert_still_works(backend, base_image, label)
 
 
-def test_runs_as_non_root_with_distinct_uids_for_concurrent_sandboxes(
-        backend, base_image, label):
+def test_runs_as_non_root_with_distinct_uids_for_concurrent_sandboxes(backend, base_image, label):
     probe = ["python3", "-c", "import os; print(os.getuid(), os.getgid(), os.geteuid())"]
     with sandbox(backend, base_image, label) as one, sandbox(backend, base_image, label) as two:
         first = one.exec(probe, timeout=10)
@@ -226,13 +281,19 @@ def test_runs_as_non_root_with_distinct_uids_for_concurrent_sandboxes(
 
 
 def test_dev_shm_is_absent_or_not_writable(backend, base_image, label):
-    result = attack(backend, base_image, label, (
-        "try:\n"
-        "    with open('/dev/shm/x', 'wb') as f:\n"
-        "        f.write(b'x' * 1024)\n"
-        "    print('written')\n"
-        "except OSError as exc:\n"
-        "    print(type(exc).__name__)\n"))
+    result = attack(
+        backend,
+        base_image,
+        label,
+        (
+            "try:\n"
+            "    with open('/dev/shm/x', 'wb') as f:\n"
+            "        f.write(b'x' * 1024)\n"
+            "    print('written')\n"
+            "except OSError as exc:\n"
+            "    print(type(exc).__name__)\n"
+        ),
+    )
     assert result.returncode == 0, result
     assert result.stdout.strip() in (b"FileNotFoundError", b"PermissionError", b"OSError")
     assert_still_works(backend, base_image, label)

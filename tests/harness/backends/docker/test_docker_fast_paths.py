@@ -19,16 +19,18 @@ from harness.backends.docker.copyin import HOST_DIR_PREFIX, write_tree
 
 pytestmark = pytest.mark.docker
 
-PROBE = ("import os, sys\n"
-         "st = os.stat('tree/pkg/data.txt')\n"
-         "print(open('tree/pkg/data.txt').read(), st.st_uid == os.getuid(),\n"
-         "      oct(st.st_mode & 0o777))\n"
-         "for path in ('tree/pkg/data.txt', 'tree/new.txt', 'new.txt'):\n"
-         "    try:\n"
-         "        open(path, 'a').write('x')\n"
-         "        print('wrote', path)\n"
-         "    except OSError as exc:\n"
-         "        print(type(exc).__name__)\n")
+PROBE = (
+    "import os, sys\n"
+    "st = os.stat('tree/pkg/data.txt')\n"
+    "print(open('tree/pkg/data.txt').read(), st.st_uid == os.getuid(),\n"
+    "      oct(st.st_mode & 0o777))\n"
+    "for path in ('tree/pkg/data.txt', 'tree/new.txt', 'new.txt'):\n"
+    "    try:\n"
+    "        open(path, 'a').write('x')\n"
+    "        print('wrote', path)\n"
+    "    except OSError as exc:\n"
+    "        print(type(exc).__name__)\n"
+)
 
 
 def assert_probe_sees_read_only_files(box: Sandbox) -> None:
@@ -38,8 +40,15 @@ def assert_probe_sees_read_only_files(box: Sandbox) -> None:
     result = box.exec(["python3", "-c", PROBE], timeout=30)
     assert result.returncode == 0, result.stderr
     assert result.stdout.decode().split() == [
-        "from", "the", "host", "False", "0o644", "PermissionError", "PermissionError",
-        "PermissionError"]
+        "from",
+        "the",
+        "host",
+        "False",
+        "0o644",
+        "PermissionError",
+        "PermissionError",
+        "PermissionError",
+    ]
 
 
 def spec(image: str, label: str, **limits: float) -> SandboxSpec:
@@ -47,8 +56,9 @@ def spec(image: str, label: str, **limits: float) -> SandboxSpec:
     return SandboxSpec(image=image, limits=Limits(**values), labels={"dsim.test": label})
 
 
-def test_files_are_read_only_to_the_run_either_way_and_leave_nothing(backend, base_image, label,
-                                                                    copy_mode):
+def test_files_are_read_only_to_the_run_either_way_and_leave_nothing(
+    backend, base_image, label, copy_mode
+):
     box = backend.sandbox(spec(base_image, label))
     assert isinstance(box, DockerSandbox)
     if copy_mode == "bind":  # this machine runs the engine: the fast path must be taken
@@ -63,8 +73,9 @@ def test_files_are_read_only_to_the_run_either_way_and_leave_nothing(backend, ba
         assert not host_dir.parent.exists()
 
 
-def test_an_engine_that_cannot_see_the_folder_falls_back_to_archives(backend, base_image, label,
-                                                                    monkeypatch):
+def test_an_engine_that_cannot_see_the_folder_falls_back_to_archives(
+    backend, base_image, label, monkeypatch
+):
     from docker.errors import APIError
     from docker.models.containers import ContainerCollection
 
@@ -76,8 +87,10 @@ def test_an_engine_that_cannot_see_the_folder_falls_back_to_archives(backend, ba
         mount = kwargs["mounts"][0]
         if mount["Type"] == "bind":
             made.append(Path(mount["Source"]))
-            raise APIError("invalid mount config for type \"bind\": bind source path does not "
-                           f"exist: {mount['Source']}")
+            raise APIError(
+                'invalid mount config for type "bind": bind source path does not '
+                f"exist: {mount['Source']}"
+            )
         return real(self, *args, **kwargs)
 
     monkeypatch.setattr(ContainerCollection, "create", refuse_bind)
@@ -91,17 +104,26 @@ def test_an_engine_that_cannot_see_the_folder_falls_back_to_archives(backend, ba
 
 
 @pytest.mark.parametrize("where", ["host", "container"])
-def test_a_child_killed_for_memory_is_seen_from_the_host_or_from_inside(backend, base_image,
-                                                                       label, where):
+def test_a_child_killed_for_memory_is_seen_from_the_host_or_from_inside(
+    backend, base_image, label, where
+):
     backend.runtime.oom = OomCounters(host_cgroups=False if where == "container" else None)
     with backend.sandbox(spec(base_image, label, memory_mb=128)) as box:
         calm = box.exec(["python3", "-c", "print(1)"], timeout=30)
         if where == "host" and backend.runtime.oom.host_cgroups is not True:
             pytest.skip("this process cannot see the engine's cgroups")
-        result = box.exec(["python3", "-c", (
-            "import subprocess, sys\n"
-            "child = subprocess.run([sys.executable, '-c', \"x = b'x' * (1024 ** 3)\"])\n"
-            "print(child.returncode)\n")], timeout=30)
+        result = box.exec(
+            [
+                "python3",
+                "-c",
+                (
+                    "import subprocess, sys\n"
+                    "child = subprocess.run([sys.executable, '-c', \"x = b'x' * (1024 ** 3)\"])\n"
+                    "print(child.returncode)\n"
+                ),
+            ],
+            timeout=30,
+        )
     assert calm.oom_killed is False and bool(calm)
     assert result.returncode == 0
     assert result.stdout == b"-9\n"
@@ -119,8 +141,9 @@ def test_interrupt_removes_the_bound_folders_too(backend, base_image, label, mon
     box.cleanup()  # what the unwinding worker still does: idempotent
 
 
-def test_cleanup_command_sweeps_folders_of_killed_processes_only(backend, base_image, label,
-                                                                 tmp_path, monkeypatch):
+def test_cleanup_command_sweeps_folders_of_killed_processes_only(
+    backend, base_image, label, tmp_path, monkeypatch
+):
     monkeypatch.delenv("DSIM_DOCKER_COPY", raising=False)
     backend.runtime.copy_in = CopyIn(root=tmp_path)
     stale = tmp_path / f"{HOST_DIR_PREFIX}killed"
@@ -172,8 +195,7 @@ def test_a_run_cut_off_by_an_interrupt_is_an_infrastructure_failure(backend, bas
     assert isinstance(outcome.get("error"), InfraError), outcome
 
 
-def test_a_container_killed_from_outside_is_an_infrastructure_failure(backend, base_image,
-                                                                      label):
+def test_a_container_killed_from_outside_is_an_infrastructure_failure(backend, base_image, label):
     from harness.errors import InfraError
 
     with backend.sandbox(spec(base_image, label)) as box:
@@ -184,8 +206,9 @@ def test_a_container_killed_from_outside_is_an_infrastructure_failure(backend, b
 
 def test_a_run_that_kills_itself_is_its_own_ending(backend, base_image, label):
     with backend.sandbox(spec(base_image, label)) as box:
-        result = box.exec(["python3", "-c", "import os, signal; os.kill(os.getpid(), 9)"],
-                          timeout=30)
+        result = box.exec(
+            ["python3", "-c", "import os, signal; os.kill(os.getpid(), 9)"], timeout=30
+        )
         assert box.exec(["true"], timeout=30).returncode == 0  # the container lives on
     assert result.returncode == 137
     assert not result.timed_out and not result.oom_killed
@@ -193,7 +216,8 @@ def test_a_run_that_kills_itself_is_its_own_ending(backend, base_image, label):
 
 @pytest.mark.parametrize("oom_killed", [True, False])
 def test_a_container_stopped_under_a_failed_command_is_oom_or_infrastructure(
-        backend, base_image, label, monkeypatch, oom_killed):
+    backend, base_image, label, monkeypatch, oom_killed
+):
     """When the OOM killer takes the container's init the run failed for memory; any other stop
     under a command is not the run's doing."""
     from harness.errors import InfraError
@@ -236,8 +260,9 @@ def _warm_containers() -> set[str]:
     return {c["Id"] for c in client().api.containers(all=True, filters={"label": "dsim.warm"})}
 
 
-def test_warm_containers_keep_every_guarantee_and_none_outlives_the_block(backend, base_image,
-                                                                          label, copy_mode):
+def test_warm_containers_keep_every_guarantee_and_none_outlives_the_block(
+    backend, base_image, label, copy_mode
+):
     before = _warm_containers()
     seen: set[str] = set()
     with backend.warmed(spares=1) as counters:

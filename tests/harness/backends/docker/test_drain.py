@@ -28,8 +28,13 @@ def test_the_head_of_each_stream_is_kept_up_to_the_cap_and_the_rest_read_and_dro
 
 
 def test_output_exactly_at_the_cap_is_not_truncated() -> None:
-    got = drain(iter([(b"x" * 4, None), (None, b"y" * 8)]), cap=8, timeout=10,
-                kill=lambda: None, errors=ERRORS)
+    got = drain(
+        iter([(b"x" * 4, None), (None, b"y" * 8)]),
+        cap=8,
+        timeout=10,
+        kill=lambda: None,
+        errors=ERRORS,
+    )
     assert (got.stdout, got.stderr, got.truncated) == (b"x" * 4, b"y" * 8, False)
 
 

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.docker
 
 REPO = Path(__file__).resolve().parents[4]
 
-SCRIPT = r'''
+SCRIPT = r"""
 import signal
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -64,7 +64,7 @@ def main():
 
 
 main()
-'''
+"""
 
 
 def _containers(label: str) -> list[dict]:
@@ -87,7 +87,8 @@ def _wait_for_running_exec(label: str, proc: subprocess.Popen, deadline: float) 
         for container in _containers(label):
             assert container["Labels"].get("dsim") == "1"
             if container["State"] == "running" and any(
-                    "sleep 60" in " ".join(map(str, row)) for row in _processes(container["Id"])):
+                "sleep 60" in " ".join(map(str, row)) for row in _processes(container["Id"])
+            ):
                 return
         time.sleep(0.2)
     pytest.fail("the sandbox's container never ran `sleep 60` within 20 s")
@@ -97,8 +98,12 @@ def _wait_for_running_exec(label: str, proc: subprocess.Popen, deadline: float) 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_interrupt_leaves_no_container(base_image: str, mode: str, signum: int) -> None:
     label = uuid.uuid4().hex
-    proc = subprocess.Popen([sys.executable, "-c", SCRIPT, mode, base_image, label], cwd=REPO,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SCRIPT, mode, base_image, label],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         _wait_for_running_exec(label, proc, time.monotonic() + 20)
         proc.send_signal(signum)

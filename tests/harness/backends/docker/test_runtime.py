@@ -47,15 +47,17 @@ def test_two_backends_share_no_state(tmp_path: Path) -> None:
     a.copy_in.refused()
     a.oom.host_cgroups = False
     assert b.copy_in.bind is None and b.oom.host_cgroups is None
-    a.images._ready["dsim-scenario-demo:x"] = ImageRef(tag="dsim-scenario-demo:x",
-                                                        python="python3", built=False)
+    a.images._ready["dsim-scenario-demo:x"] = ImageRef(
+        tag="dsim-scenario-demo:x", python="python3", built=False
+    )
     assert b.images._ready == {}
     assert a.engine._client is None and b.engine._client is None  # no engine reached
 
 
 def test_a_runtime_is_configured_by_its_parts(tmp_path: Path) -> None:
-    runtime = DockerRuntime(copy_in=CopyIn(bind=False, root=tmp_path),
-                            oom=OomCounters(host_cgroups=False))
+    runtime = DockerRuntime(
+        copy_in=CopyIn(bind=False, root=tmp_path), oom=OomCounters(host_cgroups=False)
+    )
     assert runtime.copy_in.uses_bind(cli=None) is False  # decided: the engine is not asked
     assert runtime.copy_in.root == tmp_path
     assert runtime.oom.host_cgroups is False
@@ -86,16 +88,18 @@ def test_interrupt_marks_before_removing_and_removes_folders(tmp_path: Path) -> 
     assert live.remove_all(lambda: SimpleNamespace(api=FakeApi())) == 0
 
 
-def test_leftover_cleanup_spares_this_runtimes_live_containers_and_folders(
-        tmp_path: Path) -> None:
+def test_leftover_cleanup_spares_this_runtimes_live_containers_and_folders(tmp_path: Path) -> None:
     removed: list[str] = []
 
     def container(cid: str) -> SimpleNamespace:
         return SimpleNamespace(id=cid, remove=lambda **_kw: removed.append(cid))
 
     listed = [container("dead-1"), container("mine"), container("dead-2")]
-    cli = SimpleNamespace(containers=SimpleNamespace(
-        list=lambda **kw: listed if kw == {"all": True, "filters": {"label": "dsim"}} else []))
+    cli = SimpleNamespace(
+        containers=SimpleNamespace(
+            list=lambda **kw: listed if kw == {"all": True, "filters": {"label": "dsim"}} else []
+        )
+    )
     live = LiveContainers()
     mine = tmp_path / f"{HOST_DIR_PREFIX}mine" / "root"
     stale = tmp_path / f"{HOST_DIR_PREFIX}dead"
