@@ -17,8 +17,6 @@ from harness.grading.context import (
     GradeContext,
     GraderOutput,
     HiddenTests,
-    ItemKind,
-    ItemResult,
     Outcome,
     Regression,
     RunStatus,
@@ -28,6 +26,8 @@ from harness.grading.context import (
     Verdict,
     expand,
     flaw_code_removed,
+    flaw_item,
+    keep_item,
     matches,
 )
 
@@ -115,27 +115,13 @@ def grade_hidden_tests(ctx: GradeContext) -> GraderOutput:
             verdict = Verdict.REMOVED  # not shipped, but not fixed either: the ticket lost it
         if not void and flaky.intersection(ids):
             verdict = Verdict.FLAKY
-        items.append(
-            ItemResult(
-                id=flaw.id,
-                kind=ItemKind.FLAW,
-                title=flaw.title,
-                category=flaw.category.value,
-                severity=flaw.severity,
-                verdict=verdict,
-                tests=tuple(ids),
-            )
-        )
+        items.append(flaw_item(flaw, verdict, ids))
     for keep in manifest.keeps:
         ids = expand(keep.tests, known)
         verdict = Verdict.KEPT if passed(ids) and not void else Verdict.LOST
         if not void and flaky.intersection(ids):
             verdict = Verdict.FLAKY
-        items.append(
-            ItemResult(
-                id=keep.id, kind=ItemKind.KEEP, title=keep.title, verdict=verdict, tests=tuple(ids)
-            )
-        )
+        items.append(keep_item(keep, verdict, ids))
     regression_ids = expand(manifest.regression.tests, known)
     reg_flaky = sorted(flaky.intersection(regression_ids))
     reg_passed = (

@@ -12,12 +12,11 @@ from harness.grading.context import (
     Finding,
     GradeContext,
     GraderOutput,
-    ItemKind,
-    ItemResult,
     Outcome,
     RunStatus,
     Strength,
     Verdict,
+    flaw_item,
 )
 
 
@@ -52,16 +51,7 @@ def grade_test_strength(ctx: GradeContext) -> GraderOutput:
             )
             mutants[mutant] = caught and not run.void
         ok = passes and all(mutants.values())
-        items.append(
-            ItemResult(
-                id=flaw.id,
-                kind=ItemKind.FLAW,
-                title=flaw.title,
-                category=flaw.category.value,
-                severity=flaw.severity,
-                verdict=Verdict.FIXED if ok else Verdict.NOT_FIXED,
-                tests=tuple(files),
-                strength=Strength(passes_on_reference=passes, mutants=mutants),
-            )
-        )
+        verdict = Verdict.FIXED if ok else Verdict.NOT_FIXED
+        strength = Strength(passes_on_reference=passes, mutants=mutants)
+        items.append(flaw_item(flaw, verdict, files, strength))
     return GraderOutput(items=tuple(items), findings=tuple(dict.fromkeys(findings)))

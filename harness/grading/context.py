@@ -32,7 +32,7 @@ from harness.result import (
 )
 from harness.scenarios import patches
 from harness.scenarios.locations import Location, parse_location
-from harness.scenarios.manifest import Flaw, Manifest, VariableValue
+from harness.scenarios.manifest import Flaw, Keep, Manifest, VariableValue
 from harness.scenarios.scenario import Scenario
 from harness.scenarios.variants import render_file
 from harness.workspace.review_notes import ReviewFinding, parse_review
@@ -61,6 +61,8 @@ __all__ = [
     "changed_lines",
     "expand",
     "flaw_code_removed",
+    "flaw_item",
+    "keep_item",
     "limits_for",
     "matches",
     "mutant_trees",
@@ -160,6 +162,32 @@ def mutant_trees(
             mutant,
             patches.apply(dict(reference), render_file(scenario, mutant, values), source=mutant),
         )
+
+
+def flaw_item(
+    flaw: Flaw,
+    verdict: Verdict,
+    tests: Sequence[str] = (),
+    strength: Strength | None = None,
+) -> ItemResult:
+    """A flaw's verdict, carrying what the manifest says of the flaw (title, category, weight)."""
+    return ItemResult(
+        id=flaw.id,
+        kind=ItemKind.FLAW,
+        title=flaw.title,
+        category=flaw.category.value,
+        severity=flaw.severity,
+        verdict=verdict,
+        tests=tuple(tests),
+        strength=strength,
+    )
+
+
+def keep_item(keep: Keep, verdict: Verdict, tests: Sequence[str] = ()) -> ItemResult:
+    """A keep's verdict."""
+    return ItemResult(
+        id=keep.id, kind=ItemKind.KEEP, title=keep.title, verdict=verdict, tests=tuple(tests)
+    )
 
 
 def changed_lines(diff: str, *, source: str) -> dict[str, int]:

@@ -23,13 +23,18 @@ import graders
 from harness import __version__
 from harness.backends.base import Backend, ImageRecipe
 from harness.errors import DsimError, InfraError, PatchError
-from harness.grading.context import GradeContext, GraderOutput, visible_test_files
+from harness.grading.context import (
+    GradeContext,
+    GraderOutput,
+    flaw_item,
+    keep_item,
+    visible_test_files,
+)
 from harness.result import (
     Finding,
     FindingCode,
     GradingResult,
     HiddenTests,
-    ItemKind,
     ItemResult,
     Regression,
     ResultStatus,
@@ -165,19 +170,8 @@ def assemble(
 
 def _all_failed(scenario: Scenario) -> tuple[ItemResult, ...]:
     m = scenario.manifest
-    return tuple(
-        ItemResult(
-            id=f.id,
-            kind=ItemKind.FLAW,
-            title=f.title,
-            category=f.category.value,
-            severity=f.severity,
-            verdict=Verdict.NOT_FIXED,
-        )
-        for f in m.flaws
-    ) + tuple(
-        ItemResult(id=k.id, kind=ItemKind.KEEP, title=k.title, verdict=Verdict.LOST)
-        for k in m.keeps
+    return tuple(flaw_item(f, Verdict.NOT_FIXED) for f in m.flaws) + tuple(
+        keep_item(k, Verdict.LOST) for k in m.keeps
     )
 
 
