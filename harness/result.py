@@ -139,6 +139,12 @@ class FindingCode(StrEnum):
     MISSING_FROM_JUNIT = "missing-from-junit"
     CANARY_WRONG = "canary-wrong"
     EXIT_CODE_MISMATCH = "exit-code-mismatch"
+    TEST_TIMED_OUT = "test-timed-out"
+    """A test (or the import of a test module) passed the per-test limit; the host's watch
+    stopped it and ran the rest."""
+    PROCESS_ENDED = "process-ended"
+    """The test process ended in the middle of a test (os._exit, a crash, a kill in code under
+    test); that test failed and the rest ran in a fresh sandbox."""
     # Raised by graders.
     UNEXPECTED_TEST = "unexpected-test"
     SKIPPED_TEST = "skipped-test"
@@ -177,6 +183,7 @@ DISPOSITION: dict[FindingCode, Disposition] = {
         code: Disposition.INTEGRITY
         for code in (
             FindingCode.SESSION_NOT_STARTED,
+            FindingCode.PROCESS_ENDED,
             FindingCode.SESSION_NOT_FINISHED,
             FindingCode.THREADS_LEFT_RUNNING,
             FindingCode.JUNIT_UNREADABLE,
@@ -199,6 +206,7 @@ DISPOSITION: dict[FindingCode, Disposition] = {
         code: Disposition.NOTE
         for code in (
             FindingCode.ATEXIT_ADDED,
+            FindingCode.TEST_TIMED_OUT,
             FindingCode.VISIBLE_TEST_EDITED,
             FindingCode.PATCH_FAILED,
         )

@@ -10,6 +10,10 @@ Contract of a :class:`Sandbox` (one fresh environment for one grading run):
   ``InfraError``.
 - ``read_file(path, max_bytes)`` returns at most ``max_bytes`` of a regular file, never following
   a symlink the run created; a missing file raises FileNotFoundError.
+- ``exec`` and ``run`` take an optional :class:`Watch`: every chunk of standard output is handed
+  to it as it arrives, and when the time its ``deadline()`` names passes, the command is killed
+  and the result says ``stopped`` (the caller decides what the stop means; the watch runs on the
+  host, out of the command's reach).
 - ``run(timeout=…)`` runs the spec's ``command`` once, after the files are in: for a sandbox made
   for one command, its whole life (a backend may start the sandbox with it as its only process;
   whatever ends that process then ends the run, never an infrastructure error).
@@ -28,6 +32,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
+from typing import Protocol
 
 DEFAULT_OUTPUT_CAP = 4 * 1024 * 1024
 
@@ -52,9 +57,27 @@ class ExecResult:
     """Output passed the cap and the rest was dropped."""
     start_seconds: float = 0.0
     """Of ``duration``, the time :meth:`Sandbox.run` spent starting the sandbox itself."""
+    stopped: bool = False
+    """The :class:`Watch`'s deadline passed and the command was killed (not ``timed_out``)."""
 
     def __bool__(self) -> bool:
-        return self.returncode == 0 and not self.timed_out and not self.oom_killed
+        return (
+            self.returncode == 0 and not self.timed_out and not self.oom_killed
+            and not self.stopped
+        )  # fmt: skip
+
+
+class Watch(Protocol):
+    """Follows a command's standard output as it arrives and may stop the command early.
+
+    ``feed`` is called from a reader thread with each chunk (in order); ``deadline`` is asked
+    from another thread, often: it returns the monotonic time by which the command must be
+    stopped, or None for no limit beyond the command's own timeout.
+    """
+
+    def feed(self, chunk: bytes) -> None: ...
+
+    def deadline(self) -> float | None: ...
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -99,7 +122,12 @@ class Sandbox(ABC):
 
     @abstractmethod
     def exec(
-        self, argv: Sequence[str], *, timeout: float, env: Mapping[str, str] | None = None
+        self,
+        argv: Sequence[str],
+        *,
+        timeout: float,
+        env: Mapping[str, str] | None = None,
+        watch: Watch | None = None,
     ) -> ExecResult: ...
 
     @abstractmethod
@@ -108,12 +136,12 @@ class Sandbox(ABC):
     @abstractmethod
     def cleanup(self) -> None: ...
 
-    def run(self, *, timeout: float) -> ExecResult:
+    def run(self, *, timeout: float, watch: Watch | None = None) -> ExecResult:
         """Start the sandbox and run ``spec.command`` in it once."""
         if not self.spec.command:
             raise ValueError("run() needs a SandboxSpec with a command")
         self.start()
-        return self.exec(self.spec.command, timeout=timeout)
+        return self.exec(self.spec.command, timeout=timeout, watch=watch)
 
     def __enter__(self) -> Sandbox:
         return self

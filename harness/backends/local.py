@@ -17,7 +17,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from harness.backends.base import (
@@ -27,8 +27,18 @@ from harness.backends.base import (
     ImageRecipe,
     Sandbox,
     SandboxSpec,
+    Watch,
 )
+from harness.backends.drain import drain
 from harness.errors import InfraError
+
+
+def _chunks(proc: subprocess.Popen[bytes]) -> Iterator[tuple[bytes | None, bytes | None]]:
+    """The process's standard output as it arrives, in the shape :func:`drain` reads."""
+    assert proc.stdout is not None
+    fd = proc.stdout.fileno()
+    while chunk := os.read(fd, 65536):
+        yield chunk, None
 
 
 def _safe_target(root: Path, rel: str) -> Path:
@@ -64,9 +74,13 @@ class LocalSandbox(Sandbox):
         return None
 
     def exec(
-        self, argv: Sequence[str], *, timeout: float, env: Mapping[str, str] | None = None
+        self,
+        argv: Sequence[str],
+        *,
+        timeout: float,
+        env: Mapping[str, str] | None = None,
+        watch: Watch | None = None,
     ) -> ExecResult:
-        cap = self.spec.limits.output_bytes
         started = time.monotonic()
         run_env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -74,41 +88,47 @@ class LocalSandbox(Sandbox):
             "LANG": "C.UTF-8",
             **(env or {}),
         }
-        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        with tempfile.TemporaryFile() as err:
             with self._lock:
                 if self._removed:
                     raise InfraError(_INTERRUPTED)
                 proc = subprocess.Popen(
                     list(argv),
                     cwd=self.root,
-                    stdout=out,
+                    stdout=subprocess.PIPE,
                     stderr=err,
                     env=run_env,
                     start_new_session=True,
                 )
                 self._running.add(proc)
-            timed_out = False
             try:
-                proc.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                timed_out = True
-                _kill_group(proc)
+                got = drain(
+                    _chunks(proc),
+                    cap=self.spec.limits.output_bytes,
+                    timeout=timeout,
+                    kill=lambda: _kill_group(proc),
+                    errors=(OSError, ValueError),
+                    watch=watch,
+                )
                 proc.wait()
             finally:
                 with self._lock:
                     self._running.discard(proc)
+                if proc.stdout is not None:
+                    proc.stdout.close()
             if self._removed:
                 raise InfraError(_INTERRUPTED)
-            out.seek(0)
+            cap = self.spec.limits.output_bytes
             err.seek(0)
-            stdout, stderr = out.read(cap + 1), err.read(cap + 1)
+            stderr = err.read(cap + 1)
         return ExecResult(
             returncode=proc.returncode,
-            stdout=stdout[:cap],
+            stdout=got.stdout,
             stderr=stderr[:cap],
             duration=time.monotonic() - started,
-            timed_out=timed_out,
-            truncated=len(stdout) > cap or len(stderr) > cap,
+            timed_out=got.timed_out,
+            truncated=got.truncated or len(stderr) > cap,
+            stopped=got.stopped,
         )
 
     def read_file(self, path: str, max_bytes: int) -> bytes:

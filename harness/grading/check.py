@@ -82,6 +82,7 @@ def check(
             selectors=run_sel,
             limits=limits,
             labels={"dsim.check": scenario.id},
+            test_timeout=m.runtime.test_timeout_seconds,
         )
 
     def passing(result: TestRun, ids: list[str]) -> bool:
@@ -164,6 +165,7 @@ def check(
                     selectors=files,
                     limits=limits,
                     labels={"dsim.check": scenario.id},
+                    test_timeout=m.runtime.test_timeout_seconds,
                 )
                 caught = any(r.outcome != Outcome.PASSED for r in result.tests.values())
                 caught_all = caught_all and caught

@@ -259,6 +259,7 @@ class GradeContext:
             selectors=list(selectors),
             limits=self.limits(),
             labels=self.labels,
+            test_timeout=self.manifest.runtime.test_timeout_seconds,
         )
         self.runs.append(result)
         return result

@@ -14,6 +14,7 @@ import base64
 import json
 import re
 import secrets
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -81,6 +82,7 @@ def payload(
     names: RunNames,
     *,
     isolated: bool,
+    skip: Sequence[str] = (),
 ) -> dict[str, bytes]:
     """Everything one run copies in, as one payload (an archive copied into a volume costs the
     engine a mount and an unpacking process each time): the candidate's tree first, the hidden
@@ -94,6 +96,7 @@ def payload(
         "ini": f"{root}/lib/pytest.ini",
         "nonce": names.nonce,
         "junit_cap": JUNIT_CAP,
+        "skip": [names.real(s) for s in skip],
         "selectors": [f"{root}/tree/{names.real(s)}" for s in files]
         + [f"{root}/tree/{names.hidden_dir}/{names.canary_module}"],
     }
@@ -120,13 +123,58 @@ def run_tests(
     selectors: Sequence[str],
     limits: Limits,
     labels: Mapping[str, str] | None = None,
+    test_timeout: float = 0,
 ) -> TestRun:
-    """Run ``selectors`` (canonical: ``hidden/…`` or repo paths) against ``tree`` + ``hidden``."""
-    names = RunNames.fresh()
+    """Run ``selectors`` (canonical: ``hidden/…`` or repo paths) against ``tree`` + ``hidden``.
+
+    With ``test_timeout``, the runner's supervisor (a process apart from pytest's, which
+    candidate code shares) stops a test that runs longer, records it as ``timeout`` and runs the
+    rest without it; ``limits.timeout_seconds`` still bounds the whole run.
+    """
     # pytest is handed whole files: a node id inside a module that fails to collect would make
     # pytest refuse the whole run ("found no collectors"); the caller picks the ids it needs.
     files = list(dict.fromkeys(s.split("::", 1)[0] for s in selectors))
     timings: dict[str, float] = {}
+    stopped: dict[str, Stop] = {}
+    ends_at = time.monotonic() + limits.timeout_seconds
+    for attempt in range(MAX_ATTEMPTS):
+        names = RunNames.fresh()
+        watch = ProgressWatch(names.nonce, test_timeout) if test_timeout > 0 else None
+        skip = [s for s, stop in stopped.items() if not stop.module]
+        left = [f for f in files if f not in stopped]
+        result, names = _attempt_run(
+            backend, image=image, python=python, tree=tree, hidden=hidden, files=left,
+            names=names, limits=limits, labels=labels, skip=skip, watch=watch,
+            timeout=max(1.0, ends_at - time.monotonic()), timings=timings,
+        )  # fmt: skip
+        mark = time.monotonic()
+        run = read_run(result, names)
+        timings["parse"] = timings.get("parse", 0.0) + time.monotonic() - mark
+        stuck = watch.stuck(result) if watch is not None else None
+        if stuck is None or attempt == MAX_ATTEMPTS - 1:
+            run.timings.update(timings)
+            return _with_stopped(run, stopped)
+        stopped[names.canonical(stuck.nodeid)] = stuck
+    raise AssertionError("unreachable: the last attempt always returns")
+
+
+def _attempt_run(
+    backend: Backend,
+    *,
+    image: str,
+    python: str,
+    tree: Mapping[str, bytes],
+    hidden: Mapping[str, bytes],
+    files: Sequence[str],
+    names: RunNames,
+    limits: Limits,
+    labels: Mapping[str, str] | None,
+    skip: Sequence[str],
+    watch: ProgressWatch | None,
+    timeout: float,
+    timings: dict[str, float],
+) -> tuple[ExecResult, RunNames]:
+    """One pytest session in a fresh sandbox; adds its costs to ``timings``."""
     # Paths in the command are from the sandbox's root (its working folder), so the command is
     # known before the sandbox exists and can be its only process.
     spec = SandboxSpec(
@@ -135,23 +183,114 @@ def run_tests(
         labels=dict(labels or {}),
         command=(python, "-I", "-B", "lib/dsim_runner.py", "lib/config.json"),
     )
+
+    def add(key: str, seconds: float) -> None:
+        timings[key] = timings.get(key, 0.0) + seconds
+
     started = time.monotonic()
     with backend.sandbox(spec) as box:
-        timings["create"] = time.monotonic() - started
+        add("create", time.monotonic() - started)
         names = replace(names, root=box.root)
         mark = time.monotonic()
-        box.write_files(payload(tree, hidden, files, names, isolated=box.isolated), "")
-        timings["copy_in"] = time.monotonic() - mark
+        box.write_files(payload(tree, hidden, files, names, isolated=box.isolated, skip=skip), "")
+        add("copy_in", time.monotonic() - mark)
         mark = time.monotonic()
-        result = box.run(timeout=limits.timeout_seconds)
-        timings["start"] = result.start_seconds
-        timings["pytest"] = time.monotonic() - mark - result.start_seconds
+        result = box.run(timeout=timeout, watch=watch)
+        add("start", result.start_seconds)
+        add("pytest", time.monotonic() - mark - result.start_seconds)
         mark = time.monotonic()
-    timings["remove"] = time.monotonic() - mark
-    mark = time.monotonic()
-    run = read_run(result, names)
-    run.timings.update(timings, parse=time.monotonic() - mark)
-    return run
+    add("remove", time.monotonic() - mark)
+    return result, names
+
+
+#: Sessions one run may take: each session after the first leaves out one more test (or test
+#: module) that passed the per-test limit or ended the test process.
+MAX_ATTEMPTS = 16
+
+
+@dataclass(frozen=True, kw_only=True)
+class Stop:
+    """A test (or the import of a test module) the run stopped, and why."""
+
+    nodeid: str
+    module: bool
+    """The import of a test module, not a test: its tests did not run."""
+    timed_out: bool
+    """Passed the per-test limit (else: the test process ended during it)."""
+
+
+class ProgressWatch:
+    """The host's watch over one session: it reads the runner's progress lines as they arrive
+    and names the moment the running test passes the per-test limit. It runs on the host,
+    out of the reach of the code under test (which shares pytest's process); what that code
+    writes can make a test look stuck, never make one pass."""
+
+    def __init__(self, nonce: str, limit: float) -> None:
+        self.nonce = nonce
+        self.marker = f"{nonce}-P ".encode()
+        self.limit = limit
+        self.current: tuple[str, str] | None = None
+        self.due: tuple[str, str] | None = None
+        """What was running when the deadline passed (the stream may move on before the kill)."""
+        self.since = 0.0
+        self.buffer = b""
+        self.lock = threading.Lock()
+
+    def feed(self, chunk: bytes) -> None:
+        with self.lock:
+            self.buffer += chunk
+            *lines, self.buffer = self.buffer.split(b"\n")
+            self.buffer = self.buffer[-8192:]
+            for line in lines:
+                if not line.startswith(self.marker):
+                    continue
+                kind, _, nodeid = line[len(self.marker) :].decode("utf-8", "replace").partition(" ")
+                if kind in ("S", "C"):
+                    self.current, self.since = (kind, nodeid), time.monotonic()
+                elif kind in ("E", "c") and self.current == ({"E": "S", "c": "C"}[kind], nodeid):
+                    self.current = None
+
+    def deadline(self) -> float | None:
+        with self.lock:
+            if self.current is None:
+                return None
+            at = self.since + self.limit
+            if at <= time.monotonic() and self.due is None:
+                self.due = self.current
+            return at
+
+    def stuck(self, result: ExecResult) -> Stop | None:
+        """What this session stopped on: the test the watch stopped, or the test during which
+        the test process ended; None when the session ended on its own terms."""
+        with self.lock:
+            current = (self.due or self.current) if result.stopped else self.current
+        if current is None or result.timed_out or result.oom_killed:
+            return None
+        if not result.stopped and _frames(result.stdout.decode("utf-8", "replace"), self.nonce):
+            return None  # the session reported: whatever was "running" finished
+        kind, nodeid = current
+        return Stop(nodeid=nodeid, module=kind == "C", timed_out=result.stopped)
+
+
+def _with_stopped(run: TestRun, stopped: dict[str, Stop]) -> TestRun:
+    """The last session's run, with every test an earlier session stopped failing alone."""
+    if not stopped:
+        return run
+    tests, findings = dict(run.tests), list(run.findings)
+    for name, stop in sorted(stopped.items()):
+        code = FindingCode.TEST_TIMED_OUT if stop.timed_out else FindingCode.PROCESS_ENDED
+        what = "passed the per-test time limit" if stop.timed_out else "ended the test process"
+        if stop.module:
+            findings.append(
+                Finding(code=code, message=f"importing {name} {what}; its tests did not run")
+            )
+            continue
+        findings.append(Finding(code=code, message=f"{name} {what}; the other tests ran"))
+        tests[name] = TestResult(
+            outcome=Outcome.TIMEOUT if stop.timed_out else Outcome.ERROR,
+            message=f"stopped: the test {what}",
+        )
+    return replace(run, tests=tests, findings=findings)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -24,6 +24,7 @@ from pydantic import (
     StrictStr,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
 SCHEMA_VERSION = 1
@@ -102,6 +103,18 @@ class Runtime(_Model):
     memory_mb: StrictInt = Field(default=512, ge=64, le=8192)
     cpus: float = Field(default=1.0, gt=0, le=16)
     pids: StrictInt = Field(default=128, ge=16, le=4096)
+    test_timeout_seconds: StrictInt = Field(default=10, ge=1, le=600)
+    """Per-test limit: a test that runs longer fails alone (outcome ``timeout``) and the rest of
+    the run goes on; ``timeout_seconds`` still bounds the whole run."""
+
+    @model_validator(mode="after")
+    def _test_limit_within_run_limit(self) -> Runtime:
+        if self.test_timeout_seconds > self.timeout_seconds:
+            raise ValueError(
+                f"test_timeout_seconds ({self.test_timeout_seconds}) is longer than "
+                f"timeout_seconds ({self.timeout_seconds}), which bounds the whole run"
+            )
+        return self
 
     @field_validator("requirements")
     @classmethod

@@ -23,13 +23,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from harness.backends.base import ExecResult, Sandbox, SandboxSpec
+from harness.backends.base import ExecResult, Sandbox, SandboxSpec, Watch
 from harness.backends.docker import copyin, oom
 from harness.backends.docker.cleanup import LABEL
 from harness.backends.docker.copyin import ROOT
-from harness.backends.docker.drain import Chunks, Drained, drain
 from harness.backends.docker.engine import api_errors, is_read_timeout
 from harness.backends.docker.readback import read_archived, read_tmpfs
+from harness.backends.drain import Chunks, Drained, drain
 from harness.errors import InfraError
 
 if TYPE_CHECKING:
@@ -160,9 +160,9 @@ class DockerSandbox(Sandbox):
         self._started = True
         self.timings["start"] = time.monotonic() - started
 
-    def run(self, *, timeout: float) -> ExecResult:
+    def run(self, *, timeout: float, watch: Watch | None = None) -> ExecResult:
         if not self.one_shot:  # a long-lived container (made ahead by a warm pool): exec
-            return super().run(timeout=timeout)
+            return super().run(timeout=timeout, watch=watch)
         if self._started:
             raise RuntimeError("a one-command sandbox runs once")
         api = self.cli.api
@@ -175,9 +175,9 @@ class DockerSandbox(Sandbox):
             self.start()
         except api_errors() as exc:
             raise InfraError(f"the container did not start: {exc}") from exc
-        got = self._drain(stream, timeout - (time.monotonic() - began))
+        got = self._drain(stream, timeout - (time.monotonic() - began), watch)
         returncode, timed_out, oom_killed = -9, got.timed_out, False
-        if not timed_out:
+        if not timed_out and not got.stopped:
             try:
                 # Output ends when the command closes it, which need not be its end.
                 left = max(1.0, timeout - (time.monotonic() - began))
@@ -189,7 +189,7 @@ class DockerSandbox(Sandbox):
                 self._kill()
         if self.runtime.live.aborted(self.container.id):
             raise InfraError(INTERRUPTED)
-        if not timed_out:
+        if not timed_out and not got.stopped:
             try:
                 oom_killed = oom.flagged(api, self.container.id)
             except api_errors() as exc:
@@ -203,10 +203,16 @@ class DockerSandbox(Sandbox):
             oom_killed=oom_killed,
             truncated=got.truncated,
             start_seconds=self.timings.get("start", 0.0),
+            stopped=got.stopped,
         )
 
     def exec(
-        self, argv: Sequence[str], *, timeout: float, env: Mapping[str, str] | None = None
+        self,
+        argv: Sequence[str],
+        *,
+        timeout: float,
+        env: Mapping[str, str] | None = None,
+        watch: Watch | None = None,
     ) -> ExecResult:
         if self.one_shot:
             raise RuntimeError("a one-command sandbox runs its command with run()")
@@ -227,10 +233,10 @@ class DockerSandbox(Sandbox):
             )
         except api_errors() as exc:
             raise InfraError(f"docker exec failed: {exc}") from exc
-        got = self._drain(stream, timeout)
+        got = self._drain(stream, timeout, watch)
         duration = time.monotonic() - started
         returncode, oom_killed = -9, False
-        if not got.timed_out:
+        if not got.timed_out and not got.stopped:
             try:
                 code = api.exec_inspect(exec_id).get("ExitCode")
                 returncode = -1 if code is None else int(code)
@@ -248,17 +254,19 @@ class DockerSandbox(Sandbox):
             timed_out=got.timed_out,
             oom_killed=oom_killed,
             truncated=got.truncated,
+            stopped=got.stopped,
         )
 
-    def _drain(self, stream: Chunks, timeout: float) -> Drained:
+    def _drain(self, stream: Chunks, timeout: float, watch: Watch | None = None) -> Drained:
         got = drain(
             stream,
             cap=self.spec.limits.output_bytes,
             timeout=timeout,
             kill=self._kill,
             errors=api_errors(),
+            watch=watch,
         )
-        if got.timed_out:
+        if got.timed_out or got.stopped:
             self._killed = True  # its tmpfs is gone or going: nothing left to read there
         return got
 

@@ -13,12 +13,18 @@ site, no current directory on sys.path). It
    threads, reads the JUnit file with a size cap, writes one JSON report framed by a nonce to the
    saved fd, and leaves with ``os._exit`` so that atexit hooks planted by candidate code never run.
 
+While pytest runs, the runner also writes a progress line on the saved fd when a test (or the
+import of a test module) starts and ends; the host's watch reads them to stop a test that passes
+the per-test limit and runs the rest in a fresh sandbox, leaving out the tests named in the
+config's ``skip``.
+
 A missing report means the process was ended early (``os._exit`` in candidate code, a crash, a
 kill). Standard library and pytest only: this file runs on the image's Python.
 """
 
 import atexit
 import base64
+import contextlib
 import json
 import os
 import sys
@@ -137,6 +143,41 @@ class Guard:
         return out
 
 
+class Progress:
+    """Says what pytest is doing, as it does it: one framed line on the report channel when a
+    test (or the import of a test module) starts and ends. The host's watch reads these lines to
+    stop a test that passes the per-test limit; they are hints for the watch, never results.
+    Tests the host names in ``skip`` (stopped in an earlier attempt) are deselected."""
+
+    def __init__(self, fd, nonce, skip):
+        self.fd, self.prefix, self.skip = fd, f"{nonce}-P ", set(skip)
+
+    def _say(self, kind, nodeid):
+        line = f"\n{self.prefix}{kind} {nodeid}".replace("\r", " ")[:2000] + "\n"
+        with contextlib.suppress(OSError):
+            os.write(self.fd, line.encode("utf-8", "replace"))
+
+    def pytest_collectstart(self, collector):
+        if collector.nodeid.endswith(".py"):
+            self._say("C", collector.nodeid)
+
+    def pytest_collectreport(self, report):
+        if report.nodeid.endswith(".py"):
+            self._say("c", report.nodeid)
+
+    def pytest_collection_modifyitems(self, session, config, items):
+        gone = [i for i in items if i.nodeid in self.skip]
+        if gone:
+            config.hook.pytest_deselected(items=gone)
+            items[:] = [i for i in items if i.nodeid not in self.skip]
+
+    def pytest_runtest_logstart(self, nodeid, location):
+        self._say("S", nodeid)
+
+    def pytest_runtest_logfinish(self, nodeid, location):
+        self._say("E", nodeid)
+
+
 def main():
     with open(sys.argv[1], encoding="utf-8") as handle:
         cfg = json.load(handle)
@@ -160,39 +201,18 @@ def main():
     os.makedirs(cfg["scratch"], exist_ok=True)
     junit = os.path.join(cfg["scratch"], "junit.xml")
     guard = Guard()
+    progress = Progress(report_fd, cfg["nonce"], cfg.get("skip", []))
     args = [
-        "-c",
-        cfg["ini"],
-        "--rootdir",
-        tree,
-        "--noconftest",
-        "-p",
-        "no:cacheprovider",
-        "-p",
-        "no:randomly",
-        "-p",
-        "no:xdist",
-        "-p",
-        "no:anyio",
-        "--continue-on-collection-errors",
-        "--import-mode=importlib",
-        "--junitxml",
-        junit,
-        "-o",
-        "junit_family=xunit1",
-        "-o",
-        "junit_logging=no",
-        "-q",
-        "-rN",
-        "--tb=short",
-        "--color=no",
-        "-W",
-        "ignore::DeprecationWarning",
+        "-c", cfg["ini"], "--rootdir", tree, "--noconftest",
+        "-p", "no:cacheprovider", "-p", "no:randomly", "-p", "no:xdist", "-p", "no:anyio",
+        "--continue-on-collection-errors", "--import-mode=importlib",
+        "--junitxml", junit, "-o", "junit_family=xunit1", "-o", "junit_logging=no",
+        "-q", "-rN", "--tb=short", "--color=no", "-W", "ignore::DeprecationWarning",
         *cfg["selectors"],
-    ]
+    ]  # fmt: skip
     error = None
     try:
-        code = int(pytest.main(args, plugins=[guard]))
+        code = int(pytest.main(args, plugins=[guard, progress]))
     except BaseException as exc:  # noqa: BLE001 - SystemExit from candidate code included
         code, error = -1, f"{type(exc).__name__}: {exc}"
     findings = guard.findings()

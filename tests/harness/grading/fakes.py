@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -35,6 +36,7 @@ from harness.backends.base import (
     ImageRecipe,
     Sandbox,
     SandboxSpec,
+    Watch,
 )
 from harness.errors import InfraError
 from harness.grading.context import GradeContext
@@ -101,6 +103,12 @@ class Script:
     """The JUnit file's bytes instead of the ones pytest would write."""
     timed_out: bool = False
     oom_killed: bool = False
+    hangs: str = ""
+    """Canonical id of a test (or ``hidden/…py`` module, while importing) that never ends: the
+    run says it started and then says nothing more until the host's watch stops it."""
+    ends_process_in: str = ""
+    """Canonical id of a test during which the test process ends (os._exit, a kill): the run
+    says the test started and then stops without a report."""
     infra: Literal["", "sandbox", "write", "run"] = ""
     """Raise InfraError when the sandbox is made, when files go in, or when it runs."""
 
@@ -265,13 +273,21 @@ class FakeSandbox(Sandbox):
         self.started = True
 
     def exec(
-        self, argv: Sequence[str], *, timeout: float, env: Mapping[str, str] | None = None
+        self,
+        argv: Sequence[str],
+        *,
+        timeout: float,
+        env: Mapping[str, str] | None = None,
+        watch: Watch | None = None,
     ) -> ExecResult:
         assert tuple(argv) == self.spec.command, "run_tests runs the spec's command only"
         assert timeout > 0
         script = self.script
         if script.infra == "run":
             raise InfraError("the engine went away during the run (scripted)")
+        self.watch = watch
+        if script.hangs or script.ends_process_in:
+            return self._stuck(watch, timeout)
         reports, junit, exit_code, output = self._play()
         count = (
             script.reports
@@ -298,6 +314,33 @@ class FakeSandbox(Sandbox):
             timed_out=script.timed_out,
             oom_killed=script.oom_killed,
         )
+
+    def _stuck(self, watch: Watch | None, timeout: float) -> ExecResult:
+        """The run says a test started and never says more: the watch stops it (waiting for its
+        deadline, which tests make short), or it times out; or the process ends there."""
+        nodeid = self.real(self.script.hangs or self.script.ends_process_in)
+        kind = "S" if "::" in nodeid else "C"
+        progress = f"\n{self.config['nonce']}-P {kind} {nodeid}\n".encode()
+        if watch is not None:
+            watch.feed(progress)
+        if self.script.ends_process_in:
+            return ExecResult(returncode=137, stdout=progress, stderr=b"", duration=0.01)
+        ends = time.monotonic() + min(timeout, 5.0)
+        while watch is not None and time.monotonic() < ends:
+            deadline = watch.deadline()
+            if deadline is not None and deadline <= time.monotonic():
+                return ExecResult(
+                    returncode=-9, stdout=progress, stderr=b"", duration=0.01, stopped=True
+                )
+            time.sleep(0.005)
+        return ExecResult(
+            returncode=-9, stdout=progress, stderr=b"", duration=timeout, timed_out=True
+        )
+
+    @property
+    def skipped(self) -> set[str]:
+        """Real node ids the host asked the run to leave out (stopped in an earlier run)."""
+        return set(self.config.get("skip", []))
 
     def _exists(self, path: str) -> bool:
         """A file or folder of the tree (what pytest would find at a selector)."""
@@ -332,7 +375,7 @@ class FakeSandbox(Sandbox):
         for line, (canonical, outcome) in enumerate(planned.items(), start=1):
             nodeid = self.real(canonical)
             path = nodeid.split("::", 1)[0]
-            if path in broken or not self._is_selected(path):
+            if path in broken or not self._is_selected(path) or nodeid in self.skipped:
                 continue
             reports[nodeid] = dict(_PHASES[outcome])
             if canonical not in script.left_out_of_junit:

@@ -11,9 +11,9 @@ import pytest
 
 from harness.backends import get_backend
 from harness.grading.pipeline import grade_one
-from harness.result import FindingCode, GradingResult, Regression, ResultStatus
+from harness.result import FindingCode, GradingResult, Outcome, Regression, ResultStatus
 from harness.scenarios import materialize, patches
-from harness.scenarios.scenario import Scenario
+from harness.scenarios.scenario import Scenario, load
 from harness.scenarios.variants import default_seed, draw
 from harness.store import Store
 from harness.workspace.submit import submit
@@ -110,8 +110,10 @@ def test_monkeypatching_pytest_internals_at_import_voids_the_run(demo, store, ba
 
 
 def test_os_exit_at_import_is_not_a_pass(demo, store, base_image):
+    # The process ends while the hidden module imports the code: that module's tests do not run
+    # (the rest of the run goes on without it, see the per-test limit below).
     result = grade(demo, store, {BUGGY: buggy_with("import os\nos._exit(0)\n")})
-    assert_caught(result, FindingCode.ENDED_EARLY)
+    assert_caught(result, FindingCode.ENDED_EARLY, FindingCode.PROCESS_ENDED)
 
 
 def test_forged_junit_in_the_tree_is_ignored(demo, store, base_image):
@@ -240,3 +242,63 @@ def test_killing_every_process_in_sight_cannot_make_the_grading_an_infrastructur
     )
     assert result.status == ResultStatus.GRADED, result.error
     assert verdict(result, "untrimmed-name") == "not_fixed"
+
+
+# -- the per-test limit: a test that hangs or ends the process fails alone -----------------------
+
+
+@pytest.fixture
+def quick(demo: Scenario) -> Scenario:
+    """The demo with a 2-second per-test limit (the run's limit stays 60 s)."""
+    manifest = demo.path / "scenario.toml"
+    text = manifest.read_text()
+    manifest.write_text(text.replace("[runtime]\n", "[runtime]\ntest_timeout_seconds = 2\n", 1))
+    return load(demo.path)
+
+
+def shout_that(on_spaces: str) -> str:
+    """loud.py with the keep's behaviour intact, doing ``on_spaces`` when the name has spaces."""
+    body = "\n".join("        " + line for line in on_spaces.splitlines())
+    return (
+        "import os, signal, time\nfrom greeter import greet\n\n\ndef shout(name):\n"
+        "    if name != name.strip():\n" + body + "\n"
+        '    return greet(name).upper() + "!"\n'
+    )
+
+
+HANGS = {
+    "busy-loop": "while True:\n    pass",
+    "ignoring-signals": (
+        "for s in (signal.SIGTERM, signal.SIGINT, signal.SIGALRM, signal.SIGHUP):\n"
+        "    signal.signal(s, signal.SIG_IGN)\n"
+        "signal.pthread_sigmask(signal.SIG_BLOCK, set(signal.Signals))\n"
+        "while True:\n    pass"
+    ),
+    "blocked-in-sleep": "signal.pthread_sigmask(signal.SIG_BLOCK, set(signal.Signals))\n"
+    "time.sleep(10**6)",
+}
+
+
+@pytest.mark.parametrize("how", sorted(HANGS))
+def test_a_hanging_test_fails_alone_with_outcome_timeout(quick, store, base_image, how):
+    result = grade(quick, store, {BUGGY: shout_that(HANGS[how])})
+    assert result.status == ResultStatus.GRADED and not result.void, result.findings
+    assert verdict(result, "untrimmed-name") == "not_fixed"
+    assert verdict(result, "shout") == "kept"
+    assert result.regression.passed == result.regression.total == 1
+    assert result.hidden is not None
+    flaw_test = "hidden/test_loud.py::test_shout_ignores_surrounding_spaces"
+    assert result.hidden.tests[flaw_test].outcome == Outcome.TIMEOUT
+    assert any(f.code == FindingCode.TEST_TIMED_OUT for f in result.findings)
+
+
+@pytest.mark.parametrize("how", ["os.kill(os.getpid(), signal.SIGKILL)", "os._exit(0)"])
+def test_a_test_that_ends_its_own_process_fails_alone(quick, store, base_image, how):
+    result = grade(quick, store, {BUGGY: shout_that(how)})
+    assert result.status == ResultStatus.GRADED and not result.void, result.findings
+    assert verdict(result, "untrimmed-name") == "not_fixed"
+    assert verdict(result, "shout") == "kept"
+    assert result.hidden is not None
+    flaw_test = "hidden/test_loud.py::test_shout_ignores_surrounding_spaces"
+    assert result.hidden.tests[flaw_test].outcome == Outcome.ERROR
+    assert any(f.code == FindingCode.PROCESS_ENDED for f in result.integrity)

@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Iterator
 
-from harness.backends.docker.drain import drain
+from harness.backends.drain import drain
 
 ERRORS = (OSError,)
 
