@@ -34,9 +34,9 @@ def test_workspace_has_the_start_and_nothing_hidden(demo, store, tmp_path):
     leaked = [f for f in hidden_fragments(demo) if f in everything]
     assert leaked == []
     log = subprocess.run(
-        ["git", "-C", str(ws), "log", "--oneline"], capture_output=True, text=True, check=True
+        ["git", "-C", str(ws), "log", "--format=%s"], capture_output=True, text=True, check=True
     ).stdout
-    assert len(log.splitlines()) == 1
+    assert log.splitlines() == ["AI assistant's change", "The codebase before the AI change"]
 
 
 def test_same_candidate_same_variant_and_seed_override(demo):
