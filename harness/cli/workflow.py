@@ -31,9 +31,9 @@ def start_cmd(
     seed: int | None,
     as_json: bool,
 ) -> None:
-    """Make a workspace with the ticket, the AI change and a REVIEW.md template."""
+    """Make a workspace: the codebase and the AI change as two commits, the ticket, REVIEW.md."""
     from harness.scenarios.scenario import resolve
-    from harness.workspace.start import start
+    from harness.workspace.start import install_command, start
 
     scenario = resolve(scenario_ref)
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in candidate)
@@ -49,14 +49,20 @@ def start_cmd(
             }
         )
         return
-    click.echo(
-        f"Workspace ready: {started.workspace}\n"
-        f"  Read BRIEF.md (the ticket) and TRANSCRIPT.md (how the AI change came about).\n"
-        f"  Time budget: {scenario.manifest.time_budget_minutes} minutes.\n"
-        f"  Fix what is wrong, keep what is right, list what you found in REVIEW.md.\n"
-        f"  The visible tests are a starting point, not the grade: hidden tests decide.\n"
-        f"  When done: dsim submit {started.workspace}"
-    )
+    install = install_command(scenario.manifest.runtime.requirements)
+    lines = [
+        f"Workspace ready: {started.workspace}",
+        "  Read BRIEF.md (the ticket; its Setup section says what to install) and",
+        "  TRANSCRIPT.md (how the AI change came about).",
+        "  The AI change is the last commit: review it with `git show HEAD`.",
+        *([f"  Install what the code needs: {install}"] if install else []),
+        "  Run the visible tests with `python -m pytest`: a starting point, not the grade;",
+        "  hidden tests decide.",
+        f"  Time budget: {scenario.manifest.time_budget_minutes} minutes.",
+        "  Fix what is wrong, keep what is right, list what you found in REVIEW.md.",
+        f"  When done: dsim submit {started.workspace}",
+    ]
+    click.echo("\n".join(lines))
 
 
 def _tell_findings(findings: list[Any]) -> None:

@@ -298,3 +298,32 @@ def test_a_codebase_with_its_own_gitignore_keeps_it_and_clutter_stays_out(demo, 
     ws = start(demo, "ada", tmp_path / "ws", store).workspace
     assert (ws / ".gitignore").read_text() == "*.log\n"
     assert is_ignored(ws, ".idea/workspace.xml") and is_ignored(ws, "run.log")
+
+
+# --- the command -------------------------------------------------------------------------------
+
+
+def test_start_command_says_where_the_ai_change_is_and_how_to_run_tests(tmp_path):
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "harness",
+            "--home",
+            str(tmp_path / "home"),
+            "start",
+            "feature-flags",
+            "--candidate",
+            "ada",
+            "--dir",
+            str(tmp_path / "ws"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "git show HEAD" in proc.stdout
+    assert "python -m pytest" in proc.stdout
+    assert "Setup" in proc.stdout
