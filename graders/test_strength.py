@@ -12,11 +12,13 @@ from harness.grading.context import (
     Finding,
     GradeContext,
     GraderOutput,
-    Outcome,
-    RunStatus,
     Strength,
     Verdict,
+    caught,
     flaw_item,
+    passes_cleanly,
+    strength_files,
+    strength_tree,
 )
 
 
@@ -27,29 +29,16 @@ def grade_test_strength(ctx: GradeContext) -> GraderOutput:
     for flaw in ctx.scenario.manifest.flaws:
         if flaw.grader != "test-strength":
             continue
-        files = [s.split("::", 1)[0] for s in flaw.tests]
+        files = strength_files(flaw)
         theirs = {f: ctx.submitted[f] for f in files if f in ctx.submitted}
-        # The reference's own (strong) test files must not stand in for missing ones.
-        base = {k: v for k, v in ctx.reference.items() if k not in files}
-        on_reference = ctx.run(files, tree={**base, **theirs}, hidden={})
+        on_reference = ctx.run(files, tree=strength_tree(ctx.reference, files, theirs), hidden={})
         findings.extend(on_reference.findings)
-        passes = (
-            on_reference.status == RunStatus.COMPLETED
-            and not on_reference.void
-            and bool(on_reference.tests)
-            and all(r.outcome == Outcome.PASSED for r in on_reference.tests.values())
-        )
+        passes = passes_cleanly(on_reference)
         mutants: dict[str, bool] = {}
         for mutant, mutated in ctx.mutant_trees(flaw):
-            tree = {k: v for k, v in mutated.items() if k not in files}
-            run = ctx.run(files, tree={**tree, **theirs}, hidden={})
+            run = ctx.run(files, tree=strength_tree(mutated, files, theirs), hidden={})
             findings.extend(run.findings)
-            caught = (
-                run.status != RunStatus.COMPLETED
-                or not run.tests
-                or any(r.outcome != Outcome.PASSED for r in run.tests.values())
-            )
-            mutants[mutant] = caught and not run.void
+            mutants[mutant] = caught(run)
         ok = passes and all(mutants.values())
         verdict = Verdict.FIXED if ok else Verdict.NOT_FIXED
         strength = Strength(passes_on_reference=passes, mutants=mutants)

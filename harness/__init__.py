@@ -4,6 +4,6 @@ Public API: load scenarios, start and submit work, grade, score. The CLI (``harn
 thin layer over these functions.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = ["__version__"]

@@ -155,13 +155,30 @@ class FindingCode(StrEnum):
     BINARY = "binary"
     VISIBLE_TEST_EDITED = "visible-test-edited"
     PATCH_FAILED = "patch-failed"
-    # A finding carried over from a result stored by dsim 0.1.0 that no code describes.
+    # A finding carried over from a result stored by dsim 0.1.0 that no code describes (kept as
+    # an integrity finding or a note, as 0.1.0 listed it).
     LEGACY = "legacy"
+    LEGACY_NOTE = "legacy-note"
 
     @property
     def disposition(self) -> Disposition:
         return DISPOSITION[self]
 
+
+#: The codes the in-container runner writes; the host accepts no other code from a report (code
+#: under test shares the runner's process and could write one).
+RUNNER_CODES = frozenset(
+    {
+        FindingCode.INTERNALS_MODIFIED,
+        FindingCode.PLUGIN_REGISTERED,
+        FindingCode.HOOKS_CHANGED,
+        FindingCode.ATEXIT_ADDED,
+        FindingCode.SESSION_NOT_STARTED,
+        FindingCode.SESSION_NOT_FINISHED,
+        FindingCode.THREADS_LEFT_RUNNING,
+        FindingCode.JUNIT_UNREADABLE,
+    }
+)
 
 #: What each code means for its run. Voiding is decided here and nowhere else.
 DISPOSITION: dict[FindingCode, Disposition] = {
@@ -207,6 +224,7 @@ DISPOSITION: dict[FindingCode, Disposition] = {
         for code in (
             FindingCode.ATEXIT_ADDED,
             FindingCode.TEST_TIMED_OUT,
+            FindingCode.LEGACY_NOTE,
             FindingCode.VISIBLE_TEST_EDITED,
             FindingCode.PATCH_FAILED,
         )
@@ -235,6 +253,8 @@ def voids(findings: tuple[Finding, ...] | list[Finding]) -> bool:
 @dataclass(frozen=True, kw_only=True)
 class TestOutcome:
     """One test's outcome in a graded submission (first run; re-runs only decide flakiness)."""
+
+    __test__ = False  # not a test class, whatever pytest thinks of the name
 
     outcome: Outcome
     message: str = ""

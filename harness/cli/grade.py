@@ -49,7 +49,6 @@ def grade_cmd(
     """Grade submissions with hidden tests and store the verdicts."""
     from harness.backends import get_backend
     from harness.grading.pipeline import BatchEntry, grade_batch, result_key
-    from harness.result import ResultStatus
     from harness.scenarios.scenario import resolve
 
     if not submission_ids and not pending:
@@ -83,7 +82,7 @@ def grade_cmd(
             def done(g: BatchEntry) -> None:
                 progress.advance(task)
                 progress.console.print(
-                    f"{g.submission_id} {g.candidate} {g.scenario_id}: {g.status} "
+                    f"{g.submission_id} {g.candidate} {g.scenario_id}: {g.label} "
                     f"({g.summary}, {g.seconds:.1f}s{', cached' if g.cached else ''})"
                 )
 
@@ -91,8 +90,8 @@ def grade_cmd(
                 store, ids, chosen, jobs=jobs, reruns=reruns, force=force, on_done=done, warm=ahead
             )
     if as_json:
-        emit_json([{**g.__dict__, "status": g.status.value} for g in graded])
-    if any(g.status in (ResultStatus.INFRA_ERROR, ResultStatus.ERRORED) for g in graded):
+        emit_json([{**g.__dict__, "status": g.label} for g in graded])
+    if any(g.failed for g in graded):
         if not as_json:
             click.echo(
                 "Error: some gradings hit infrastructure problems; they are not scored. "

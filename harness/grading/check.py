@@ -19,10 +19,13 @@ from harness.backends.base import Backend
 from harness.grading.context import (
     Outcome,
     RunStatus,
+    caught,
     expand,
     limits_for,
     mutant_trees,
     selectors_to_run,
+    strength_files,
+    strength_tree,
     visible_test_files,
 )
 from harness.grading.testrun import HIDDEN_PREFIX, TestRun, run_tests
@@ -151,7 +154,7 @@ def check(
     for flaw in m.flaws:
         if flaw.grader != "test-strength":
             continue
-        files = [s.split("::", 1)[0] for s in flaw.tests]
+        files = strength_files(flaw)
         for label, tests_from in (("reference", reference), ("AI", start)):
             theirs = {f: tests_from[f] for f in files if f in tests_from}
             caught_all = True
@@ -160,15 +163,14 @@ def check(
                     backend,
                     image=image,
                     python=python,
-                    tree={**mutated, **theirs},
+                    tree=strength_tree(mutated, files, theirs),
                     hidden={},
                     selectors=files,
                     limits=limits,
                     labels={"dsim.check": scenario.id},
                     test_timeout=m.runtime.test_timeout_seconds,
                 )
-                caught = any(r.outcome != Outcome.PASSED for r in result.tests.values())
-                caught_all = caught_all and caught
+                caught_all = caught_all and caught(result)
             if label == "reference":
                 report.add(f"flaw {flaw.id}: the reference tests catch every mutant", caught_all)
             else:

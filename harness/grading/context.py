@@ -58,6 +58,7 @@ __all__ = [
     "TestResult",
     "TestRun",
     "Verdict",
+    "caught",
     "changed_lines",
     "expand",
     "flaw_code_removed",
@@ -68,7 +69,10 @@ __all__ = [
     "mutant_trees",
     "parse_location",
     "parse_review",
+    "passes_cleanly",
     "selectors_to_run",
+    "strength_files",
+    "strength_tree",
     "visible_test_files",
 ]
 
@@ -188,6 +192,41 @@ def keep_item(keep: Keep, verdict: Verdict, tests: Sequence[str] = ()) -> ItemRe
     return ItemResult(
         id=keep.id, kind=ItemKind.KEEP, title=keep.title, verdict=verdict, tests=tuple(tests)
     )
+
+
+def strength_files(flaw: Flaw) -> list[str]:
+    """The test files a test-strength flaw judges (its selectors' files)."""
+    return list(dict.fromkeys(s.split("::", 1)[0] for s in flaw.tests))
+
+
+def strength_tree(
+    base: Mapping[str, bytes], files: Sequence[str], theirs: Mapping[str, bytes]
+) -> dict[str, bytes]:
+    """The tree tests under judgment run on: ``base`` (the reference, or a mutant of it) without
+    the flaw's test files, with ``theirs`` in their place — the reference's own strong tests
+    never stand in for files the tests under judgment lack."""
+    return {**{k: v for k, v in base.items() if k not in files}, **theirs}
+
+
+def passes_cleanly(run: TestRun) -> bool:
+    """The run completed, was not tampered with, ran tests, and every one of them passed."""
+    return (
+        run.status == RunStatus.COMPLETED
+        and not run.void
+        and bool(run.tests)
+        and all(r.outcome == Outcome.PASSED for r in run.tests.values())
+    )
+
+
+def caught(run: TestRun) -> bool:
+    """Did the tests catch known-bad code? Any test not passing, a run that did not complete or
+    ran no test counts; a tampered (void) run never does."""
+    failed = (
+        run.status != RunStatus.COMPLETED
+        or not run.tests
+        or any(r.outcome != Outcome.PASSED for r in run.tests.values())
+    )
+    return failed and not run.void
 
 
 def changed_lines(diff: str, *, source: str) -> dict[str, int]:

@@ -182,10 +182,22 @@ class BatchEntry:
     submission_id: str
     candidate: str
     scenario_id: str
-    status: ResultStatus
+    status: ResultStatus | None
+    """The stored result's status; None when the job failed before a result could be stored
+    (the submission or its scenario could not be found): ``summary`` says why."""
     cached: bool
     summary: str
     seconds: float
+
+    @property
+    def failed(self) -> bool:
+        """Nothing the candidate did: the engine failed, or the job itself did."""
+        return self.status in (None, ResultStatus.INFRA_ERROR)
+
+    @property
+    def label(self) -> str:
+        """The status as listings and ``--json`` show it (``error``: the job failed)."""
+        return "error" if self.status is None else self.status.value
 
 
 def grade_submission(
@@ -275,7 +287,7 @@ def grade_batch(
                         submission_id=futures[future],
                         candidate="?",
                         scenario_id="?",
-                        status=ResultStatus.ERRORED,
+                        status=None,
                         cached=False,
                         summary=exc.message,
                         seconds=0,

@@ -23,7 +23,7 @@ from typing import Any
 
 from harness.backends.base import Backend, ExecResult, Limits, SandboxSpec
 from harness.grading import junit
-from harness.result import Finding, FindingCode, Outcome, RunStatus, voids
+from harness.result import RUNNER_CODES, Finding, FindingCode, Outcome, RunStatus, voids
 
 HIDDEN_PREFIX = "hidden/"
 JUNIT_CAP = 4 * 1024 * 1024
@@ -34,6 +34,8 @@ INI = "[pytest]\nconsole_output_style = classic\n"
 class TestResult:
     """One test's outcome in a run."""
 
+    __test__ = False  # not a test class, whatever pytest thinks of the name
+
     outcome: Outcome
     message: str = ""
 
@@ -41,6 +43,8 @@ class TestResult:
 @dataclass(frozen=True, kw_only=True)
 class TestRun:
     """Everything one run established."""
+
+    __test__ = False  # not a test class, whatever pytest thinks of the name
 
     status: RunStatus
     tests: dict[str, TestResult]
@@ -427,11 +431,15 @@ def _well_formed(report: object) -> dict[str, Any]:
 
 
 def _runner_findings(report: dict[str, Any]) -> list[Finding]:
-    """The runner's own findings; an unknown code is itself a sign of a forged report."""
+    """The runner's own findings. A code the runner never writes (an unknown one, or one only
+    the host raises) is itself a sign of a forged report."""
     out = []
     for raw in report.get("findings", []):
         try:
-            out.append(Finding(code=FindingCode(raw["code"]), message=str(raw["message"])))
+            code = FindingCode(raw["code"])
+            if code not in RUNNER_CODES:
+                raise ValueError(code)
+            out.append(Finding(code=code, message=str(raw["message"])))
         except (KeyError, TypeError, ValueError):
             out.append(
                 Finding(

@@ -28,6 +28,8 @@ from harness.store import Store, Submission
 class TestFailure:
     """A hidden test that did not pass, as the assessor needs to see it."""
 
+    __test__ = False  # not a test class, whatever pytest thinks of the name
+
     test: str
     """pytest node id (or the engineer's test file, for test-strength flaws)."""
     outcome: str
@@ -149,9 +151,14 @@ def _trim(message: str, lines: int = 12, chars: int = 1200) -> str:
 
 
 def _failure(test: str, tests: Mapping[str, TestOutcome]) -> TestFailure | None:
+    """A test that did not pass, as the page shows it (None for one that passed)."""
     info = tests.get(test)
     if info is not None and info.outcome == Outcome.PASSED:
         return None
+    return _row(test, info)
+
+
+def _row(test: str, info: TestOutcome | None) -> TestFailure:
     return TestFailure(
         test=test,
         outcome=info.outcome.value if info else Outcome.MISSING.value,
@@ -221,7 +228,9 @@ def build_section(graded: GradedSubmission, sub: Submission, anchor: str) -> Sce
     ]
     originals = {r.id: r.original_verdict or r.verdict for r in rows}
     reg = result.regression
-    regressions = tuple(f for f in (_failure(t, tests) for t in reg.failed) if f is not None)
+    # Every regression test the result counts as failed is listed, even one whose own outcome
+    # was a pass: in a void run none of them counts, and the page must say which.
+    regressions = tuple(_row(t, tests.get(t)) for t in reg.failed)
     integrity = [f.message for f in result.integrity]
     if result.void:
         integrity.insert(

@@ -23,7 +23,10 @@ from harness.errors import InvalidInput
 from harness.result import dump_result, load_result
 from harness.store import Assignment, Base, Override, Record, Result, Store, Submission
 
-SCHEMA = 1
+#: The exchange file's schema. 2: results carry result schema 2 (typed, findings as codes);
+#: 1 (dsim 0.1.0) is still read, its results upgraded on import.
+SCHEMA = 2
+READS = (1, 2)
 
 
 class _Row(BaseModel):
@@ -106,7 +109,7 @@ class RecordRow(_Row):
 class ExchangeFile(_Row):
     """The whole file."""
 
-    schema_: Literal[1] = Field(alias="schema")
+    schema_: Literal[1, 2] = Field(alias="schema")
     dsim_version: str
     exported_at: datetime
     candidates: list[str]
@@ -238,10 +241,10 @@ def import_data(store: Store, data: Any) -> dict[str, int]:
     """Validate an exchange file and add its rows to ``store``; all or nothing."""
     if not isinstance(data, dict):
         raise InvalidInput("not a dsim export: expected a JSON object")
-    if data.get("schema") != SCHEMA:
+    if data.get("schema") not in READS:
         raise InvalidInput(
             f"export schema {data.get('schema')!r} is not supported",
-            hint=f"this dsim reads schema {SCHEMA}",
+            hint=f"this dsim reads schemas {', '.join(map(str, READS))}",
         )
     try:
         parsed = ExchangeFile.model_validate(data)

@@ -29,6 +29,7 @@ from typing import Any, Literal
 
 from _pytest.junitxml import mangle_test_address
 
+from harness import result
 from harness.backends.base import (
     Backend,
     ExecResult,
@@ -41,7 +42,6 @@ from harness.backends.base import (
 from harness.errors import InfraError
 from harness.grading.context import GradeContext
 from harness.grading.pipeline import build_context
-from harness.result import FindingCode
 from harness.scenarios.scenario import Scenario
 from harness.scenarios.variants import default_seed
 from harness.store import Submission
@@ -49,16 +49,7 @@ from harness.store import Submission
 HIDDEN = "hidden/"
 
 #: The codes the in-container runner writes (the first group of FindingCode).
-RUNNER_CODES = (
-    FindingCode.INTERNALS_MODIFIED,
-    FindingCode.PLUGIN_REGISTERED,
-    FindingCode.HOOKS_CHANGED,
-    FindingCode.ATEXIT_ADDED,
-    FindingCode.SESSION_NOT_STARTED,
-    FindingCode.SESSION_NOT_FINISHED,
-    FindingCode.THREADS_LEFT_RUNNING,
-    FindingCode.JUNIT_UNREADABLE,
-)
+RUNNER_CODES = tuple(sorted(result.RUNNER_CODES))
 
 #: What the runner's Guard records per phase for each outcome pytest can give a test.
 _PHASES: dict[str, dict[str, str]] = {

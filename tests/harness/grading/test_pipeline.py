@@ -80,3 +80,20 @@ def test_grade_batch_runs_in_parallel_and_stores_everything(demo, store, base_im
     done = grading.grade_batch(store, ids, get_backend("docker"), jobs=2)
     assert sorted(d.submission_id for d in done) == sorted(ids)
     assert all(store.latest_result(i).status == "graded" for i in ids)
+
+
+def test_a_job_that_fails_before_grading_is_an_error_and_an_errored_result_is_not(demo, store):
+    # A stored `errored` result (the submission no longer applies) is the candidate's outcome and
+    # exits 0; a job that could not even start (unknown submission) is a failure of the batch.
+    from harness.grading.pipeline import BatchEntry
+    from harness.result import ResultStatus
+
+    backend = get_backend("local")
+    [entry] = grading.grade_batch(store, ["no-such-submission"], backend, jobs=1)
+    assert entry.status is None and entry.failed and entry.label == "error"
+    assert "no submission" in entry.summary
+    errored = BatchEntry(
+        submission_id="s", candidate="c", scenario_id="x", status=ResultStatus.ERRORED,
+        cached=False, summary="the patch no longer applies", seconds=0.0,
+    )  # fmt: skip
+    assert not errored.failed and errored.label == "errored"

@@ -250,8 +250,13 @@ def test_runner_codes_cover_void_integrity_and_note():
         {"message": "no code"},
         {"code": "atexit-added"},
         "a string",
+        {
+            "code": "visible-test-edited",
+            "message": "a harness note, written by the code under test",
+        },
+        {"code": "test-timed-out", "message": "only the host's watch stops a test"},
     ],
-    ids=["unknown-code", "no-code", "no-message", "not-an-object"],
+    ids=["unknown-code", "no-code", "no-message", "not-an-object", "host-note", "host-stop"],
 )
 def test_an_unknown_runner_finding_is_treated_as_forged(raw):
     result = run(Script(tests=HONEST, findings=(raw,)))

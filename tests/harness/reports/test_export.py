@@ -160,8 +160,8 @@ def test_import_is_all_or_nothing_and_lists_every_problem(store):
 
 
 def test_unknown_schema_and_dangling_references_are_refused(store):
-    future = _minimal() | {"schema": 2}
-    with pytest.raises(InvalidInput, match="schema 2 is not supported"):
+    future = _minimal() | {"schema": 3}
+    with pytest.raises(InvalidInput, match="schema 3 is not supported"):
         import_json(store, json.dumps(future))
     dangling = _minimal()
     dangling["results"][0]["submission_id"] = "nope"

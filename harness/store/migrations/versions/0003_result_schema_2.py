@@ -8,7 +8,7 @@ with messages, the graders' sections as typed fields. The rewrite uses
 :func:`harness._legacy_result.upgrade`, the converter that exists only for schema-1 data and
 does not change with the live model; a row that already carries a ``schema`` key is left alone.
 The summary column keeps its shape, so it is not refilled. Downgrading is not supported: 0.1.0
-cannot read schema 2, and export/import is the way back.
+cannot read result schema 2, and it refuses exchange files of schema 2.
 """
 
 from __future__ import annotations
@@ -56,6 +56,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     raise NotImplementedError(
-        "dsim 0.1.0 cannot read result schema 2: export with this dsim "
-        "and import into a store made by the older one instead"
+        "dsim 0.1.0 cannot read result schema 2: downgrading is not supported"
     )
