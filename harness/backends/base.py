@@ -1,4 +1,4 @@
-"""The execution interface every backend implements, and the registry of backends by name.
+"""The execution interface every backend implements (the registry by name is in ``registry``).
 
 Contract of a :class:`Sandbox` (one fresh environment for one grading run):
 

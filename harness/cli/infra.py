@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import shutil
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from harness.cli import Context, emit_json, json_option, pass_ctx
 from harness.errors import DsimError, ExitCode
-
-if TYPE_CHECKING:
-    pass
 
 
 @click.group("images")

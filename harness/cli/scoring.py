@@ -63,7 +63,9 @@ def score_cmd(ctx: Context, candidate: str, profile_path: Path | None, as_json: 
             f"  {_bar(dim.low, dim.high, dim.mean)}"
         )
     if s.ability:
-        click.echo(f"  difficulty: {s.ability.get('warning') or s.ability}")
+        from harness.reports.candidate import ability_note
+
+        click.echo(f"  difficulty: {ability_note(s.ability)}")
     for note in s.excluded:
         click.echo(f"  excluded: {note}")
 

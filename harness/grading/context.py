@@ -11,7 +11,6 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from harness.backends.base import Backend, Limits
 from harness.grading.testrun import HIDDEN_PREFIX, TestResult, TestRun, run_tests
@@ -47,6 +46,7 @@ __all__ = [
     "ItemKind",
     "ItemResult",
     "Location",
+    "Lock",
     "Outcome",
     "Regression",
     "Review",
@@ -75,6 +75,16 @@ __all__ = [
     "strength_tree",
     "visible_test_files",
 ]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Lock:
+    """What ``scenario check`` recorded (``scenario.lock.json``): the exact test ids a run of
+    the scenario must report."""
+
+    tests: tuple[str, ...]
+    content_hash: str = ""
+    """The scenario content the ids were recorded for."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -257,7 +267,7 @@ class GradeContext:
     """What submit refused to apply (protected paths, escapes, symlinks, binaries)."""
     reruns: int = 0
     labels: dict[str, str] = field(default_factory=dict)
-    lock: dict[str, Any] | None = None
+    lock: Lock | None = None
     runs: list[TestRun] = field(default_factory=list)
 
     @property
@@ -275,7 +285,7 @@ class GradeContext:
 
     def expected_tests(self) -> list[str] | None:
         """The exact test ids ``scenario check`` recorded in the lock, if it did."""
-        return list(self.lock["tests"]) if self.lock else None
+        return list(self.lock.tests) if self.lock else None
 
     def mutant_trees(self, flaw: Flaw) -> Iterator[tuple[str, dict[str, bytes]]]:
         return mutant_trees(self.scenario, self.values, flaw, self.reference)

@@ -17,7 +17,6 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import ExitStack
 from dataclasses import dataclass
-from typing import Any
 
 import graders
 from harness import __version__
@@ -26,6 +25,7 @@ from harness.errors import DsimError, InfraError, PatchError
 from harness.grading.context import (
     GradeContext,
     GraderOutput,
+    Lock,
     flaw_item,
     keep_item,
     visible_test_files,
@@ -50,12 +50,13 @@ from harness.store import Result, Store, Submission
 from harness.workspace.submit import split_protected
 
 
-def read_lock(scenario: Scenario) -> dict[str, Any] | None:
+def read_lock(scenario: Scenario) -> Lock | None:
+    """The scenario's lock (written by ``scenario check``), if it has one."""
     path = scenario.path / LOCK
     if not path.is_file():
         return None
-    data: dict[str, Any] = json.loads(path.read_text())
-    return data
+    data = json.loads(path.read_text())
+    return Lock(tests=tuple(data["tests"]), content_hash=str(data.get("content_hash", "")))
 
 
 def result_key(submission: Submission, scenario: Scenario) -> str:

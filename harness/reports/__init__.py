@@ -1,5 +1,5 @@
 """Reports: assessor and candidate HTML pages, the comparison page and exports (JSON, CSV, JUnit).
 
 Everything shown is built from scoring's results and the typed grading result. May import
-scoring, grading.result, scenarios and the store; nothing imports reports but the CLI.
+scoring, harness.result, scenarios and the store; nothing imports reports but the CLI.
 """

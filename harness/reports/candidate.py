@@ -19,7 +19,7 @@ from markupsafe import Markup
 from harness.reports.diffview import changed_files, highlight_diff
 from harness.reports.render import Interval, interval_of, render
 from harness.result import ItemKind, ItemResult, Outcome, Review, Scope, TestOutcome
-from harness.scoring.posterior import CandidateScore, GradedSubmission
+from harness.scoring.posterior import Ability, CandidateScore, GradedSubmission
 from harness.scoring.profile import DIMENSIONS, Profile
 from harness.store import Store, Submission
 
@@ -278,15 +278,15 @@ def build_section(graded: GradedSubmission, sub: Submission, anchor: str) -> Sce
     )
 
 
-def ability_note(ability: Mapping[str, Any] | None) -> str:
-    if not ability:
+def ability_note(ability: Ability | None) -> str:
+    if ability is None:
         return ""
-    if ability.get("method") == "rasch":
+    if ability.rasch:
         return (
-            f"difficulty-adjusted ability θ = {ability['theta']:+.2f} ± {ability['se']:.2f} "
-            f"(Rasch fit over {ability['items']} items)"
+            f"difficulty-adjusted ability θ = {ability.theta:+.2f} ± {ability.se:.2f} "
+            f"(Rasch fit over {ability.items} items)"
         )
-    return str(ability.get("warning", ""))
+    return ability.warning
 
 
 def build_report(

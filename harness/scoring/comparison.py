@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from harness.scoring.posterior import CandidateScore, prob_ahead
+from harness.scoring.posterior import Ability, CandidateScore, prob_ahead
 from harness.scoring.profile import DIMENSIONS, Profile
 
 
@@ -80,11 +80,17 @@ def _sentence(a: str, b: str, overall: float, dims: dict[str, float], margin: fl
     return f"{a} vs {b}: " + "; ".join(parts) + "."
 
 
+def _ability(score: CandidateScore) -> Ability:
+    assert score.ability is not None  # compare() checks every chosen one has one
+    return score.ability
+
+
 def compare(scores: dict[str, CandidateScore], names: list[str], profile: Profile) -> Comparison:
     chosen = [scores[n] for n in names]
-    rasch = all(s.ability and s.ability.get("method") == "rasch" for s in chosen)
+    abilities = {s.candidate: s.ability for s in chosen}
+    rasch = all(a is not None and a.rasch for a in abilities.values())
     if rasch:
-        chosen.sort(key=lambda s: -s.ability["theta"])  # type: ignore[index]
+        chosen.sort(key=lambda s: -_ability(s).theta)
     else:
         chosen.sort(key=lambda s: -s.overall.mean)
     order = [s.candidate for s in chosen]
@@ -109,8 +115,8 @@ def compare(scores: dict[str, CandidateScore], names: list[str], profile: Profil
             for b in chosen:
                 if b is a:
                     continue
-                ta, tb = a.ability["theta"], b.ability["theta"]  # type: ignore[index]
-                se = math.hypot(a.ability["se"], b.ability["se"])  # type: ignore[index]
+                ta, tb = _ability(a).theta, _ability(b).theta
+                se = math.hypot(_ability(a).se, _ability(b).se)
                 row[b.candidate] = round(_phi((ta - tb) / se), 3)
             adjusted[a.candidate] = row
     sentences: list[str] = []

@@ -27,6 +27,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any, TypeVar
 
 import numpy as np
@@ -61,6 +62,44 @@ class Evidence:
     failures: float
     source: str
     """``simulation`` or ``delivery``."""
+
+
+class AbilityMethod(StrEnum):
+    """How a candidate's ability was estimated."""
+
+    RASCH = "rasch"
+    """Difficulty-adjusted (a Rasch fit over the cohort's verdicts)."""
+    RAW = "raw pass rate"
+    """The cohort is too small to fit: the share of items passed, not comparable across
+    different scenarios."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Ability:
+    """A candidate's ability on the cohort's items, and how it was estimated."""
+
+    method: AbilityMethod
+    theta: float = 0.0
+    """Rasch: the ability on the logit scale."""
+    se: float = 0.0
+    """Rasch: its standard error."""
+    items: int = 0
+    """Rasch: how many items the fit used."""
+    pass_rate: float = 0.0
+    """Raw: the share of items passed."""
+    warning: str = ""
+    """Raw: why the numbers are not comparable."""
+
+    @property
+    def rasch(self) -> bool:
+        return self.method == AbilityMethod.RASCH
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON form (``dsim score --json``, exports)."""
+        if self.rasch:
+            return {"method": self.method.value, "theta": self.theta, "se": self.se,
+                    "items": self.items}  # fmt: skip
+        return {"method": self.method.value, "pass_rate": self.pass_rate, "warning": self.warning}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -127,7 +166,7 @@ class CandidateScore:
     observations: int
     percentile: float | None = None
     cohort_size: int = 0
-    ability: dict[str, Any] | None = None
+    ability: Ability | None = None
     graded: list[GradedSubmission] = field(default_factory=list)
     draws: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
@@ -152,7 +191,7 @@ class CandidateScore:
             "excluded": self.excluded,
             "percentile": self.percentile,
             "cohort_size": self.cohort_size,
-            "ability": self.ability,
+            "ability": self.ability.as_dict() if self.ability else None,
         }
 
 
@@ -500,9 +539,7 @@ def item_key(graded: GradedSubmission, item: ItemSummary) -> str:
     return f"{graded.scenario}@{graded.version}:{item.id}"
 
 
-def _abilities(
-    graded: dict[str, list[GradedSubmission]], profile: Profile
-) -> dict[str, dict[str, Any]]:
+def _abilities(graded: dict[str, list[GradedSubmission]], profile: Profile) -> dict[str, Ability]:
     """Difficulty-adjusted ability from a Rasch fit, when the cohort is large enough."""
     from harness.scoring.difficulty import fit
 
@@ -525,23 +562,23 @@ def _abilities(
         for name in people:
             runs = [item for g in graded[name] for item in g.items if item.verdict != Verdict.FLAKY]
             rate = sum(i.verdict.success for i in runs) / len(runs) if runs else 0
-            out[name] = {
-                "method": "raw pass rate",
-                "pass_rate": round(rate, 4),
-                "warning": f"cohort too small for difficulty adjustment ({len(people)} "
+            out[name] = Ability(
+                method=AbilityMethod.RAW,
+                pass_rate=round(rate, 4),
+                warning=f"cohort too small for difficulty adjustment ({len(people)} "
                 f"candidates, need {profile.min_candidates}, and every item "
                 f"{profile.min_responses_per_item} responses): raw pass rates are "
                 "not comparable across different scenarios",
-            }
+            )
         return out
     fitted = fit(rows, penalty=profile.penalty)
     return {
-        name: {
-            "method": "rasch",
-            "theta": round(fitted.ability[name], 4),
-            "se": round(fitted.ability_se[name], 4),
-            "items": len(per_item),
-        }
+        name: Ability(
+            method=AbilityMethod.RASCH,
+            theta=round(fitted.ability[name], 4),
+            se=round(fitted.ability_se[name], 4),
+            items=len(per_item),
+        )
         for name in people
     }
 

@@ -1,6 +1,6 @@
 """The store: the one place that knows the storage layout (tables, migrations, the exchange file).
 
-May import: harness.errors and harness.grading.result (the typed result it serialises). Nothing
+May import: harness.errors and harness.result (the typed result it serialises). Nothing
 above it (scoring, reports, cli) is imported here.
 """
 

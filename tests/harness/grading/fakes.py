@@ -40,7 +40,7 @@ from harness.backends.base import (
     Watch,
 )
 from harness.errors import InfraError
-from harness.grading.context import GradeContext
+from harness.grading.context import GradeContext, Lock
 from harness.grading.pipeline import build_context
 from harness.scenarios.scenario import Scenario
 from harness.scenarios.variants import default_seed
@@ -463,4 +463,4 @@ def context(
     ctx, _notes = build_context(
         scenario, submission(scenario, diff=diff, review=review), backend, reruns=reruns
     )
-    return ctx if lock is None else replace(ctx, lock={"tests": list(lock)})
+    return ctx if lock is None else replace(ctx, lock=Lock(tests=tuple(lock)))

@@ -30,7 +30,7 @@ def test_json_export_imported_into_an_empty_store_reproduces_every_score(
     before = _scores(graded_cohort)
     text = export(graded_cohort.store, before, Format.JSON)
     data = json.loads(text)
-    assert data["schema"] == SCHEMA == 1
+    assert data["schema"] == SCHEMA == 2
     assert {"submissions", "results", "overrides", "records", "assignments"} <= set(data)
     assert data["overrides"] and data["records"]
     fresh = Store(f"sqlite:///{tmp_path / 'fresh.db'}")

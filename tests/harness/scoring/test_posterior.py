@@ -25,7 +25,7 @@ from harness.result import (
 from harness.scenarios import materialize
 from harness.scenarios.variants import default_seed, draw
 from harness.scoring.comparison import compare
-from harness.scoring.posterior import score_all
+from harness.scoring.posterior import AbilityMethod, score_all
 from harness.scoring.profile import load_profile
 from harness.scoring.records import import_csv
 from harness.store import Record, Result, Submission
@@ -251,8 +251,9 @@ def test_percentile_is_within_the_cohort_of_same_scenario_versions(store):
     assert s["other"].percentile is None
     assert s["p0"].cohort_size == 4
     assert s["p1"].percentile is not None
-    assert s["p0"].ability["method"] == "raw pass rate"
-    assert "cohort too small" in s["p0"].ability["warning"]
+    assert s["p0"].ability is not None
+    assert s["p0"].ability.method == AbilityMethod.RAW
+    assert "cohort too small" in s["p0"].ability.warning
 
 
 def test_profile_overlay_and_unknown_keys(tmp_path: Path):
