@@ -13,15 +13,17 @@ scenario authors; change both together):
    both, and no finding has named that flaw yet — by overlap anywhere in the review, or by an
    earlier fallback finding. So a flaw is named by at most one fallback finding, and only when
    no finding points at its lines.
-3. recall = flaws named / flaws; precision = findings that credited a flaw / findings.
+3. recall = flaws named / flaws; precision = flaws named / (flaws named + findings that credited
+   no flaw). Several findings on one flaw count once: a flaw's location may hold several
+   problems, so more of them never lowers precision, and never raises it either — a grid of
+   findings over a densely flawed file names each flaw once and pays for every other square.
 4. A finding that credited no flaw and shares a line with a keep's location is a false alarm.
    One that credited a flaw is not, even where it also touches kept code: rule 1 already bounds
    how far past the flaw it may reach.
 
 Invariants: no finding credits two flaws; no flaw is credited by two fallback findings; a finding
-far wider than a flaw never credits it. Several findings on one flaw's lines all count as precise
-(a long location may hold several problems), so precision cannot tell a grid of findings over a
-densely flawed file from several precise findings on it.
+far wider than a flaw never credits it; adding findings never raises precision unless they name a
+flaw not named yet.
 """
 
 from __future__ import annotations
@@ -127,6 +129,8 @@ def grade_review(ctx: GradeContext) -> GraderOutput:
     credited = match_findings(findings, flaws)
     named = {f.id: f.id in credited for f in manifest.flaws}
     matched = sum(fid is not None for fid in credited)
+    named_count = sum(named.values())
+    unmatched = len(findings) - matched
     false_alarms = []
     for finding, fid in zip(findings, credited, strict=True):
         if fid is not None:
@@ -143,7 +147,7 @@ def grade_review(ctx: GradeContext) -> GraderOutput:
             findings=len(findings),
             named=named,
             recall=sum(named.values()) / count if count else 0.0,
-            precision=matched / len(findings) if findings else 0.0,
+            precision=named_count / (named_count + unmatched) if findings else 0.0,
             matched=matched,
             false_alarms=tuple(false_alarms),
             notes=tuple(notes),

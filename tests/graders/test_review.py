@@ -227,6 +227,42 @@ def test_listing_every_line_of_the_flawed_files_scores_below_one_precise_finding
         assert explain(both) < explain(one), scenario.id
 
 
+def grid(scenario: Scenario, size: int) -> str:
+    """Findings in chunks of ``size`` lines over every flawed file."""
+    start = context(scenario, FakeBackend()).start
+    return "".join(
+        f"- {path}:{n}-{n + size - 1} [{category}] x\n"
+        for path, category in flawed_files(scenario).items()
+        for n in range(1, len(start[path].decode().splitlines()) + 1, size)
+    )
+
+
+@pytest.mark.parametrize("size", [3, 5])
+def test_a_fine_grid_over_the_flawed_files_scores_below_one_precise_finding(builtin, size):
+    # Covering the flawed files in chunks names every flaw, but each flaw counts once and every
+    # chunk that names none lowers precision.
+    for scenario in builtin.values():
+        one = review(scenario, one_precise_finding(scenario))
+        assert explain(review(scenario, grid(scenario, size))) < explain(one), scenario.id
+
+
+@pytest.mark.parametrize("size", [10, 20])
+def test_a_coarse_grid_scores_below_a_precise_review(builtin, size):
+    # Coarse chunks over a densely flawed file (rate-limiter: three flaws in 90 lines) can still
+    # beat a review that names one flaw of three; they never reach a precise review of them all.
+    for scenario in builtin.values():
+        precise = review(scenario, reference_review(scenario))
+        assert explain(review(scenario, grid(scenario, size))) < explain(precise), scenario.id
+
+
+def test_several_findings_on_one_flaw_neither_raise_nor_lower_precision(builtin):
+    scenario = builtin["invoice-rounding"]
+    flaw = scenario.manifest.flaws[0]
+    line = f"- {flaw.locations[0]} [{flaw.category.value}] one aspect\n"
+    once, thrice = review(scenario, line), review(scenario, line * 3)
+    assert (once.precision, once.recall) == (thrice.precision, thrice.recall) == (1.0, 0.5)
+
+
 def test_thirty_junk_lines_do_not_raise_explain_above_one_precise_finding(builtin):
     for scenario in builtin.values():
         flaw = scenario.manifest.flaws[0]
