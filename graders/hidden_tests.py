@@ -27,8 +27,10 @@ from harness.grading.context import (
     expand,
     flaw_code_removed,
     flaw_item,
+    imports_deleted_code,
     keep_item,
     matches,
+    regression_tests,
 )
 
 
@@ -49,6 +51,26 @@ def merged_outcomes(
             outcome=Outcome.MISSING, message="expected by the scenario lock but not run"
         )
     return merged, flaky
+
+
+def _reworded(finding: Finding, first: TestRun, ctx: GradeContext) -> Finding:
+    """A collection error caused by code the submission deleted is a note, not an integrity
+    finding: reverting is a decision, judged through the items it costs."""
+    if (
+        finding.code != FindingCode.COLLECTION_ERROR
+        or finding.subject not in first.collection_errors
+    ):
+        return finding
+    error = first.collection_errors[finding.subject]
+    module = imports_deleted_code(error, ctx.start, ctx.graded)
+    if module is None:
+        return finding
+    return Finding(
+        code=FindingCode.IMPORTS_DELETED_CODE,
+        subject=finding.subject,
+        message=f"{finding.subject} imports {module}, which this submission deleted: its tests "
+        "did not run and count as failed",
+    )
 
 
 def _runs(ctx: GradeContext) -> list[TestRun]:
@@ -97,6 +119,7 @@ def grade_hidden_tests(ctx: GradeContext) -> GraderOutput:
         for n in sorted(judged)
         if tests[n].outcome == Outcome.SKIPPED
     )
+    findings = [_reworded(f, first, ctx) for f in findings]
     void = any(run.void for run in runs) or first.status != RunStatus.COMPLETED
 
     def passed(nodeids: list[str]) -> bool:
@@ -122,7 +145,7 @@ def grade_hidden_tests(ctx: GradeContext) -> GraderOutput:
         if not void and flaky.intersection(ids):
             verdict = Verdict.FLAKY
         items.append(keep_item(keep, verdict, ids))
-    regression_ids = expand(manifest.regression.tests, known)
+    regression_ids = regression_tests(manifest, known, ctx.pre_ai)
     reg_flaky = sorted(flaky.intersection(regression_ids))
     reg_passed = (
         []

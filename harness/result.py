@@ -136,6 +136,9 @@ class FindingCode(StrEnum):
     JUNIT_FORGED = "junit-forged"
     OUTCOME_FORGED = "outcome-forged"
     COLLECTION_ERROR = "collection-error"
+    IMPORTS_DELETED_CODE = "imports-deleted-code"
+    """A test module could not be collected because it imports code the submission deleted (a
+    revert, say): a consequence of the decision, judged through the items, not an accusation."""
     MISSING_FROM_JUNIT = "missing-from-junit"
     CANARY_WRONG = "canary-wrong"
     EXIT_CODE_MISMATCH = "exit-code-mismatch"
@@ -225,6 +228,7 @@ DISPOSITION: dict[FindingCode, Disposition] = {
             FindingCode.ATEXIT_ADDED,
             FindingCode.TEST_TIMED_OUT,
             FindingCode.LEGACY_NOTE,
+            FindingCode.IMPORTS_DELETED_CODE,
             FindingCode.VISIBLE_TEST_EDITED,
             FindingCode.PATCH_FAILED,
         )
@@ -239,6 +243,8 @@ class Finding:
     code: FindingCode
     message: str
     """For people; never read by code."""
+    subject: str = ""
+    """The test, test module or path it is about, when there is one (canonical: ``hidden/…``)."""
 
     @property
     def disposition(self) -> Disposition:

@@ -23,12 +23,13 @@ from harness.grading.context import (
     expand,
     limits_for,
     mutant_trees,
+    regression_tests,
     selectors_to_run,
     strength_files,
     strength_tree,
     visible_test_files,
 )
-from harness.grading.testrun import HIDDEN_PREFIX, TestRun, run_tests
+from harness.grading.testrun import TestRun, run_tests
 from harness.scenarios import materialize
 from harness.scenarios.scenario import LOCK, Scenario
 from harness.scenarios.variants import draw
@@ -129,12 +130,8 @@ def check(
             f"keep {keep.id}: the repo before the AI change fails its tests",
             bool(ids) and not passing(before, ids),
         )
-    # Only regression tests that existed before the AI change can be checked against it.
-    regression = [
-        n
-        for n in expand(m.regression.tests, known)
-        if n.startswith(HIDDEN_PREFIX) or n.split("::", 1)[0] in pre_ai
-    ]
+    # Regression is what worked before the AI change, as grading counts it.
+    regression = regression_tests(m, known, pre_ai)
     report.add(
         "regression passes before the AI change",
         not regression or passing(before, regression),

@@ -8,7 +8,9 @@ tests reach a sandbox only through :meth:`GradeContext.run`, never a workspace.
 
 from __future__ import annotations
 
+import ast
 import difflib
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -60,9 +62,11 @@ __all__ = [
     "Verdict",
     "caught",
     "changed_lines",
+    "defined_in",
     "expand",
     "flaw_code_removed",
     "flaw_item",
+    "imports_deleted_code",
     "keep_item",
     "limits_for",
     "matches",
@@ -70,6 +74,7 @@ __all__ = [
     "parse_location",
     "parse_review",
     "passes_cleanly",
+    "regression_tests",
     "selectors_to_run",
     "strength_files",
     "strength_tree",
@@ -239,6 +244,64 @@ def caught(run: TestRun) -> bool:
     return failed and not run.void
 
 
+def regression_tests(
+    manifest: Manifest, known: Sequence[str], pre_ai: Mapping[str, bytes]
+) -> list[str]:
+    """The regression tests among ``known``: behaviour that worked before the AI change. Hidden
+    regression tests always are; a visible one only if the repo before the AI change defined it
+    (tests the AI added are judged through keeps, so a submission that drops them is not charged
+    twice)."""
+    return [
+        n
+        for n in expand(manifest.regression.tests, known)
+        if n.startswith(HIDDEN_PREFIX) or defined_in(n, pre_ai)
+    ]
+
+
+def defined_in(nodeid: str, tree: Mapping[str, bytes]) -> bool:
+    """Does ``tree`` define the test ``nodeid`` names (its file, class and function)? A file
+    that does not parse counts as defining every test of it."""
+    path, _, rest = nodeid.partition("::")
+    source = tree.get(path)
+    if source is None:
+        return False
+    try:
+        body: list[ast.stmt] = ast.parse(source).body
+    except (SyntaxError, ValueError):
+        return True
+    *classes, function = rest.split("::") if rest else [""]
+    function = function.split("[", 1)[0]
+    for name in classes:
+        found = [n for n in body if isinstance(n, ast.ClassDef) and n.name == name]
+        if not found:
+            return False
+        body = found[0].body
+    return any(
+        isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n.name == function for n in body
+    )
+
+
+_NO_MODULE = re.compile(r"No module named '([\w.]+)'")
+
+
+def imports_deleted_code(
+    error: str, start: Mapping[str, bytes], graded: Mapping[str, bytes]
+) -> str | None:
+    """The module a collection error could not import, when the submission deleted it (pytest's
+    ``ModuleNotFoundError`` text names it); None otherwise."""
+    match = _NO_MODULE.search(error)
+    if match is None:
+        return None
+    parts = match.group(1).split(".")
+    for depth in range(len(parts), 0, -1):
+        stem = "/".join(parts[:depth])
+        for root in ("", "src/"):
+            for path in (f"{root}{stem}.py", f"{root}{stem}/__init__.py"):
+                if path in start and path not in graded:
+                    return match.group(1)
+    return None
+
+
 def changed_lines(diff: str, *, source: str) -> dict[str, int]:
     """Lines added plus removed per file of a unified diff."""
     return {c.path: c.added_lines + c.removed_lines for c in patches.parse(diff, source=source)}
@@ -254,6 +317,7 @@ class GradeContext:
     image: str
     python: str
     start: dict[str, bytes]
+    """The tree the engineer received: the repo with the AI change."""
     graded: dict[str, bytes]
     """The tree hidden tests run on: the submission with visible tests restored to the start."""
     submitted: dict[str, bytes]
@@ -263,6 +327,8 @@ class GradeContext:
     applicable_diff: str
     reference_diff: str
     review_text: str
+    pre_ai: dict[str, bytes] = field(default_factory=dict)
+    """The repo before the AI change (what regression means: what worked then)."""
     submit_findings: tuple[Finding, ...] = ()
     """What submit refused to apply (protected paths, escapes, symlinks, binaries)."""
     reruns: int = 0

@@ -109,6 +109,7 @@ def build_context(
         graded=graded,
         submitted=submitted,
         reference=materialize.reference_tree(scenario, values),
+        pre_ai=materialize.pre_ai_tree(scenario, values),
         hidden=materialize.hidden_tree(scenario, values),
         applicable_diff=applicable,
         reference_diff=materialize.reference_patch(scenario, values),

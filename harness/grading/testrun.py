@@ -57,6 +57,8 @@ class TestRun:
     output: str
     """pytest's own output (assessors only: it can quote hidden tests)."""
     timings: dict[str, float] = field(default_factory=dict)
+    collection_errors: dict[str, str] = field(default_factory=dict)
+    """Test module (canonical) → pytest's error text for a module that could not be collected."""
 
 
 def _runner_source() -> bytes:
@@ -394,7 +396,8 @@ def read_run(result: ExecResult, names: RunNames) -> TestRun:
             output=output[-20000:],
         )
     exit_code = int(report.get("exit_code", -1))
-    tests = _cross_check(report, names, findings)
+    collection_errors: dict[str, str] = {}
+    tests = _cross_check(report, names, findings, collection_errors)
     if report.get("error"):
         findings.append(
             Finding(
@@ -408,6 +411,7 @@ def read_run(result: ExecResult, names: RunNames) -> TestRun:
         void=voids(findings),
         exit_code=exit_code,
         output=output[-20000:],
+        collection_errors=collection_errors,
     )
 
 
@@ -451,10 +455,14 @@ def _runner_findings(report: dict[str, Any]) -> list[Finding]:
 
 
 def _cross_check(
-    report: dict[str, Any], names: RunNames, findings: list[Finding]
+    report: dict[str, Any],
+    names: RunNames,
+    findings: list[Finding],
+    collection_errors: dict[str, str],
 ) -> dict[str, TestResult]:
     """Outcome per canonical test id from JUnit, checked against the runner's records, the
-    canaries and pytest's exit code; adds what it catches to ``findings``."""
+    canaries and pytest's exit code; adds what it catches to ``findings`` and the modules that
+    could not be collected (with pytest's error) to ``collection_errors``."""
     findings.extend(_runner_findings(report))
     guard_reports: dict[str, dict[str, str]] = report.get("reports", {})
     try:
@@ -484,8 +492,10 @@ def _cross_check(
                 Finding(
                     code=FindingCode.COLLECTION_ERROR,
                     message=f"collection error in {name}: its tests did not run",
+                    subject=name,
                 )
             )
+            collection_errors[name] = case.message
             continue
         phases = guard_reports[nodeid]
         guard_bad = any(v in ("failed", "xpassed", "skipped", "xfailed") for v in phases.values())
@@ -506,6 +516,7 @@ def _cross_check(
                 Finding(
                     code=FindingCode.COLLECTION_ERROR,
                     message=f"collection error in {name} (not in JUnit)",
+                    subject=name,
                 )
             )
             continue

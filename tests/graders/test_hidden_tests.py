@@ -11,6 +11,7 @@ from harness.errors import InfraError
 from harness.grading import pipeline
 from harness.grading.context import expand, flaw_code_removed, matches
 from harness.result import (
+    Disposition,
     FindingCode,
     GradingResult,
     HiddenTests,
@@ -20,6 +21,7 @@ from harness.result import (
     Verdict,
 )
 from harness.scenarios import materialize, patches
+from harness.scenarios.scenario import Scenario, load
 from harness.scenarios.variants import default_seed, draw
 from harness.workspace.submit import submit
 
@@ -143,17 +145,25 @@ def test_a_flaw_whose_code_was_deleted_is_removed_not_fixed(demo):
     assert out.regression.passed == 1
 
 
-def test_regression_totals_leave_flaky_tests_out(demo):
+@pytest.fixture
+def demo2(demo: Scenario) -> Scenario:
+    """The demo whose repo, before the AI change, has a second regression test (REG2)."""
+    visible = demo.path / "repo" / "tests" / "test_greeter.py"
+    visible.write_text(visible.read_text() + "\n\ndef test_greet_is_polite():\n    pass\n")
+    return load(demo.path)
+
+
+def test_regression_totals_leave_flaky_tests_out(demo2):
     first = Script(tests={**ALL_PASS, REG2: "failed"})
     again = Script(tests={**ALL_PASS, REG2: "passed"})
-    out = grade(demo, first, again, reruns=1)
+    out = grade(demo2, first, again, reruns=1)
     assert out.regression.total == 1 and out.regression.passed == 1
     assert out.regression.flaky == (REG2,)
     assert out.regression.failed == ()
 
 
-def test_a_consistently_failing_regression_test_is_counted_and_named(demo):
-    out = grade(demo, *[Script(tests={**ALL_PASS, REG2: "failed"})] * 2, reruns=1)
+def test_a_consistently_failing_regression_test_is_counted_and_named(demo2):
+    out = grade(demo2, *[Script(tests={**ALL_PASS, REG2: "failed"})] * 2, reruns=1)
     assert (out.regression.total, out.regression.passed) == (2, 1)
     assert out.regression.failed == (REG2,) and out.regression.flaky == ()
 
@@ -268,3 +278,42 @@ def test_deleting_the_flawed_lines_counts_as_removed_editing_them_does_not():
     assert not flaw_code_removed(
         start, {"a.py": b"def f():\n    x = 1\n    return 2\n"}, ("a.py:2-3",)
     )
+
+
+def test_a_visible_test_the_ai_added_is_not_a_regression_test(demo):
+    # Regression is what worked before the AI change: a test the AI added to the visible suite
+    # is judged through the keeps, so a submission that drops it is not charged twice.
+    added = "tests/test_greeter.py::test_added_by_the_ai"
+    out = grade(demo, Script(tests={**ALL_PASS, added: "failed"}))
+    assert (out.regression.total, out.regression.passed) == (1, 1)
+    assert out.regression.failed == ()
+
+
+def test_a_collection_error_from_deleted_code_is_a_note_not_an_integrity_finding(demo):
+    # The submission deletes greeter/loud.py (a revert): the hidden module that imports it cannot
+    # be collected. That is a consequence of the decision, not tampering.
+    script = Script(
+        tests={REG: "passed"},
+        collection_errors=("hidden/test_loud.py",),
+        missing_module="greeter.loud",
+    )
+    ctx = context(demo, FakeBackend(script), diff=_deleting("src/greeter/loud.py", demo))
+    [finding] = [f for f in grade_hidden_tests(ctx).findings if f.subject == "hidden/test_loud.py"]
+    assert finding.code == FindingCode.IMPORTS_DELETED_CODE
+    assert finding.disposition == Disposition.NOTE
+
+
+def test_a_collection_error_from_code_that_is_still_there_stays_an_integrity_finding(demo):
+    script = Script(
+        tests={REG: "passed"},
+        collection_errors=("hidden/test_loud.py",),
+        missing_module="greeter.loud",
+    )
+    out = grade_hidden_tests(context(demo, FakeBackend(script)))
+    codes = {f.code for f in out.findings if f.subject == "hidden/test_loud.py"}
+    assert codes == {FindingCode.COLLECTION_ERROR}
+
+
+def _deleting(path: str, scenario: Scenario) -> str:
+    start = context(scenario, FakeBackend()).start
+    return patches.make(start, {k: v for k, v in start.items() if k != path})

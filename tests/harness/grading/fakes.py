@@ -76,6 +76,8 @@ class Script:
     left_out_of_junit: tuple[str, ...] = ()
     """Canonical ids pytest ran (the runner recorded them) that the JUnit file leaves out."""
     collection_errors: tuple[str, ...] = ()
+    missing_module: str = "nowhere"
+    """The module a collection error says it could not import."""
     """Canonical module paths that fail to import: pytest runs none of their tests."""
     canaries: tuple[str, str] = ("passed", "failed")
     """Outcomes of the must-pass and the must-fail canary."""
@@ -139,7 +141,7 @@ class JUnitFile:
     def __init__(self) -> None:
         self._cases: list[ET.Element] = []
 
-    def add(self, nodeid: str, outcome: str, *, line: int = 0) -> None:
+    def add(self, nodeid: str, outcome: str, *, line: int = 0, missing: str = "nowhere") -> None:
         names = mangle_test_address(nodeid)
         case = ET.Element(
             "testcase",
@@ -166,7 +168,7 @@ class JUnitFile:
         elif outcome == "collection-error":
             ET.SubElement(case, "error", message="collection failure").text = (
                 "ImportError while importing test module\n"
-                "E   ModuleNotFoundError: No module named 'nowhere'"
+                f"E   ModuleNotFoundError: No module named '{missing}'"
             )
         elif outcome != "passed":
             raise ValueError(f"no JUnit form for outcome {outcome!r}")
@@ -354,7 +356,7 @@ class FakeSandbox(Sandbox):
         for module in sorted(broken):
             if self._is_selected(module):
                 reports[module] = {"collect": "failed"}
-                junit.add(module, "collection-error")
+                junit.add(module, "collection-error", missing=script.missing_module)
                 lines.append(f"ERROR {module} - ModuleNotFoundError")
         must_pass, must_fail = self.canaries()
         canary = f"{HIDDEN}{self.canary_path.split('/', 1)[1]}"

@@ -302,3 +302,17 @@ def test_a_test_that_ends_its_own_process_fails_alone(quick, store, base_image, 
     flaw_test = "hidden/test_loud.py::test_shout_ignores_surrounding_spaces"
     assert result.hidden.tests[flaw_test].outcome == Outcome.ERROR
     assert any(f.code == FindingCode.PROCESS_ENDED for f in result.integrity)
+
+
+def test_reverting_the_ai_change_is_judged_not_accused(demo, store, base_image):
+    # Deleting the AI's module makes the hidden module that imports it uncollectable: a note
+    # that names the cause, never an integrity finding; the revert still costs the keep.
+    values = draw(demo, default_seed("mallory", demo.id)).values
+    revert = materialize.revert_everything_patch(demo, values)
+    row, _ = submit(store, demo, candidate="mallory", diff=revert, review_text="", source="patch")
+    result = grade_one(demo, row, get_backend("docker"))
+    assert result.status == ResultStatus.GRADED
+    assert verdict(result, "shout") == "lost"
+    assert not [f for f in result.integrity if f.code == FindingCode.COLLECTION_ERROR]
+    assert any(f.code == FindingCode.IMPORTS_DELETED_CODE for f in result.notes), result.findings
+    assert result.regression.total == result.regression.passed == 1

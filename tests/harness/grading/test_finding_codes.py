@@ -84,8 +84,8 @@ def test_rewording_every_message_changes_no_verdict(demo, monkeypatch, scenario,
 
     reword = REWORDINGS[how]
 
-    def reworded(*, code: FindingCode, message: str) -> Finding:
-        return Finding(code=code, message=reword(message))
+    def reworded(*, code: FindingCode, message: str, subject: str = "") -> Finding:
+        return Finding(code=code, message=reword(message), subject=subject)
 
     for module in MAKERS:
         assert module.Finding is Finding
