@@ -65,6 +65,16 @@ def escapes(path: str) -> bool:
     return path.startswith("/") or ".." in parts or "" in parts or "\\" in path
 
 
+def is_editable(path: str, editable: tuple[str, ...]) -> bool:
+    """Does ``path`` match one of the ``editable`` globs (protected names aside)?"""
+    return any(glob_match(path, pattern) for pattern in editable)
+
+
+def outside_editable(editable: tuple[str, ...]) -> str:
+    """Why a path that matches none of ``editable`` is not taken, in words."""
+    return "outside the editable paths (" + ", ".join(editable) + ")"
+
+
 def protection_reason(path: str, editable: tuple[str, ...]) -> str | None:
     """Why a submission may not change ``path`` (None when it may)."""
     parts = path.split("/")
@@ -75,8 +85,8 @@ def protection_reason(path: str, editable: tuple[str, ...]) -> str | None:
         return f"{name} configures the test run and is protected"
     if path in WORKSPACE_DOCS:
         return None
-    if not any(glob_match(path, pattern) for pattern in editable):
-        return "outside the editable paths (" + ", ".join(editable) + ")"
+    if not is_editable(path, editable):
+        return outside_editable(editable)
     return None
 
 

@@ -2,8 +2,23 @@
 
 A submission is a diff against the start tree plus REVIEW.md. Protected paths (outside
 ``editable``, test-run configuration, escapes) are kept in the stored diff for assessors but never
-applied: :func:`applicable` filters them again at grading time, so a stored finding is advice to the
-engineer, not something grading trusts.
+applied: :func:`split_protected` filters them again at grading time, so a stored finding is advice
+to the engineer, not something grading trusts.
+
+What a workspace hands in is decided by git and ``editable``, so clutter is never taken for
+tampering:
+
+- every file dsim handed out is captured when changed, whatever the ignore rules say (ignoring a
+  file cannot turn it into a deletion); a change to one outside ``editable`` is a protected-path
+  finding;
+- a new file is captured when it lies inside ``editable``; new files elsewhere (notes, scratch
+  scripts, a virtualenv) are :class:`LeftOut`: listed for the engineer, never stored, graded or
+  counted against scope;
+- files git ignores (the workspace's ``.gitignore``, ``.git/info/exclude``) are never read, and
+  the workspace's ``.gitignore`` is the engineer's own to change.
+
+Handing in (:func:`hand_in`) checks REVIEW.md and does not store a change identical to the
+candidate's latest submission.
 """
 
 from __future__ import annotations
@@ -22,12 +37,19 @@ from harness.scenarios.scenario import (
     WORKSPACE_DOCS,
     Scenario,
     escapes,
+    is_editable,
+    outside_editable,
     protection_reason,
     resolve,
 )
 from harness.scenarios.variants import default_seed, draw
 from harness.store import Store, Submission
+from harness.workspace.review_notes import ReviewCheck, check_review
 from harness.workspace.start import git, read_marker
+
+#: The workspace's ignore rules. They decide what is handed in, never what is graded, so changing
+#: them is the engineer's business: a change to them is left out, not a protected-path finding.
+IGNORE_FILE = ".gitignore"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -46,6 +68,41 @@ class Finding:
     def as_finding(self) -> ResultFinding:
         """The same finding as grading reports it."""
         return ResultFinding(code=self.kind, message=self.detail)
+
+
+@dataclass(frozen=True, kw_only=True)
+class LeftOut:
+    """Files in a workspace that are not part of its submission: clutter, not tampering."""
+
+    path: str
+    """A file, or a folder (ending in ``/``) when nothing below it is part of the submission."""
+    files: int = 1
+    """How many files that is."""
+    reason: str
+    """Why they were left out, in words."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Capture:
+    """A workspace's change against its start, and what was left out of it."""
+
+    diff: str
+    left_out: tuple[LeftOut, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Receipt:
+    """What handing in a change did, and everything the engineer must be told about it."""
+
+    submission: Submission
+    """The stored submission; with ``duplicate``, the earlier one this repeats."""
+    duplicate: bool = False
+    """The change and review are those of the candidate's latest submission: nothing stored."""
+    findings: tuple[Finding, ...] = ()
+    """Protected paths the change touches (stored for the assessor, never applied)."""
+    left_out: tuple[LeftOut, ...] = ()
+    review: ReviewCheck
+    """What REVIEW.md says, and the lines that look like findings but do not parse."""
 
 
 def split_protected(scenario: Scenario, diff: str) -> tuple[str, list[Finding]]:
@@ -88,24 +145,63 @@ def content_hash(diff: str, review_text: str) -> str:
     return hashlib.sha256(diff.encode() + b"\0" + review_text.encode()).hexdigest()
 
 
-def capture_workspace(directory: Path, base_commit: str) -> str:
-    """The diff of everything in ``directory`` (committed or not, new files too) vs the start."""
-    with tempfile.TemporaryDirectory() as tmp:
-        env = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
-        git(directory, "add", "-A", ".", env=env)
-        excludes = [f":(exclude){name}" for name in WORKSPACE_DOCS]
-        numstat = git(
-            directory,
-            "diff",
-            "--cached",
-            "--no-renames",
-            "--numstat",
-            base_commit,
-            "--",
-            ".",
-            *excludes,
-            env=env,
+class _Index:
+    """git on a throwaway index that starts as the workspace's start: the engineer's own index,
+    branches and history are never touched, and every file dsim handed out stays tracked, so its
+    changes are taken even where an ignore rule matches it."""
+
+    def __init__(self, directory: Path, base_commit: str, scratch: Path) -> None:
+        self.directory = directory
+        self.base_commit = base_commit
+        self.scratch = scratch
+        self.env = {"GIT_INDEX_FILE": str(scratch / "index")}
+        self.git("read-tree", base_commit)
+        self.git("add", "--update", "--", ".")
+
+    def git(self, *args: str, env: dict[str, str] | None = None) -> str:
+        return git(self.directory, *args, env={**self.env, **(env or {})})
+
+    def untracked(self, *options: str) -> list[str]:
+        """Files neither in the index nor ignored (``options`` for ``git ls-files``)."""
+        listing = self.git("ls-files", "-z", "--others", "--exclude-standard", *options)
+        return [path for path in listing.split("\0") if path]
+
+    def add(self, paths: list[str]) -> None:
+        if not paths:
+            return
+        pathspec = self.scratch / "pathspec"
+        pathspec.write_bytes(b"\0".join(p.encode() for p in paths))
+        self.git(
+            "add",
+            f"--pathspec-from-file={pathspec}",
+            "--pathspec-file-nul",
+            env={"GIT_LITERAL_PATHSPECS": "1"},
         )
+
+    def diff(
+        self, *options: str, paths: tuple[str, ...] = (".",), skip: tuple[str, ...] = ()
+    ) -> str:
+        excludes = [f":(exclude){name}" for name in skip]
+        return self.git(
+            "diff", "--cached", "--no-renames", *options, self.base_commit, "--", *paths, *excludes
+        )
+
+
+def capture_workspace(directory: Path, base_commit: str, editable: tuple[str, ...]) -> Capture:
+    """The change in ``directory`` (committed or not, new files too) against ``base_commit``.
+
+    Raises InvalidInput naming the binary files among what would be submitted.
+    """
+    rules_are_yours = protection_reason(IGNORE_FILE, editable) is not None
+    skip = (*WORKSPACE_DOCS, IGNORE_FILE) if rules_are_yours else WORKSPACE_DOCS
+    with tempfile.TemporaryDirectory() as tmp:
+        index = _Index(directory, base_commit, Path(tmp))
+        new = index.untracked()
+        # git lists a repository of its own as a folder: never part of a submission.
+        repositories = [p for p in new if p.endswith("/")]
+        taken = {p for p in new if p not in repositories and is_editable(p, editable)}
+        index.add(sorted(taken))
+        numstat = index.diff("--numstat", skip=skip)
         binaries = [
             line.split("\t", 2)[2] for line in numstat.splitlines() if line.startswith("-\t-\t")
         ]
@@ -113,21 +209,33 @@ def capture_workspace(directory: Path, base_commit: str) -> str:
             raise InvalidInput(
                 "binary files cannot be submitted",
                 problems=binaries,
-                hint="remove them or make them text",
+                hint="remove them or make them text; if they are not part of your change, "
+                f"add them to {IGNORE_FILE}",
             )
-        return git(
-            directory,
-            "diff",
-            "--cached",
-            "--no-renames",
-            "--no-color",
-            "--no-ext-diff",
-            base_commit,
-            "--",
-            ".",
-            *excludes,
-            env=env,
+        folders = [
+            p for p in index.untracked("--directory", "--no-empty-directory") if p.endswith("/")
+        ]
+        outside = [p for p in new if p not in taken and p not in repositories]
+        left_out = _group(outside, taken, folders, outside_editable(editable))
+        left_out += [LeftOut(path=p, reason="a git repository of its own") for p in repositories]
+        if rules_are_yours and index.diff("--name-only", paths=(IGNORE_FILE,)).strip():
+            left_out.append(
+                LeftOut(path=IGNORE_FILE, reason="the workspace's ignore rules are yours to change")
+            )
+        return Capture(
+            diff=index.diff("--no-color", "--no-ext-diff", skip=skip),
+            left_out=tuple(sorted(left_out, key=lambda left: left.path)),
         )
+
+
+def _group(paths: list[str], taken: set[str], folders: list[str], reason: str) -> list[LeftOut]:
+    """``paths`` as one entry per untracked folder none of whose files is taken, else per file."""
+    whole = [f for f in folders if not any(t.startswith(f) for t in taken)]
+    counts: dict[str, int] = {}
+    for path in paths:
+        entry = next((f for f in whole if path.startswith(f)), path)
+        counts[entry] = counts.get(entry, 0) + 1
+    return [LeftOut(path=path, files=files, reason=reason) for path, files in counts.items()]
 
 
 def submit(
@@ -142,7 +250,11 @@ def submit(
     assignment_id: str | None = None,
     elapsed_seconds: float | None = None,
 ) -> tuple[Submission, list[Finding]]:
-    """Validate and store a submission; return it with the findings the engineer must be told."""
+    """Validate and store a submission; return it with the findings the engineer must be told.
+
+    Stores every call, repeats included (seeding and imports rely on it): what a candidate hands
+    in goes through :func:`hand_in`.
+    """
     applicable_diff, findings = split_protected(scenario, diff)
     seed = default_seed(candidate, scenario.id) if seed is None else seed
     # A diff that does not apply is refused now, with its file and hunk, not discovered at grading.
@@ -169,26 +281,93 @@ def submit(
     return row, findings
 
 
-def submit_directory(store: Store, directory: Path) -> tuple[Submission, list[Finding]]:
-    """``dsim submit DIR``: capture the workspace's change and REVIEW.md and store them."""
+def _repeated(
+    store: Store, scenario: Scenario, candidate: str, seed: int, digest: str
+) -> Submission | None:
+    """The candidate's latest submission of ``scenario`` when it has this very content."""
+    history = store.submissions(candidate=candidate, scenario=scenario.id)
+    latest = history[-1] if history else None
+    if latest is None:
+        return None
+    same = (latest.content_hash, latest.seed, latest.scenario_version) == (
+        digest,
+        seed,
+        scenario.version,
+    )
+    return latest if same else None
+
+
+def hand_in(
+    store: Store,
+    scenario: Scenario,
+    *,
+    candidate: str,
+    diff: str,
+    review_text: str,
+    source: str,
+    seed: int | None = None,
+    assignment_id: str | None = None,
+    elapsed_seconds: float | None = None,
+    left_out: tuple[LeftOut, ...] = (),
+) -> Receipt:
+    """What ``dsim submit`` does: check REVIEW.md, and store the submission unless it repeats the
+    candidate's latest one (same scenario, seed, diff and review), which is returned instead.
+
+    Raises PatchError when ``diff`` does not apply to the start.
+    """
+    review = check_review(review_text)
+    seed = default_seed(candidate, scenario.id) if seed is None else seed
+    earlier = _repeated(store, scenario, candidate, seed, content_hash(diff, review_text))
+    if earlier is not None:
+        _, findings = split_protected(scenario, earlier.diff)
+        return Receipt(
+            submission=earlier,
+            duplicate=True,
+            findings=tuple(findings),
+            left_out=left_out,
+            review=review,
+        )
+    row, findings = submit(
+        store,
+        scenario,
+        candidate=candidate,
+        diff=diff,
+        review_text=review_text,
+        source=source,
+        seed=seed,
+        assignment_id=assignment_id,
+        elapsed_seconds=elapsed_seconds,
+    )
+    return Receipt(submission=row, findings=tuple(findings), left_out=left_out, review=review)
+
+
+def hand_in_workspace(store: Store, directory: Path) -> Receipt:
+    """``dsim submit DIR``: capture the workspace's change and REVIEW.md and hand them in."""
     marker = read_marker(directory)
     assignment = store.assignment(marker["assignment"])
     scenario = resolve(assignment.scenario_ref)
-    diff = capture_workspace(directory, assignment.base_commit)
+    capture = capture_workspace(directory, assignment.base_commit, scenario.manifest.editable)
     review_path = directory / "REVIEW.md"
     review_text = review_path.read_text(encoding="utf-8") if review_path.is_file() else ""
     started = assignment.started_at
     if started.tzinfo is None:
         started = started.replace(tzinfo=UTC)
     elapsed = (datetime.now(UTC) - started).total_seconds()
-    return submit(
+    return hand_in(
         store,
         scenario,
         candidate=assignment.candidate,
-        diff=diff,
+        diff=capture.diff,
         review_text=review_text,
         source="workspace",
         seed=assignment.seed,
         assignment_id=assignment.id,
         elapsed_seconds=elapsed,
+        left_out=capture.left_out,
     )
+
+
+def submit_directory(store: Store, directory: Path) -> tuple[Submission, list[Finding]]:
+    """:func:`hand_in_workspace`, as (the submission, its findings)."""
+    receipt = hand_in_workspace(store, directory)
+    return receipt.submission, list(receipt.findings)
