@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from harness.cli import Context, emit_json, json_option, pass_ctx
 from harness.errors import ExitCode
+
+if TYPE_CHECKING:
+    from harness.workspace.submit import Receipt
 
 
 @click.command("start")
@@ -65,9 +69,55 @@ def start_cmd(
     click.echo("\n".join(lines))
 
 
-def _tell_findings(findings: list[Any]) -> None:
-    for f in findings:
-        click.echo(f"  warning: {f.detail}", err=True)
+def _receipt_json(receipt: Receipt) -> dict[str, Any]:
+    row, review = receipt.submission, receipt.review
+    return {
+        "submission": row.id,
+        "duplicate": receipt.duplicate,
+        "candidate": row.candidate,
+        "scenario": row.scenario_id,
+        "findings": [f.as_dict() for f in receipt.findings],
+        "not_submitted": [asdict(left) for left in receipt.left_out],
+        "review": {
+            "findings": len(review.findings),
+            "problems": [asdict(p) for p in review.problems],
+            "warning": review.warning or None,
+        },
+    }
+
+
+def _tell(receipt: Receipt) -> None:
+    row, review = receipt.submission, receipt.review
+    if receipt.duplicate:
+        click.echo(
+            f"Already submitted as {row.id} for {row.candidate} on {row.scenario_id}: "
+            "the same change and REVIEW.md. Nothing new was stored."
+        )
+    else:
+        click.echo(f"Submitted {row.id} for {row.candidate} on {row.scenario_id}.")
+    count = len(review.findings)
+    click.echo(f"  REVIEW.md: {count} finding{'' if count == 1 else 's'}.")
+    if review.warning:
+        click.echo(f"  warning: {review.warning}", err=True)
+    for problem in review.problems:
+        click.echo(
+            f"  warning: REVIEW.md line {problem.line} is not a finding: {problem.text}", err=True
+        )
+        click.echo(f"           {problem.why}", err=True)
+    by_reason: dict[str, list[str]] = {}
+    for left in receipt.left_out:
+        shown = f"{left.path} ({left.files} files)" if left.files > 1 else left.path
+        by_reason.setdefault(left.reason, []).append(shown)
+    for reason, paths in by_reason.items():
+        click.echo(f"  Not submitted ({reason}): {', '.join(paths)}")
+    for finding in receipt.findings:
+        click.echo(f"  integrity: {finding.detail}", err=True)
+    if receipt.findings:
+        click.echo(
+            "  Changes to protected paths were stored for the assessor but will not be "
+            "applied when grading.",
+            err=True,
+        )
 
 
 @click.command("submit")
@@ -101,7 +151,13 @@ def submit_cmd(
     seed: int | None,
     as_json: bool,
 ) -> None:
-    """Submit a workspace (or a patch file) for grading."""
+    """Submit a workspace (or a patch file) for grading.
+
+    Submitted: changes to the files you received, and new files inside the scenario's editable
+    paths; other new files are listed as not submitted. REVIEW.md is checked: every line that
+    looks like a finding but does not parse is shown with how to fix it. Submitting the same
+    change and review again stores nothing. Exits 5 when the change touches protected files.
+    """
     from harness.scenarios.scenario import resolve
     from harness.workspace import submit as submission
 
@@ -110,7 +166,7 @@ def submit_cmd(
     if patch_file:
         if not scenario_ref or not candidate:
             raise click.UsageError("--patch needs --scenario and --candidate")
-        row, findings = submission.submit(
+        receipt = submission.hand_in(
             ctx.store,
             resolve(scenario_ref),
             candidate=candidate,
@@ -122,26 +178,12 @@ def submit_cmd(
     else:
         if scenario_ref or candidate or review_file or seed is not None:
             raise click.UsageError("--scenario/--candidate/--review/--seed go with --patch")
-        row, findings = submission.submit_directory(ctx.store, directory or Path.cwd())
+        receipt = submission.hand_in_workspace(ctx.store, directory or Path.cwd())
     if as_json:
-        emit_json(
-            {
-                "submission": row.id,
-                "candidate": row.candidate,
-                "scenario": row.scenario_id,
-                "findings": [f.as_dict() for f in findings],
-            }
-        )
+        emit_json(_receipt_json(receipt))
     else:
-        click.echo(f"Submitted {row.id} for {row.candidate} on {row.scenario_id}.")
-        _tell_findings(findings)
-        if findings:
-            click.echo(
-                "  Changes to protected paths were stored for the assessor but will not "
-                "be applied when grading.",
-                err=True,
-            )
-    if findings:
+        _tell(receipt)
+    if receipt.findings:
         raise click.exceptions.Exit(ExitCode.INTEGRITY)
 
 

@@ -89,6 +89,137 @@ def test_protected_path_submission_exits_with_integrity_code(tmp_path):
     assert "conftest.py configures the test run and is protected" in proc.stderr
 
 
+def demo_workspace(tmp_path: Path, candidate: str = "ada") -> Path:
+    """``dsim start`` on the scaffolded demo, with a tracked docs page outside ``editable``."""
+    if not (tmp_path / "demo-one").exists():
+        assert dsim(tmp_path, "scenario", "new", "demo-one", "--dir", "demo-one").returncode == 0
+        (tmp_path / "demo-one" / "repo" / "docs").mkdir()
+        (tmp_path / "demo-one" / "repo" / "docs" / "usage.md").write_text("# Usage\n")
+    ws = tmp_path / f"ws-{candidate}"
+    out = dsim(tmp_path, "start", "demo-one", "--candidate", candidate, "--dir", str(ws))
+    assert out.returncode == 0, out.stderr
+    loud = ws / "src/greeter/loud.py"
+    loud.write_text(loud.read_text().replace("greet(name)", "greet(name.strip())"))
+    return ws
+
+
+def clutter(ws: Path) -> None:
+    for rel in (".idea/workspace.xml", "drafts/one.txt", "drafts/two.txt", "notes.txt"):
+        (ws / rel).parent.mkdir(parents=True, exist_ok=True)
+        (ws / rel).write_text("x\n")
+    (ws / "scratch.py").write_text("print(1)\n")
+
+
+def test_clutter_is_listed_as_not_submitted_and_exits_0(tmp_path):
+    ws = demo_workspace(tmp_path)
+    clutter(ws)
+    proc = dsim(tmp_path, "submit", str(ws))
+    assert proc.returncode == ExitCode.OK, proc.stderr
+    assert (
+        "  Not submitted (outside the editable paths (src/**, tests/**)): "
+        "drafts/ (2 files), notes.txt, scratch.py\n"
+    ) in proc.stdout
+    assert "integrity" not in proc.stderr and "protected" not in proc.stderr
+    ws_json = demo_workspace(tmp_path, "bob")
+    clutter(ws_json)
+    data = json.loads(dsim(tmp_path, "submit", str(ws_json), "--json").stdout)
+    assert data["findings"] == []
+    assert [(n["path"], n["files"]) for n in data["not_submitted"]] == [
+        ("drafts/", 2),
+        ("notes.txt", 1),
+        ("scratch.py", 1),
+    ]
+
+
+def test_a_changed_protected_tracked_file_exits_5_and_clutter_stays_a_note(tmp_path):
+    ws = demo_workspace(tmp_path)
+    (ws / "docs" / "usage.md").write_text("# Usage, rewritten\n")
+    clutter(ws)
+    proc = dsim(tmp_path, "submit", str(ws))
+    assert proc.returncode == ExitCode.INTEGRITY
+    assert "integrity: docs/usage.md: outside the editable paths" in proc.stderr
+    assert "notes.txt" not in proc.stderr
+    assert "Not submitted" in proc.stdout and "notes.txt" in proc.stdout
+
+
+REVIEW_WITH_SLIPS = (
+    "# Review\n\n"
+    "- src/greeter/loud.py line 37 [correctness] not stripped\n"
+    "- src/greeter/loud.py:4-6 [bug] shouts with spaces\n"
+    "- src/greeter/loud.py:5 [Correctness] name is not cleaned\n"
+)
+
+
+def submit_patch(tmp_path: Path, review: str, *extra: str) -> subprocess.CompletedProcess[str]:
+    if not (tmp_path / "demo-one").exists():
+        assert dsim(tmp_path, "scenario", "new", "demo-one", "--dir", "demo-one").returncode == 0
+    (tmp_path / "empty.diff").write_text("")
+    (tmp_path / "REVIEW.md").write_text(review)
+    return dsim(
+        tmp_path,
+        "submit",
+        "--scenario",
+        "demo-one",
+        "--candidate",
+        "eve",
+        "--patch",
+        "empty.diff",
+        "--review",
+        "REVIEW.md",
+        *extra,
+    )
+
+
+def test_submit_shows_each_review_line_that_does_not_parse_with_its_fix(tmp_path):
+    proc = submit_patch(tmp_path, REVIEW_WITH_SLIPS)
+    assert proc.returncode == ExitCode.OK, proc.stderr
+    assert "  REVIEW.md: 1 finding.\n" in proc.stdout
+    assert (
+        "  warning: REVIEW.md line 3 is not a finding: "
+        "- src/greeter/loud.py line 37 [correctness] not stripped\n"
+    ) in proc.stderr
+    assert "write the location as src/greeter/loud.py:37" in proc.stderr
+    assert "REVIEW.md line 4 is not a finding" in proc.stderr
+    assert "unknown category [bug] (use one of correctness, security," in proc.stderr
+    assert "line 5" not in proc.stderr
+    data = json.loads(submit_patch(tmp_path, REVIEW_WITH_SLIPS + "\n", "--json").stdout)
+    assert data["review"]["findings"] == 1
+    assert [(p["line"], p["text"]) for p in data["review"]["problems"]] == [
+        (3, "- src/greeter/loud.py line 37 [correctness] not stripped"),
+        (4, "- src/greeter/loud.py:4-6 [bug] shouts with spaces"),
+    ]
+    assert "unknown category [bug]" in data["review"]["problems"][1]["why"]
+    assert data["review"]["warning"] is None
+
+
+def test_an_untouched_template_is_submitted_with_a_warning(tmp_path):
+    ws = demo_workspace(tmp_path)
+    proc = dsim(tmp_path, "submit", str(ws))
+    assert proc.returncode == ExitCode.OK, proc.stderr
+    assert "  REVIEW.md: 0 findings.\n" in proc.stdout
+    assert "warning: REVIEW.md is still the template" in proc.stderr
+    empty = json.loads(submit_patch(tmp_path, "", "--json").stdout)
+    assert empty["review"] == {
+        "findings": 0,
+        "problems": [],
+        "warning": empty["review"]["warning"],
+    }
+    assert "REVIEW.md is empty" in empty["review"]["warning"]
+
+
+def test_an_identical_resubmission_stores_nothing_and_says_so(tmp_path):
+    first = json.loads(submit_patch(tmp_path, REVIEW_WITH_SLIPS, "--json").stdout)
+    again = submit_patch(tmp_path, REVIEW_WITH_SLIPS, "--json")
+    assert again.returncode == ExitCode.OK
+    assert json.loads(again.stdout)["submission"] == first["submission"]
+    assert (first["duplicate"], json.loads(again.stdout)["duplicate"]) == (False, True)
+    text = submit_patch(tmp_path, REVIEW_WITH_SLIPS)
+    assert text.stdout.startswith(f"Already submitted as {first['submission']} for eve")
+    assert "Nothing new was stored." in text.stdout
+    listed = json.loads(dsim(tmp_path, "results", "--all", "--json").stdout)
+    assert [r["submission"] for r in listed] == [first["submission"]]
+
+
 def test_bad_option_combination_is_a_usage_error(tmp_path):
     proc = dsim(tmp_path, "submit", "--patch", str(tmp_path))
     assert proc.returncode == ExitCode.USAGE
