@@ -45,11 +45,11 @@ from harness.scenarios.scenario import (
 from harness.scenarios.variants import default_seed, draw
 from harness.store import Store, Submission
 from harness.workspace.review_notes import ReviewCheck, check_review
-from harness.workspace.start import git, read_marker
+from harness.workspace.start import GITIGNORE, git, read_marker
 
 #: The workspace's ignore rules. They decide what is handed in, never what is graded, so changing
 #: them is the engineer's business: a change to them is left out, not a protected-path finding.
-IGNORE_FILE = ".gitignore"
+IGNORE_FILE = GITIGNORE
 
 
 @dataclass(frozen=True, kw_only=True)
