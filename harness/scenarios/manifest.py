@@ -211,7 +211,7 @@ class Manifest(_Model):
 _HINTS = {
     "missing": "add this key (see docs/scenario-format.md)",
     "extra_forbidden": "unknown key: remove it or check its spelling against "
-                       "docs/scenario-format.md",
+    "docs/scenario-format.md",
 }
 
 
@@ -264,16 +264,28 @@ def parse_manifest(path: Path) -> tuple[Manifest | None, list[Problem]]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return None, [Problem(file=name, where="", what="missing: every scenario needs a "
-                              "scenario.toml manifest (dsim scenario new ID writes one)")]
+        return None, [
+            Problem(
+                file=name,
+                where="",
+                what="missing: every scenario needs a "
+                "scenario.toml manifest (dsim scenario new ID writes one)",
+            )
+        ]
     except UnicodeDecodeError as exc:
         return None, [Problem(file=name, where="", what=f"not UTF-8 text ({exc.reason})")]
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
-        return None, [Problem(file=name, where="", line=int(match.group(1)) if match else None,
-                              what=f"not valid TOML: {exc}")]
+        return None, [
+            Problem(
+                file=name,
+                where="",
+                line=int(match.group(1)) if match else None,
+                what=f"not valid TOML: {exc}",
+            )
+        ]
     try:
         return Manifest.model_validate(data), []
     except ValidationError as exc:
@@ -283,13 +295,18 @@ def parse_manifest(path: Path) -> tuple[Manifest | None, list[Problem]]:
         for err in errors:
             loc = tuple(err["loc"])
             if err["type"] == "too_short" and any(
-                    other[: len(loc)] == loc and other != loc for other in failing):
+                other[: len(loc)] == loc and other != loc for other in failing
+            ):
                 continue  # a list emptied by its own failing items: those items are reported
             hint = _HINTS.get(err["type"], "")
             what = err["msg"] if not hint else f"{err['msg']}: {hint}"
-            if err["type"] not in _HINTS and "input" in err and not isinstance(
-                    err["input"], dict | list):
+            if (
+                err["type"] not in _HINTS
+                and "input" in err
+                and not isinstance(err["input"], dict | list)
+            ):
                 what += f" (got {err['input']!r})"
-            problems.append(Problem(file=name, where=_loc_text(loc), what=what,
-                                    line=_line_of(text, loc)))
+            problems.append(
+                Problem(file=name, where=_loc_text(loc), what=what, line=_line_of(text, loc))
+            )
         return None, problems

@@ -27,8 +27,9 @@ def ai_patch(scenario: Scenario, values: Values) -> str:
 
 def start_tree(scenario: Scenario, values: Values) -> dict[str, bytes]:
     """What the engineer receives: the codebase with the AI change applied."""
-    return patches.apply(pre_ai_tree(scenario, values), ai_patch(scenario, values),
-                         source=scenario.manifest.ai.patch)
+    return patches.apply(
+        pre_ai_tree(scenario, values), ai_patch(scenario, values), source=scenario.manifest.ai.patch
+    )
 
 
 def reference_patch(scenario: Scenario, values: Values) -> str:
@@ -37,8 +38,11 @@ def reference_patch(scenario: Scenario, values: Values) -> str:
 
 def reference_tree(scenario: Scenario, values: Values) -> dict[str, bytes]:
     """The correct resolution: start tree + reference fix."""
-    return patches.apply(start_tree(scenario, values), reference_patch(scenario, values),
-                         source=scenario.manifest.reference.patch)
+    return patches.apply(
+        start_tree(scenario, values),
+        reference_patch(scenario, values),
+        source=scenario.manifest.reference.patch,
+    )
 
 
 def hidden_tree(scenario: Scenario, values: Values) -> dict[str, bytes]:

@@ -38,7 +38,7 @@ def _strip_prefix(name: str) -> str:
         return name
     for prefix in ("a/", "b/"):
         if name.startswith(prefix):
-            return name[len(prefix):]
+            return name[len(prefix) :]
     return name
 
 
@@ -49,19 +49,30 @@ def parse(diff_text: str, *, source: str = "patch") -> list[FileChange]:
     try:
         patch = PatchSet(diff_text)
     except UnidiffParseError as exc:
-        raise PatchError(f"{source} is not a valid unified diff: {exc}",
-                         hint="produce it with `git diff` or `diff -u`") from exc
+        raise PatchError(
+            f"{source} is not a valid unified diff: {exc}",
+            hint="produce it with `git diff` or `diff -u`",
+        ) from exc
     if not len(patch) and diff_text.strip():
-        raise PatchError(f"{source} contains no file changes",
-                         hint="produce it with `git diff` or `diff -u`")
+        raise PatchError(
+            f"{source} contains no file changes", hint="produce it with `git diff` or `diff -u`"
+        )
     changes = []
     for pf in patch:
         path = _strip_prefix(pf.target_file if not pf.is_removed_file else pf.source_file)
         header = str(pf.patch_info or "")
-        changes.append(FileChange(
-            path=path, text=str(pf), added=pf.is_added_file, removed=pf.is_removed_file,
-            binary=pf.is_binary_file, symlink="120000" in header,
-            added_lines=pf.added, removed_lines=pf.removed))
+        changes.append(
+            FileChange(
+                path=path,
+                text=str(pf),
+                added=pf.is_added_file,
+                removed=pf.is_removed_file,
+                binary=pf.is_binary_file,
+                symlink="120000" in header,
+                added_lines=pf.added,
+                removed_lines=pf.removed,
+            )
+        )
     return changes
 
 
@@ -91,7 +102,7 @@ def _find(lines: list[str], want: list[str], start: int, floor: int) -> int | No
     limit = len(lines) - size
     for distance in range(max(limit, start) + 1):
         for pos in (start - distance, start + distance) if distance else (start,):
-            if floor <= pos <= limit and lines[pos:pos + size] == want:
+            if floor <= pos <= limit and lines[pos : pos + size] == want:
                 return pos
     return None
 
@@ -106,17 +117,22 @@ def _apply_file(pf: PatchedFile, old_text: str, path: str, source: str) -> str:
         stated = max(hunk.source_start - 1, 0) if old else hunk.source_start
         pos = _find(lines, old, stated + offset, cursor)
         if pos is None:
-            where = f"hunk {number} of {path} (@@ -{hunk.source_start},{hunk.source_length} " \
-                    f"+{hunk.target_start},{hunk.target_length} @@)"
+            where = (
+                f"hunk {number} of {path} (@@ -{hunk.source_start},{hunk.source_length} "
+                f"+{hunk.target_start},{hunk.target_length} @@)"
+            )
             at = stated + offset
-            first_bad = next((i for i, want in enumerate(old)
-                              if at + i >= len(lines) or lines[at + i] != want), 0)
+            first_bad = next(
+                (i for i, want in enumerate(old) if at + i >= len(lines) or lines[at + i] != want),
+                0,
+            )
             got = lines[at + first_bad] if at + first_bad < len(lines) else "<end of file>"
             want = old[first_bad] if old else ""
             raise PatchError(
                 f"{source}: {where} does not apply",
                 hint=f"line {at + first_bad + 1} is {got.rstrip()!r}, the hunk expects "
-                     f"{want.rstrip()!r}; regenerate the diff against the starting commit")
+                f"{want.rstrip()!r}; regenerate the diff against the starting commit",
+            )
         out.extend(lines[cursor:pos])
         out.extend(new)
         cursor = pos + len(old)
@@ -136,8 +152,9 @@ def apply(tree: Mapping[str, bytes], diff_text: str, *, source: str = "patch") -
         raise PatchError(f"{source} is not a valid unified diff: {exc}") from exc
     for pf in patch:
         if pf.is_binary_file:
-            raise PatchError(f"{source}: {pf.path} is a binary change",
-                             hint="only text files can be submitted")
+            raise PatchError(
+                f"{source}: {pf.path} is a binary change", hint="only text files can be submitted"
+            )
         src = _strip_prefix(pf.source_file)
         dst = _strip_prefix(pf.target_file)
         if pf.is_added_file:
@@ -146,8 +163,10 @@ def apply(tree: Mapping[str, bytes], diff_text: str, *, source: str = "patch") -
             result[dst] = _apply_file(pf, "", dst, source).encode("utf-8")
             continue
         if src not in result:
-            raise PatchError(f"{source}: changes {src}, which does not exist",
-                             hint="regenerate the diff against the starting commit")
+            raise PatchError(
+                f"{source}: changes {src}, which does not exist",
+                hint="regenerate the diff against the starting commit",
+            )
         try:
             old_text = result[src].decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -177,9 +196,15 @@ def make(old: Mapping[str, bytes], new: Mapping[str, bytes]) -> str:
             header.append("new file mode 100644\n")
         elif after is None:
             header.append("deleted file mode 100644\n")
-        body = list(difflib.unified_diff(
-            a, b, fromfile=f"a/{path}" if before is not None else "/dev/null",
-            tofile=f"b/{path}" if after is not None else "/dev/null", n=3))
+        body = list(
+            difflib.unified_diff(
+                a,
+                b,
+                fromfile=f"a/{path}" if before is not None else "/dev/null",
+                tofile=f"b/{path}" if after is not None else "/dev/null",
+                n=3,
+            )
+        )
         fixed: list[str] = []
         for line in body:
             if line.endswith("\n"):

@@ -8,34 +8,34 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness.scenarios import patches
 from harness.errors import InvalidInput
+from harness.scenarios import patches
 from harness.scenarios.manifest import ID_PATTERN
 
 _PRE = {
     "src/greeter/__init__.py": '"""A toy package: replace it with the scenario\'s codebase."""\n'
-                               "\nfrom greeter.settings import GREETING\n\n\n"
-                               "def greet(name):\n    return f\"{GREETING}, {name}\"\n",
+    "\nfrom greeter.settings import GREETING\n\n\n"
+    'def greet(name):\n    return f"{GREETING}, {name}"\n',
     "src/greeter/settings.py.j2": "# Rendered per engineer from [variables] in scenario.toml.\n"
-                                  "GREETING = \"{{ greeting }}\"\n",
+    'GREETING = "{{ greeting }}"\n',
     "tests/test_greeter.py": "from greeter import greet\n\n\ndef test_greet_names_the_person():\n"
-                             "    assert greet(\"Ada\").endswith(\"Ada\")\n",
+    '    assert greet("Ada").endswith("Ada")\n',
 }
 _AI = {  # what the assistant changed: a useful `shout` (keep) with a seeded flaw
     "src/greeter/loud.py": "from greeter import greet\n\n\ndef shout(name):\n"
-                           "    # The assistant forgot to strip the name first (the seeded flaw).\n"
-                           "    return greet(name).upper() + \"!\"\n",
+    "    # The assistant forgot to strip the name first (the seeded flaw).\n"
+    '    return greet(name).upper() + "!"\n',
 }
 _FIXED = {
     "src/greeter/loud.py": "from greeter import greet\n\n\ndef shout(name):\n"
-                           "    return greet(name.strip()).upper() + \"!\"\n",
+    '    return greet(name.strip()).upper() + "!"\n',
 }
 _HIDDEN = {
     "test_loud.py": "# Hidden tests: never shown to the engineer. No conftest.py: fixtures live "
-                    "here.\nfrom greeter.loud import shout\n\n\n"
-                    "def test_shout_is_loud():\n    assert shout(\"ada\").endswith(\"ADA!\")\n\n\n"
-                    "def test_shout_ignores_surrounding_spaces():\n"
-                    "    assert shout(\"  ada \").endswith(\"ADA!\")\n",
+    "here.\nfrom greeter.loud import shout\n\n\n"
+    'def test_shout_is_loud():\n    assert shout("ada").endswith("ADA!")\n\n\n'
+    "def test_shout_ignores_surrounding_spaces():\n"
+    '    assert shout("  ada ").endswith("ADA!")\n',
 }
 
 _MANIFEST = """\
@@ -90,8 +90,10 @@ def scaffold(scenario_id: str, target: Path) -> Path:
     import re
 
     if not re.fullmatch(ID_PATTERN, scenario_id):
-        raise InvalidInput(f"{scenario_id!r} is not a valid scenario id",
-                           hint="use lowercase letters, digits and dashes, e.g. invoice-rounding")
+        raise InvalidInput(
+            f"{scenario_id!r} is not a valid scenario id",
+            hint="use lowercase letters, digits and dashes, e.g. invoice-rounding",
+        )
     if target.exists() and any(target.iterdir()):
         raise InvalidInput(f"{target} exists and is not empty", hint="choose another --dir")
     plain_pre = {k: v.encode() for k, v in _PRE.items()}
@@ -99,20 +101,23 @@ def scaffold(scenario_id: str, target: Path) -> Path:
     fixed = {**ai_after, **{k: v.encode() for k, v in _FIXED.items()}}
     files = {
         "scenario.toml": _MANIFEST.format(id=scenario_id),
-        "BRIEF.md.j2": "# Add a loud greeting\n\nOur greeter says \"{{ greeting }}\". Product "
-                       "wants a `shout(name)` variant.\nThe AI assistant drafted it; review, fix "
-                       "and keep what is right.\n\n## Acceptance criteria\n\n- `shout(\"ada\")` "
-                       "ends with `ADA!`\n- existing behaviour is unchanged\n\nTime budget: 20 "
-                       "minutes. List what you found in REVIEW.md.\n",
+        "BRIEF.md.j2": '# Add a loud greeting\n\nOur greeter says "{{ greeting }}". Product '
+        "wants a `shout(name)` variant.\nThe AI assistant drafted it; review, fix "
+        'and keep what is right.\n\n## Acceptance criteria\n\n- `shout("ada")` '
+        "ends with `ADA!`\n- existing behaviour is unchanged\n\nTime budget: 20 "
+        "minutes. List what you found in REVIEW.md.\n",
         "ai/change.patch": patches.make(plain_pre, ai_after),
         "ai/transcript.md": "**Engineer:** Can you add a shout() helper to the greeter?\n\n"
-                            "**Assistant:** Sure, here is `src/greeter/loud.py` with `shout()`.\n",
+        "**Assistant:** Sure, here is `src/greeter/loud.py` with `shout()`.\n",
         "reference/fix.patch": patches.make(ai_after, fixed),
         "reference/REVIEW.md": "- src/greeter/loud.py:4-6 [correctness] shout() keeps "
-                               "surrounding spaces; strip the name first.\n",
+        "surrounding spaces; strip the name first.\n",
     }
-    for rel, text in {**files, **{f"repo/{k}": v for k, v in _PRE.items()},
-                      **{f"hidden/{k}": v for k, v in _HIDDEN.items()}}.items():
+    for rel, text in {
+        **files,
+        **{f"repo/{k}": v for k, v in _PRE.items()},
+        **{f"hidden/{k}": v for k, v in _HIDDEN.items()},
+    }.items():
         path = target / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)

@@ -28,10 +28,21 @@ WORKSPACE_DOCS = ("BRIEF.md", "TRANSCRIPT.md", "REVIEW.md")
 
 # Never changeable by a submission, whatever `editable` says: they configure or hook into the
 # test process that grades it.
-PROTECTED_NAMES = frozenset({
-    "conftest.py", "sitecustomize.py", "usercustomize.py", "pytest.ini", "tox.ini",
-    "setup.cfg", "pyproject.toml", "setup.py", ".pytest.ini", "pytest.toml", "noxfile.py",
-})
+PROTECTED_NAMES = frozenset(
+    {
+        "conftest.py",
+        "sitecustomize.py",
+        "usercustomize.py",
+        "pytest.ini",
+        "tox.ini",
+        "setup.cfg",
+        "pyproject.toml",
+        "setup.py",
+        ".pytest.ini",
+        "pytest.toml",
+        "noxfile.py",
+    }
+)
 PROTECTED_SUFFIXES = (".pth",)
 _IGNORED_PARTS = {"__pycache__", ".pytest_cache", ".git", ".mypy_cache", ".ruff_cache"}
 
@@ -171,9 +182,11 @@ def load(path: Path) -> Scenario:
     """Load a scenario folder; raise InvalidInput listing every manifest problem."""
     manifest, problems = parse_manifest(path / MANIFEST)
     if manifest is None:
-        raise InvalidInput(f"scenario at {path} has an invalid manifest",
-                           problems=[str(p) for p in problems],
-                           hint=f"run `dsim scenario validate {path}` for details")
+        raise InvalidInput(
+            f"scenario at {path} has an invalid manifest",
+            problems=[str(p) for p in problems],
+            hint=f"run `dsim scenario validate {path}` for details",
+        )
     return Scenario(path=path, manifest=manifest)
 
 

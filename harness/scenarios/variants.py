@@ -45,8 +45,10 @@ def default_seed(candidate: str, scenario_id: str) -> int:
 def draw(scenario: Scenario, seed: int) -> Variant:
     """Draw one value per variable from ``seed``."""
     rng = random.Random(seed)
-    values = {name: rng.choice(list(options))
-              for name, options in sorted(scenario.manifest.variables.items())}
+    values = {
+        name: rng.choice(list(options))
+        for name, options in sorted(scenario.manifest.variables.items())
+    }
     return Variant(seed=seed, values=values)
 
 
@@ -61,8 +63,13 @@ def all_variants(scenario: Scenario, limit: int = 16) -> list[dict[str, Variable
     return [{n: v[0] for n, v in variables.items()}, {n: v[-1] for n, v in variables.items()}]
 
 
-_ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-                          autoescape=False)  # noqa: S701 - renders code and Markdown, not HTML
+# Scenario files are code and Markdown, not HTML: escaping would corrupt them. Their values come
+# from the scenario's own manifest, never from a candidate.
+_ENV = jinja2.Environment(
+    undefined=jinja2.StrictUndefined,
+    keep_trailing_newline=True,
+    autoescape=False,  # noqa: S701
+)
 
 
 def render_text(path: str, text: str, values: Mapping[str, VariableValue]) -> str:
@@ -77,8 +84,9 @@ def render_text(path: str, text: str, values: Mapping[str, VariableValue]) -> st
         raise RenderError(path, str(exc)) from exc
 
 
-def render_tree(files: Mapping[str, bytes],
-                values: Mapping[str, VariableValue]) -> dict[str, bytes]:
+def render_tree(
+    files: Mapping[str, bytes], values: Mapping[str, VariableValue]
+) -> dict[str, bytes]:
     """Render every ``.j2`` file of a tree (dropping the suffix); copy the rest as is."""
     out: dict[str, bytes] = {}
     for rel, data in files.items():
