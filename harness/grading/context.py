@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import difflib
 import re
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -266,7 +267,8 @@ def defined_in(nodeid: str, tree: Mapping[str, bytes]) -> bool:
     if source is None:
         return False
     try:
-        body: list[ast.stmt] = ast.parse(source).body
+        with _AST_LOCK:
+            body: list[ast.stmt] = ast.parse(source).body
     except (SyntaxError, ValueError):
         return True
     *classes, function = rest.split("::") if rest else [""]
@@ -280,6 +282,10 @@ def defined_in(nodeid: str, tree: Mapping[str, bytes]) -> bool:
         isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n.name == function for n in body
     )
 
+
+#: ast.parse is not safe to call from several threads at once on CPython 3.11 (it fails with
+#: "SystemError: AST constructor recursion depth mismatch"), and grade_batch grades in threads.
+_AST_LOCK = threading.Lock()
 
 _NO_MODULE = re.compile(r"No module named '([\w.]+)'")
 
