@@ -42,6 +42,11 @@ def _strip_prefix(name: str) -> str:
     return name
 
 
+def _reason(exc: UnidiffParseError) -> str:
+    """unidiff's message on one line: it quotes the offending diff line with its newline."""
+    return " ".join(str(exc).split())
+
+
 def parse(diff_text: str, *, source: str = "patch") -> list[FileChange]:
     """Split a unified diff into per-file changes; raise PatchError when it is not a diff."""
     if not diff_text.strip():
@@ -50,7 +55,7 @@ def parse(diff_text: str, *, source: str = "patch") -> list[FileChange]:
         patch = PatchSet(diff_text)
     except UnidiffParseError as exc:
         raise PatchError(
-            f"{source} is not a valid unified diff: {exc}",
+            f"{source} is not a valid unified diff: {_reason(exc)}",
             hint="produce it with `git diff` or `diff -u`",
         ) from exc
     if not len(patch) and diff_text.strip():
@@ -149,7 +154,7 @@ def apply(tree: Mapping[str, bytes], diff_text: str, *, source: str = "patch") -
     try:
         patch = PatchSet(diff_text)
     except UnidiffParseError as exc:
-        raise PatchError(f"{source} is not a valid unified diff: {exc}") from exc
+        raise PatchError(f"{source} is not a valid unified diff: {_reason(exc)}") from exc
     for pf in patch:
         if pf.is_binary_file:
             raise PatchError(

@@ -41,14 +41,23 @@ def test_valid_manifest_parses_into_frozen_models(tmp_path):
 
 
 def test_every_problem_is_reported_at_once_with_line_and_hint(tmp_path):
-    bad = GOOD.replace('version = "1.0.0"', 'version = "1.0"').replace(
-        'difficulty = "intro"', 'difficulty = "easy"').replace(
-        "severity = 2", "severity = 5").replace('title = "Good work"\n', "") + "colour = 1\n"
+    bad = (
+        GOOD.replace('version = "1.0.0"', 'version = "1.0"')
+        .replace('difficulty = "intro"', 'difficulty = "easy"')
+        .replace("severity = 2", "severity = 5")
+        .replace('title = "Good work"\n', "")
+        + "colour = 1\n"
+    )
     manifest, problems = parse(tmp_path, bad)
     assert manifest is None
     by_key = {p.where: p for p in problems}
-    assert set(by_key) == {"version", "difficulty", "flaws[0].severity", "keeps[0].title",
-                           "keeps[0].colour"}
+    assert set(by_key) == {
+        "version",
+        "difficulty",
+        "flaws[0].severity",
+        "keeps[0].title",
+        "keeps[0].colour",
+    }
     assert by_key["version"].line == 4
     assert by_key["flaws[0].severity"].line == 13
     assert "less than or equal to 3" in by_key["flaws[0].severity"].what
@@ -57,8 +66,9 @@ def test_every_problem_is_reported_at_once_with_line_and_hint(tmp_path):
 
 
 def test_wrong_types_are_not_coerced(tmp_path):
-    _, problems = parse(tmp_path, GOOD.replace("time_budget_minutes = 20",
-                                               'time_budget_minutes = "20"'))
+    _, problems = parse(
+        tmp_path, GOOD.replace("time_budget_minutes = 20", 'time_budget_minutes = "20"')
+    )
     assert [p.where for p in problems] == ["time_budget_minutes"]
     assert "valid integer" in problems[0].what
 
@@ -77,7 +87,8 @@ def test_missing_manifest_says_how_to_make_one(tmp_path):
 
 
 def test_unpinned_requirement_is_refused(tmp_path):
-    _, problems = parse(tmp_path, GOOD.replace(
-        "[[flaws]]", '[runtime]\nrequirements = ["packaging"]\n\n[[flaws]]'))
+    _, problems = parse(
+        tmp_path, GOOD.replace("[[flaws]]", '[runtime]\nrequirements = ["packaging"]\n\n[[flaws]]')
+    )
     assert problems[0].where == "runtime.requirements"
     assert "pinned" in problems[0].what

@@ -4,11 +4,15 @@ from harness.errors import PatchError
 from harness.scenarios import patches
 
 LINES = [f"line {n}\n" for n in range(1, 21)]
-OLD = {"a.py": "".join(LINES).encode(),
-       "gone.py": b"bye\n", "nonl.py": b"x\ny"}
-NEW = {"a.py": "".join(LINES).replace("line 2\n", "LINE 2\n").replace(
-    "line 18\n", "LINE 18\n").encode(),
-       "new.py": b"hello\n", "nonl.py": b"x\nz"}
+OLD = {"a.py": "".join(LINES).encode(), "gone.py": b"bye\n", "nonl.py": b"x\ny"}
+NEW = {
+    "a.py": "".join(LINES)
+    .replace("line 2\n", "LINE 2\n")
+    .replace("line 18\n", "LINE 18\n")
+    .encode(),
+    "new.py": b"hello\n",
+    "nonl.py": b"x\nz",
+}
 
 
 def test_make_then_apply_round_trips_adds_deletes_and_missing_newlines():
@@ -46,10 +50,12 @@ def test_garbage_is_not_a_diff():
 
 
 def test_parse_reports_binary_and_symlink_changes():
-    text = ("diff --git a/img.png b/img.png\nnew file mode 100644\n"
-            "Binary files /dev/null and b/img.png differ\n"
-            "diff --git a/link b/link\nnew file mode 120000\n--- /dev/null\n+++ b/link\n"
-            "@@ -0,0 +1 @@\n+/etc/passwd\n\\ No newline at end of file\n")
+    text = (
+        "diff --git a/img.png b/img.png\nnew file mode 100644\n"
+        "Binary files /dev/null and b/img.png differ\n"
+        "diff --git a/link b/link\nnew file mode 120000\n--- /dev/null\n+++ b/link\n"
+        "@@ -0,0 +1 @@\n+/etc/passwd\n\\ No newline at end of file\n"
+    )
     changes = {c.path: c for c in patches.parse(text)}
     assert changes["img.png"].binary
     assert changes["link"].symlink
