@@ -2,6 +2,11 @@
 
 Command groups live in sibling modules; heavy libraries (docker, sqlalchemy) load only when a
 command needs them, so ``dsim --help`` is instant.
+
+Every expected failure leaves through :class:`DsimGroup`: one ``Error: …`` line on stderr, or with
+``--json`` one JSON error object on stdout (``{"error": {"code", "kind", "message", "hint"}}``),
+and the documented exit code. Paths the user names are read and written through :func:`user_path`,
+so an unwritable or unreadable path is an error that names it, never a traceback.
 """
 
 from __future__ import annotations
@@ -10,13 +15,15 @@ import json
 import os
 import signal
 import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 
 from harness import __version__
-from harness.errors import ExitCode
+from harness.errors import DsimError, ExitCode, unusable_path
 
 
 class Context:
@@ -29,16 +36,17 @@ class Context:
 
     @property
     def settings(self) -> Any:
-        from harness.config import Settings
+        from harness.config import Settings, home
 
-        return Settings.resolve(self._home, self._db)
+        with user_path(self._home or home(), hint="set --home / DSIM_HOME to a writable folder"):
+            return Settings.resolve(self._home, self._db)
 
     @property
     def store(self) -> Any:
         if self._store is None:
-            from harness.store import Store
+            from harness.cli._store import open_store
 
-            self._store = Store(self.settings.db_url)
+            self._store = open_store(self._db or self.settings.db_url)
         return self._store
 
 
@@ -49,13 +57,117 @@ def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, default=str))
 
 
+def _touches(failed: Path, path: Path) -> bool:
+    """Whether ``failed`` is ``path``, inside it, or one of the folders that lead to it."""
+    failed, path = failed.absolute(), path.absolute()
+    return failed == path or failed in path.parents or path in failed.parents
+
+
+@contextmanager
+def user_path(path: Path, *, hint: str, reading: bool = False) -> Iterator[None]:
+    """Turn a failure to read or write ``path`` (a path the user named) into a clean error.
+
+    Errors about other files (a missing ``git``, the store) pass through untouched.
+    """
+    try:
+        yield
+    except UnicodeDecodeError as exc:
+        raise unusable_path(path, exc, hint=hint, reading=True) from None
+    except OSError as exc:
+        if exc.filename is None or not _touches(Path(os.fsdecode(exc.filename)), path):
+            raise
+        raise unusable_path(path, exc, hint=hint, reading=reading) from None
+
+
+def read_text(path: Path, *, hint: str) -> str:
+    """The UTF-8 text of an input file the user named."""
+    with user_path(path, hint=hint, reading=True):
+        return path.read_text(encoding="utf-8")
+
+
+def write_text(path: Path, text: str, *, hint: str = "choose a writable file with -o") -> None:
+    """Write an output file the user named (making its folder) and say where it went;
+    ``-`` is standard output."""
+    if str(path) == "-":
+        click.echo(text, nl=False)
+        return
+    with user_path(path, hint=hint):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {path}", err=True)
+
+
+def _wants_json(args: Sequence[str]) -> bool:
+    """``--json`` among the arguments (it takes no value, so its presence is enough)."""
+    args = list(args)
+    return "--json" in (args[: args.index("--")] if "--" in args else args)
+
+
+def render_error(exc: click.ClickException, *, as_json: bool) -> None:
+    """One ``Error:`` line on stderr, or with ``--json`` one JSON error object on stdout."""
+    hint: str | None = None
+    if isinstance(exc, click.UsageError):
+        where = exc.ctx.command_path if exc.ctx else "dsim"
+        message, hint = exc.format_message(), f"see `{where} --help`"
+    elif isinstance(exc, DsimError):
+        message, hint = exc.summary, exc.hint
+    else:
+        message = exc.format_message()
+    if as_json:
+        error = exc.as_dict() if isinstance(exc, DsimError) else {}
+        code = ExitCode(exc.exit_code)
+        click.echo(
+            json.dumps(
+                {
+                    "error": {
+                        "code": int(code),
+                        "kind": code.kind,
+                        "message": message,
+                        "hint": hint,
+                        **error,
+                    }
+                }
+            )
+        )
+    elif isinstance(exc, DsimError):
+        click.echo(f"Error: {exc.format_message()}", err=True)
+    else:
+        click.echo(f"Error: {message}" + (f" ({hint})" if hint else ""), err=True)
+
+
+class DsimGroup(click.Group):
+    """The ``dsim`` group: documented exit codes and clean errors, in-process too (CliRunner)."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        try:
+            code = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+        except (click.exceptions.Abort, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+            click.echo("Interrupted: running containers were removed; re-run to resume.", err=True)
+            code = ExitCode.INTERRUPTED
+        except click.ClickException as exc:
+            render_error(exc, as_json=_wants_json(argv))
+            code = exc.exit_code
+        code = code if isinstance(code, int) else ExitCode.OK
+        if not standalone_mode:
+            return code
+        sys.exit(code)
+
+
 def json_option(fn: Any) -> Any:
     return click.option(
         "--json", "as_json", is_flag=True, help="Print machine-readable JSON only."
     )(fn)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=DsimGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dsim")
 @click.option(
     "--home",
@@ -83,9 +195,9 @@ def cli(ctx: click.Context, home: Path | None, db: str | None) -> None:
 
 
 def _register() -> None:
-    from harness.cli import grade, infra, reports, scenarios, scoring, workflow
+    from harness.cli import grade, infra, overrides, reports, scenarios, scoring, workflow
 
-    for module in (scenarios, workflow, grade, scoring, reports, infra):
+    for module in (scenarios, workflow, grade, scoring, overrides, reports, infra):
         for command in module.COMMANDS:
             cli.add_command(command)
 
@@ -100,12 +212,4 @@ def _terminate(signum: int, _frame: Any) -> None:
 def main() -> None:
     """Console entry point: clean errors, documented exit codes, no orphans on SIGTERM."""
     signal.signal(signal.SIGTERM, _terminate)
-    try:
-        code = cli.main(standalone_mode=False)
-    except (click.exceptions.Abort, KeyboardInterrupt):  # click turns Ctrl-C into Abort
-        click.echo("Interrupted: running containers were removed; re-run to resume.", err=True)
-        sys.exit(ExitCode.INTERRUPTED)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    sys.exit(code if isinstance(code, int) else ExitCode.OK)
+    cli.main()

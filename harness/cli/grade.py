@@ -11,7 +11,14 @@ from harness.errors import ExitCode
 @click.command("grade")
 @click.argument("submission_ids", nargs=-1)
 @click.option("--pending", is_flag=True, help="Grade every latest submission without a result.")
-@click.option("--jobs", "-j", default=2, show_default=True, help="Parallel gradings.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Parallel gradings.",
+)
 @click.option(
     "--backend",
     default="docker",
@@ -20,7 +27,11 @@ from harness.errors import ExitCode
 )
 @click.option("--require-isolation", is_flag=True, help="Refuse unisolated backends.")
 @click.option(
-    "--reruns", default=1, show_default=True, help="Re-run failing tests to spot flaky ones."
+    "--reruns",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Re-run failing tests to spot flaky ones.",
 )
 @click.option("--force", is_flag=True, help="Grade again even when an identical result exists.")
 @click.option(
@@ -58,7 +69,8 @@ def grade_cmd(
     if require_isolation and not chosen.isolated:
         raise click.UsageError(f"backend {backend} is not isolated (--require-isolation)")
     store = ctx.store
-    ids = list(submission_ids)
+    # A named submission that does not exist is not found (4), not an infrastructure failure.
+    ids = [store.submission(given).id for given in submission_ids]
     if pending:
         for sub in store.submissions(latest_only=True):
             key = result_key(sub, resolve(sub.scenario_ref))

@@ -107,20 +107,31 @@ def doctor_cmd(ctx: Context, as_json: bool) -> None:
         present = bool(cli.images.list(name=tag.split(":")[0]))
         add("base image", present, tag, "run `dsim images build`")
     except DsimError as exc:
-        add("docker engine", False, exc.message, exc.hint or "")
+        add("docker engine", False, exc.summary, exc.hint or "")
     try:
+        home = ctx.settings.home
+        add("data folder", True, str(home))
+    except DsimError as exc:
+        home = None
+        add("data folder", False, exc.summary, exc.hint or "")
+    try:
+        from harness.cli._store import shown
+
         store = ctx.store
         store.submissions()
-        add("store", True, store.url.split("@")[-1])
-    except DsimError as exc:
-        add("store", False, exc.message, exc.hint or "check --db")
-    free = shutil.disk_usage(ctx.settings.home).free / 1e9
-    add(
-        "disk space",
-        free > 2,
-        f"{free:.1f} GB free in {ctx.settings.home}",
-        "free at least 2 GB (dsim images prune helps)",
-    )
+        add("store", True, shown(store.url))
+    except click.ClickException as exc:
+        summary = exc.summary if isinstance(exc, DsimError) else exc.format_message()
+        hint = exc.hint if isinstance(exc, DsimError) else None
+        add("store", False, summary, hint or "check --db / DSIM_DB")
+    if home is not None:
+        free = shutil.disk_usage(home).free / 1e9
+        add(
+            "disk space",
+            free > 2,
+            f"{free:.1f} GB free in {home}",
+            "free at least 2 GB (dsim images prune helps)",
+        )
     if as_json:
         emit_json(checks)
     else:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from harness.cli import Context, emit_json, json_option, pass_ctx
+from harness.cli import Context, emit_json, json_option, pass_ctx, write_text
 from harness.cli.scoring import profile_option
 
 output_option = click.option(
@@ -15,16 +15,6 @@ output_option = click.option(
     type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
     help="File to write; - writes to standard output.",
 )
-
-
-def write_output(output: Path, text: str) -> None:
-    """Write ``text`` to ``output`` (``-`` is standard output) and say where it went."""
-    if str(output) == "-":
-        click.echo(text, nl=False)
-        return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text, encoding="utf-8")
-    click.echo(f"wrote {output}", err=True)
 
 
 def _default_name(candidate: str, for_candidate: bool) -> Path:
@@ -60,7 +50,7 @@ def report_cmd(
     html = candidate_html(
         ctx.store, load_profile(profile_path), candidate, for_candidate=for_candidate
     )
-    write_output(output or _default_name(candidate, for_candidate), html)
+    write_text(output or _default_name(candidate, for_candidate), html)
 
 
 @click.command("export")
@@ -97,7 +87,7 @@ def export_cmd(
         candidates=None if candidate is None else [candidate],
         keep_draws=False,
     )
-    write_output(output, export(ctx.store, scores, Format(fmt), candidate=candidate))
+    write_text(output, export(ctx.store, scores, Format(fmt), candidate=candidate))
 
 
 @click.command("import")

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from harness.cli import Context, emit_json, json_option, pass_ctx
+from harness.cli import Context, emit_json, json_option, pass_ctx, user_path
 from harness.errors import CheckFailed, ExitCode, InvalidInput
 
 
@@ -162,7 +162,9 @@ def new_cmd(scenario_id: str, directory: Path | None) -> None:
     """Scaffold a small, valid, self-explaining scenario."""
     from harness.scenarios.scaffold import scaffold
 
-    target = scaffold(scenario_id, directory or Path(scenario_id))
+    directory = directory or Path(scenario_id)
+    with user_path(directory, hint="choose a writable folder with --dir"):
+        target = scaffold(scenario_id, directory)
     click.echo(
         f"Created {target}. Next: edit it, then `dsim scenario validate {target}` and "
         f"`dsim scenario check {target}`."
@@ -172,7 +174,13 @@ def new_cmd(scenario_id: str, directory: Path | None) -> None:
 @scenario_group.command("check")
 @click.argument("refs", nargs=-1)
 @click.option("--all", "all_", is_flag=True, help="Check every built-in scenario.")
-@click.option("--runs", default=3, show_default=True, help="Reference runs (flakiness check).")
+@click.option(
+    "--runs",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="Reference runs (flakiness check).",
+)
 @click.option("--backend", default="docker", show_default=True)
 @click.option("--no-lock", is_flag=True, help="Do not write scenario.lock.json.")
 @json_option

@@ -1,13 +1,14 @@
-"""``dsim score``, ``dsim compare``, ``dsim override`` and ``dsim records import``."""
+"""``dsim score``, ``dsim compare`` and ``dsim records import``."""
 
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 import click
 
-from harness.cli import Context, emit_json, json_option, pass_ctx
+from harness.cli import Context, emit_json, json_option, pass_ctx, write_text
 from harness.errors import NotFound
 
 profile_option = click.option(
@@ -111,36 +112,39 @@ def compare_cmd(
         )
     result = compare(scores, list(dict.fromkeys(candidates)), profile)
     if csv_path:
-        with csv_path.open("w", newline="") as handle:
-            writer = csv.writer(handle)
+        handle = io.StringIO(newline="")
+        writer = csv.writer(handle)
+        writer.writerow(
+            [
+                "rank",
+                "candidate",
+                "score",
+                "low",
+                "high",
+                "basis",
+                *[f"p_ahead_of_{b}" for b in result.order],
+            ]
+        )
+        for rank, name in enumerate(result.order, start=1):
+            d = scores[name].as_dict()
             writer.writerow(
                 [
-                    "rank",
-                    "candidate",
-                    "score",
-                    "low",
-                    "high",
-                    "basis",
-                    *[f"p_ahead_of_{b}" for b in result.order],
+                    rank,
+                    name,
+                    d["score"],
+                    *d["interval"],
+                    d["basis"],
+                    *[result.matrix[name].get(b, "") for b in result.order],
                 ]
             )
-            for rank, name in enumerate(result.order, start=1):
-                d = scores[name].as_dict()
-                writer.writerow(
-                    [
-                        rank,
-                        name,
-                        d["score"],
-                        *d["interval"],
-                        d["basis"],
-                        *[result.matrix[name].get(b, "") for b in result.order],
-                    ]
-                )
+        write_text(csv_path, handle.getvalue(), hint="choose a writable file with --csv")
     if html_path:
         from harness.reports.comparison import build_comparison, render_comparison
 
-        html_path.write_text(
-            render_comparison(build_comparison(scores, result, profile)), encoding="utf-8"
+        write_text(
+            html_path,
+            render_comparison(build_comparison(scores, result, profile)),
+            hint="choose a writable file with --html",
         )
     if as_json:
         emit_json(result.as_dict(scores))
@@ -157,34 +161,6 @@ def compare_cmd(
         )
     for line in result.sentences:
         click.echo(line)
-
-
-@click.command("override")
-@click.argument("submission_id")
-@click.option("--item", required=True, help="Flaw or keep id.")
-@click.option("--verdict", required=True, help="fixed|not_fixed (flaws), kept|lost (keeps).")
-@click.option("--reason", required=True)
-@click.option("--by", "by", required=True, help="Who overrides.")
-@json_option
-@pass_ctx
-def override_cmd(
-    ctx: Context, submission_id: str, item: str, verdict: str, reason: str, by: str, as_json: bool
-) -> None:
-    """Change one verdict with a written reason (the original stays in the store)."""
-    from harness.grading.overrides import add_override
-
-    row = add_override(ctx.store, submission_id, item=item, verdict=verdict, reason=reason, by=by)
-    if as_json:
-        emit_json(
-            {
-                "override": row.id,
-                "submission": row.submission_id,
-                "item": row.item,
-                "verdict": row.verdict,
-            }
-        )
-    else:
-        click.echo(f"override {row.id}: {row.item} → {row.verdict} on {row.submission_id}")
 
 
 @click.group("records")
@@ -210,4 +186,4 @@ def import_cmd(ctx: Context, path: Path, skip_bad: bool, as_json: bool) -> None:
         click.echo(f"  skipped {problem}", err=True)
 
 
-COMMANDS = [score_cmd, compare_cmd, override_cmd, records_group]
+COMMANDS = [score_cmd, compare_cmd, records_group]

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from harness.cli import Context, emit_json, json_option, pass_ctx
-from harness.errors import ExitCode
+from harness.cli import Context, emit_json, json_option, pass_ctx, read_text, user_path
+from harness.errors import ExitCode, InvalidInput, NotFound
 
 if TYPE_CHECKING:
     from harness.workspace.submit import Receipt
@@ -42,7 +42,9 @@ def start_cmd(
     scenario = resolve(scenario_ref)
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in candidate)
     target = directory or ctx.settings.workspaces() / safe / scenario.id
-    started = start(scenario, candidate, target, ctx.store, seed=seed)
+    store = ctx.store
+    with user_path(target, hint="choose a writable folder with --dir"):
+        started = start(scenario, candidate, target, store, seed=seed)
     if as_json:
         emit_json(
             {
@@ -120,6 +122,37 @@ def _tell(receipt: Receipt) -> None:
         )
 
 
+def _refuse_binaries(diff: str) -> None:
+    """A binary file is refused before anything is stored, as from a workspace (exit 3)."""
+    from harness.scenarios import patches
+
+    binaries = [c.path for c in patches.parse(diff, source="--patch") if c.binary]
+    if binaries:
+        raise InvalidInput(
+            "binary files cannot be submitted",
+            problems=binaries,
+            hint="remove them from the patch or make them text",
+        )
+
+
+def _check_started_here(ctx: Context, workspace: Path) -> None:
+    """A workspace started with another store (another --home / DSIM_HOME / --db) is named
+    with the store dsim looked in, not mistaken for a lost assignment."""
+    from harness.cli._store import shown
+    from harness.workspace.start import read_marker
+
+    assignment = read_marker(workspace)["assignment"]
+    store = ctx.store
+    try:
+        store.assignment(assignment)
+    except NotFound:
+        raise NotFound(
+            f"{workspace} was started with another store: its assignment {assignment} is not "
+            f"in {shown(store.url)}",
+            hint="submit with the --home / DSIM_HOME (or --db) you used for `dsim start`",
+        ) from None
+
+
 @click.command("submit")
 @click.argument(
     "directory", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path)
@@ -166,19 +199,26 @@ def submit_cmd(
     if patch_file:
         if not scenario_ref or not candidate:
             raise click.UsageError("--patch needs --scenario and --candidate")
+        scenario = resolve(scenario_ref)
+        diff = read_text(patch_file, hint="--patch takes a unified diff (`git diff` output)")
+        _refuse_binaries(diff)
         receipt = submission.hand_in(
             ctx.store,
-            resolve(scenario_ref),
+            scenario,
             candidate=candidate,
-            diff=patch_file.read_text(encoding="utf-8"),
-            review_text=review_file.read_text(encoding="utf-8") if review_file else "",
+            diff=diff,
+            review_text=read_text(review_file, hint="--review takes a REVIEW.md text file")
+            if review_file
+            else "",
             source="patch",
             seed=seed,
         )
     else:
         if scenario_ref or candidate or review_file or seed is not None:
             raise click.UsageError("--scenario/--candidate/--review/--seed go with --patch")
-        receipt = submission.hand_in_workspace(ctx.store, directory or Path.cwd())
+        workspace = directory or Path.cwd()
+        _check_started_here(ctx, workspace)
+        receipt = submission.hand_in_workspace(ctx.store, workspace)
     if as_json:
         emit_json(_receipt_json(receipt))
     else:
