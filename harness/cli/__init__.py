@@ -17,6 +17,7 @@ import signal
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -53,8 +54,36 @@ class Context:
 pass_ctx = click.make_pass_decorator(Context)
 
 
+def iso(moment: datetime) -> str:
+    """ISO 8601 with the UTC offset (the store keeps UTC; SQLite hands it back without one)."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
+
+
+def _json_default(value: Any) -> Any:
+    return iso(value) if isinstance(value, datetime) else str(value)
+
+
 def emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, default=str))
+    click.echo(json.dumps(data, indent=2, default=_json_default))
+
+
+def count(n: int, word: str, many: str | None = None) -> str:
+    """``1 run``, ``2 runs``: a number and its noun, singular when it is one."""
+    return f"{n} {word if n == 1 else many or word + 's'}"
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters with an ellipsis, padded so columns align."""
+    return (text if len(text) <= width else text[: width - 1] + "…").ljust(width)
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[int]) -> str:
+    """Aligned columns under a header; the last column takes what is left of the line."""
+    lines = [header, *rows]
+    return "\n".join(
+        " ".join([*(fit(c, w) for c, w in zip(line[:-1], widths, strict=True)), line[-1]]).rstrip()
+        for line in lines
+    )
 
 
 def _touches(failed: Path, path: Path) -> bool:

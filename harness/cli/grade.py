@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from harness.cli import Context, emit_json, json_option, pass_ctx
+from harness.cli import Context, count, emit_json, json_option, pass_ctx
 from harness.errors import ExitCode
 
 
@@ -89,7 +89,7 @@ def grade_cmd(
         from rich.progress import Progress
 
         with Progress(transient=False) as progress:
-            task = progress.add_task(f"grading {len(ids)} submission(s)", total=len(ids))
+            task = progress.add_task(f"grading {count(len(ids), 'submission')}", total=len(ids))
 
             def done(g: BatchEntry) -> None:
                 progress.advance(task)

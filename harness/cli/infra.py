@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from harness.cli import Context, emit_json, json_option, pass_ctx
+from harness.cli import Context, count, emit_json, json_option, pass_ctx
 from harness.errors import DsimError, ExitCode
 
 
@@ -82,7 +82,7 @@ def prune_cmd(as_json: bool) -> None:
     if as_json:
         emit_json({"removed": removed})
     else:
-        click.echo(f"removed {len(removed)} image(s)")
+        click.echo(f"removed {count(len(removed), 'image')}")
 
 
 @click.command("doctor")
@@ -150,7 +150,7 @@ def cleanup_cmd() -> None:
     """Remove containers left by killed dsim processes (they carry the dsim label)."""
     from harness.backends import get_backend
 
-    click.echo(f"removed {get_backend('docker').remove_leftovers()} container(s)")
+    click.echo(f"removed {count(get_backend('docker').remove_leftovers(), 'container')}")
 
 
 COMMANDS = [images_group, doctor_cmd, cleanup_cmd]

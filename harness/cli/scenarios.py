@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from harness.cli import Context, emit_json, json_option, pass_ctx, user_path
+from harness.cli import Context, count, emit_json, json_option, pass_ctx, user_path
 from harness.errors import CheckFailed, ExitCode, InvalidInput
 
 
@@ -68,7 +68,7 @@ def list_cmd(as_json: bool) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"{len(rows)} scenarios", title_justify="left")
+    table = Table(title=count(len(rows), "scenario"), title_justify="left")
     table.add_column("id", no_wrap=True, style="bold")
     table.add_column("level", no_wrap=True)
     table.add_column("min", justify="right", no_wrap=True)
@@ -93,17 +93,39 @@ def show_cmd(scenario_id: str, assessor: bool, as_json: bool) -> None:
     if as_json:
         emit_json(data)
         return
-    for key, value in data.items():
-        if key == "flaw_details":
-            click.echo("flaws:")
-            for f in value:
-                click.echo(
-                    f"  - {f['id']} [{f['category']}, severity {f['severity']}] "
-                    f"{f['title']}\n    at {', '.join(f['locations'])}\n"
-                    f"    tests {', '.join(f['tests'])}"
-                )
-        else:
-            click.echo(f"{key}: {value}")
+    click.echo("\n".join(_show_lines(data)))
+
+
+def _show_lines(data: dict[str, Any]) -> list[str]:
+    """A scenario as readable text: what a new hire may know, then what only assessors see."""
+    by_category = ", ".join(
+        c if n == 1 else f"{c} ×{n}" for c, n in data["flaws_by_category"].items()
+    )
+    lines = [
+        f"{data['id']} {data['version']}: {data['title']}",
+        f"  {data['summary']}",
+        f"  domain: {data['domain']}; difficulty: {data['difficulty']}; "
+        f"time budget: {count(data['time_budget_minutes'], 'minute')}",
+        f"  skills: {', '.join(data['skills']) or 'none listed'}",
+        f"  seeded flaws: {data['flaws']}" + (f" ({by_category})" if by_category else ""),
+        f"  packages: {', '.join(data['requirements']) or 'none'}",
+    ]
+    if "flaw_details" not in data:
+        return lines
+    lines.append(f"  folder: {data['path']}")
+    lines.append("flaws:")
+    for f in data["flaw_details"]:
+        lines += [
+            f"  - {f['id']} [{f['category']}, severity {f['severity']}] {f['title']}",
+            f"    at {', '.join(f['locations']) or 'no location'}",
+            f"    judged by {f['grader']}: {', '.join(f['tests']) or 'no tests'}",
+        ]
+    lines.append("keeps:" if data["keeps"] else "keeps: none")
+    for k in data["keeps"]:
+        lines += [f"  - {k['id']}: {k['title']}", f"    judged by {', '.join(k['tests'])}"]
+    lines.append(f"regression tests: {', '.join(data['regression']) or 'none'}")
+    lines.append(f"sample submissions: {', '.join(data['samples']) or 'none'}")
+    return lines
 
 
 @click.group("scenario")

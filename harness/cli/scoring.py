@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from harness.cli import Context, emit_json, json_option, pass_ctx, write_text
+from harness.cli import Context, emit_json, fit, json_option, pass_ctx, write_text
 from harness.errors import NotFound
 
 profile_option = click.option(
@@ -154,7 +154,7 @@ def compare_cmd(
         s = scores[name]
         tie = any(name in pair for pair in result.ties)
         click.echo(
-            f"{rank:>2}. {name:<20} {s.overall.mean * 100:5.1f} "
+            f"{rank:>2}. {fit(name, 20)} {s.overall.mean * 100:5.1f} "
             f"({s.overall.low * 100:.0f}–{s.overall.high * 100:.0f}) "
             f"{_bar(s.overall.low, s.overall.high, s.overall.mean)}"
             f"{'  ~tie' if tie else ''}"

@@ -35,6 +35,11 @@ from harness.scenarios.scenario import LOCK, Scenario
 from harness.scenarios.variants import draw
 
 
+def _count(n: int, noun: str) -> str:
+    """``1 test``, ``3 tests``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 @dataclass(kw_only=True)
 class CheckReport:
     """What ``scenario check`` found for one scenario."""
@@ -104,7 +109,8 @@ def check(
     stable = all(o == outcomes[0] for o in outcomes)
     bad = sorted(n for n, r in first.tests.items() if r.outcome != Outcome.PASSED)
     report.add(
-        f"reference passes every test ({len(known)} tests, {len(reference_runs)} runs)",
+        f"reference passes every test ({_count(len(known), 'test')}, "
+        f"{_count(len(reference_runs), 'run')})",
         first.status == RunStatus.COMPLETED and not bad and not first.void and bool(known),
         ", ".join(bad[:5]) or "; ".join(f.message for f in first.findings[:2]),
     )
@@ -118,7 +124,7 @@ def check(
         report.add(
             f"flaw {flaw.id}: the AI change fails its tests",
             bool(ids) and not passing(ai, ids),
-            f"{len(ids)} tests" if ids else "no tests selected",
+            _count(len(ids), "test") if ids else "no tests selected",
         )
     for keep in m.keeps:
         ids = expand(keep.tests, known)
@@ -135,7 +141,7 @@ def check(
     report.add(
         "regression passes before the AI change",
         not regression or passing(before, regression),
-        f"{len(regression)} tests",
+        _count(len(regression), "test"),
     )
     owners: dict[str, list[str]] = {}
     for flaw in m.flaws:

@@ -270,6 +270,13 @@ CASES = {
     "import-malformed-json": case(INVALID, "JSON", "import", "{root}/bad.json", "--json"),
     "import-a-folder": case(USAGE, "is a directory", "import", "{root}"),
     "records-import-missing": case(USAGE, "does not exist", "records", "import", "{root}/x.csv"),
+    "overrides-list-unknown-option": case(USAGE, "No such option", "overrides", "list", "--x"),
+    "overrides-list-json-unknown-option": case(
+        USAGE, "No such option", "overrides", "list", "--x", "--json"
+    ),
+    "results-store-unreadable-json": case(
+        INVALID, "not a dsim store", "--db", "sqlite:///{root}/not-a-store.db", "results", "--json"
+    ),
 }
 
 
