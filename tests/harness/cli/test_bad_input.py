@@ -109,6 +109,14 @@ CASES = {
     "home-in-sys-json": case(INVALID, "/sys/x", "--home", "/sys/x", "results", "--json"),
     "home-env-unwritable": case(INVALID, "/proc/x", "results", DSIM_HOME="/proc/x"),
     "home-is-a-file": case(USAGE, "is a file", "--home", "{root}/a-file", "results"),
+    "home-env-is-a-file": case(USAGE, "is a file", "results", DSIM_HOME="{root}/a-file"),
+    "db-unreachable": case(
+        INFRA,
+        "cannot open the store at postgresql+psycopg://u:***@127.0.0.1:1/db",
+        "--db",
+        "postgresql+psycopg://u:secret@127.0.0.1:1/db",
+        "results",
+    ),
     "db-malformed": case(USAGE, "not a database URL", "--db", "notaurl", "results"),
     "db-unknown-dialect": case(USAGE, "unknown database 'foo'", "--db", "foo://x", "results"),
     "db-driver-absent": case(
@@ -283,6 +291,7 @@ CASES = {
 def check(case: Case, exit_code: int, stdout: str, stderr: str, world: World) -> None:
     """The documented code, one actionable line (or one JSON error object), no traceback."""
     assert "Traceback" not in stdout + stderr
+    assert "secret" not in stdout + stderr
     assert exit_code == case.code, stdout + stderr
     says = world.fill(case.says)
     if case.as_json:
@@ -300,11 +309,15 @@ def check(case: Case, exit_code: int, stdout: str, stderr: str, world: World) ->
     assert stdout == ""
 
 
+def fill_env(case: Case, world: World) -> dict[str, str | None]:
+    return {k: None if v is None else world.fill(v) for k, v in case.env.items()}
+
+
 @pytest.mark.parametrize("name", list(CASES))
 def test_bad_input_exits_with_its_code_and_one_clean_line(name, world):
     case = CASES[name]
     runner = CliRunner()
-    env = {"DSIM_HOME": str(world.home), "DSIM_DB": None, **case.env}
+    env = {"DSIM_HOME": str(world.home), "DSIM_DB": None, **fill_env(case, world)}
     result = runner.invoke(cli, [world.fill(a) for a in case.args], env=env)
     assert result.exc_info is None or result.exc_info[0] is SystemExit, result.exc_info
     check(case, result.exit_code, result.stdout, result.stderr, world)
@@ -316,13 +329,14 @@ SUBPROCESS_CASES = [
     "report-unwritable",
     "grade-unknown-id-json",
     "submit-binary-change",
+    "db-unreachable",
 ]
 
 
 @pytest.mark.parametrize("name", SUBPROCESS_CASES)
 def test_bad_input_as_the_user_runs_it(name, world):
     case = CASES[name]
-    env = {k: v for k, v in {**_environ(), "DSIM_HOME": str(world.home), **case.env}.items()}
+    env = {**_environ(), "DSIM_HOME": str(world.home), **fill_env(case, world)}
     proc = subprocess.run(
         [sys.executable, "-m", "harness", *(world.fill(a) for a in case.args)],
         capture_output=True,
