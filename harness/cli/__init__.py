@@ -134,32 +134,19 @@ def _wants_json(args: Sequence[str]) -> bool:
 
 def render_error(exc: click.ClickException, *, as_json: bool) -> None:
     """One ``Error:`` line on stderr, or with ``--json`` one JSON error object on stdout."""
-    hint: str | None = None
-    if isinstance(exc, click.UsageError):
-        where = exc.ctx.command_path if exc.ctx else "dsim"
-        message, hint = exc.format_message(), f"see `{where} --help`"
-    elif isinstance(exc, DsimError):
-        message, hint = exc.summary, exc.hint
-    else:
-        message = exc.format_message()
+    if isinstance(exc, DsimError):
+        if as_json:
+            click.echo(json.dumps({"error": exc.as_dict()}))
+        else:
+            click.echo(f"Error: {exc.format_message()}", err=True)
+        return
+    message, hint = exc.format_message(), None
+    if isinstance(exc, click.UsageError):  # click's own: bad options, arguments and values
+        hint = f"see `{exc.ctx.command_path if exc.ctx else 'dsim'} --help`"
     if as_json:
-        error = exc.as_dict() if isinstance(exc, DsimError) else {}
         code = ExitCode(exc.exit_code)
-        click.echo(
-            json.dumps(
-                {
-                    "error": {
-                        "code": int(code),
-                        "kind": code.kind,
-                        "message": message,
-                        "hint": hint,
-                        **error,
-                    }
-                }
-            )
-        )
-    elif isinstance(exc, DsimError):
-        click.echo(f"Error: {exc.format_message()}", err=True)
+        error = {"code": int(code), "kind": code.kind, "message": message, "hint": hint}
+        click.echo(json.dumps({"error": error}))
     else:
         click.echo(f"Error: {message}" + (f" ({hint})" if hint else ""), err=True)
 
