@@ -211,9 +211,18 @@ def cli(ctx: click.Context, home: Path | None, db: str | None) -> None:
 
 
 def _register() -> None:
-    from harness.cli import grade, infra, overrides, reports, scenarios, scoring, workflow
+    from harness.cli import (
+        grade,
+        infra,
+        overrides,
+        reports,
+        results,
+        scenarios,
+        scoring,
+        workflow,
+    )
 
-    for module in (scenarios, workflow, grade, scoring, overrides, reports, infra):
+    for module in (scenarios, workflow, results, grade, scoring, overrides, reports, infra):
         for command in module.COMMANDS:
             cli.add_command(command)
 
