@@ -267,7 +267,7 @@ def populate(store: Any, candidates: int, per_candidate: int, seed: int = 7) -> 
                     "id": new_id(),
                     "engineer": name,
                     "date": now - timedelta(days=3),
-                    "source": "PR review",
+                    "source": f"PR review #{len(records)}",  # one record per change
                     "dimension": None,
                     "outcome": rng.choice(["pass", "fail"]),
                     "weight": 1.0,

@@ -1,10 +1,12 @@
-"""``dsim score``, ``dsim compare`` and ``dsim records import``."""
+"""``dsim score``, ``dsim compare`` and ``dsim records`` (import, list, delete)."""
 
 from __future__ import annotations
 
 import csv
+import getpass
 import io
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -168,22 +170,105 @@ def records_group() -> None:
     """Delivery records: outcomes of real AI-assisted changes."""
 
 
+def _record_json(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "candidate": row.engineer,
+        "name": row.engineer_name or row.engineer,
+        "date": row.date.date().isoformat(),
+        "source": row.source,
+        "source_id": row.source_id,
+        "dimension": row.dimension,
+        "outcome": row.outcome,
+        "weight": row.weight,
+        "note": row.note,
+        "deleted": None
+        if row.deleted_at is None
+        else {"at": row.deleted_at.isoformat(), "by": row.deleted_by, "reason": row.deleted_reason},
+    }
+
+
 @records_group.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--skip-bad", is_flag=True, help="Import the good rows even if some are bad.")
 @json_option
 @pass_ctx
 def import_cmd(ctx: Context, path: Path, skip_bad: bool, as_json: bool) -> None:
-    """Import delivery records from CSV (all or nothing unless --skip-bad)."""
+    """Import delivery records from CSV (all or nothing unless --skip-bad).
+
+    Importing is idempotent: a row already stored (same id column, else same content) adds
+    nothing and is counted as already present.
+    """
     from harness.scoring.records import import_csv
 
     report = import_csv(ctx.store, path, skip_bad=skip_bad)
     if as_json:
-        emit_json({"imported": report.imported, "skipped": report.skipped})
+        emit_json(
+            {
+                "imported": report.imported,
+                "already_present": report.already_present,
+                "skipped": report.skipped,
+                "warnings": report.warnings,
+            }
+        )
         return
-    click.echo(f"imported {report.imported} record(s)")
+    click.echo(
+        f"imported {report.imported} new record(s); {report.already_present} already present"
+    )
+    for warning in report.warnings:
+        click.echo(f"  warning: {warning}", err=True)
     for problem in report.skipped:
         click.echo(f"  skipped {problem}", err=True)
+
+
+@records_group.command("list")
+@click.option("--candidate", help="Only this candidate's records.")
+@click.option("--deleted", is_flag=True, help="Include deleted records (with who deleted them).")
+@json_option
+@pass_ctx
+def list_cmd(ctx: Context, candidate: str | None, deleted: bool, as_json: bool) -> None:
+    """List delivery records, oldest first."""
+    from harness.scoring.records import list_records
+
+    rows = list_records(ctx.store, candidate=candidate, deleted=deleted)
+    if as_json:
+        emit_json([_record_json(r) for r in rows])
+        return
+    if not rows:
+        click.echo("No delivery records.")
+    for r in rows:
+        gone = (
+            f"  deleted {r.deleted_at:%Y-%m-%d} by {r.deleted_by}"
+            if r.deleted_at is not None
+            else ""
+        )
+        click.echo(
+            f"{r.id}  {r.engineer:<16} {r.date:%Y-%m-%d}  {r.source:<20} "
+            f"{r.dimension or 'all':<8} {r.outcome:<5} {r.weight:g}{gone}"
+        )
+
+
+@records_group.command("delete")
+@click.argument("record_id")
+@click.option(
+    "--by", "by", default=getpass.getuser, show_default="your user name", help="Who deletes it."
+)
+@click.option("--reason", default="", help="Why (kept with the deleted record).")
+@json_option
+@pass_ctx
+def delete_cmd(ctx: Context, record_id: str, by: str, reason: str, as_json: bool) -> None:
+    """Delete a delivery record: scoring stops counting it, re-importing it adds nothing, and
+    the record stays in the store marked with who deleted it, when and why."""
+    from harness.scoring.records import delete_record
+
+    row = delete_record(ctx.store, record_id, by=by, reason=reason)
+    if as_json:
+        emit_json(_record_json(row))
+        return
+    click.echo(
+        f"deleted record {row.id} ({row.engineer}, {row.date:%Y-%m-%d}, {row.source}) "
+        f"by {row.deleted_by}"
+    )
 
 
 COMMANDS = [score_cmd, compare_cmd, records_group]

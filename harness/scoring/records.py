@@ -1,30 +1,54 @@
-"""Delivery records: outcomes of real AI-assisted changes, imported from CSV.
+"""Delivery records: outcomes of real AI-assisted changes, imported from CSV, listed, deleted.
 
 Columns (header required, order free): engineer, date (ISO 8601), source, dimension (optional:
 catch|keep|safety|explain|scope, empty = every dimension), outcome (pass|fail), weight (optional,
-positive, default 1), note (optional). A file with any bad row imports nothing unless
-``skip_bad`` is set; every bad row is reported with its line number.
+positive, default 1), note (optional), id (optional: the record's id in the system it came from).
+A file with any bad row imports nothing unless ``skip_bad`` is set; every bad row is reported with
+its line number.
+
+Invariants: importing is idempotent. Each row has a stable key (:func:`harness.store.record_key`:
+its ``id``, else its content), and a row whose key is already stored — even as a deleted
+record — adds nothing and is counted as already present. The engineer column is a candidate id
+(normalised); a deleted record keeps a tombstone saying who deleted it, when and why.
 """
 
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from harness.errors import InvalidInput
+from sqlalchemy import select
+
+from harness.errors import InvalidInput, NotFound
 from harness.scoring.profile import DIMENSIONS
-from harness.store import Record, Store
+from harness.store import (
+    Record,
+    Store,
+    display_name,
+    key_of,
+    near_duplicate_warning,
+    normalise_candidate,
+    now,
+)
 
 REQUIRED = ("engineer", "date", "source", "outcome")
-KNOWN = (*REQUIRED, "dimension", "weight", "note")
+KNOWN = (*REQUIRED, "dimension", "weight", "note", "id")
 
 
 @dataclass(frozen=True, kw_only=True)
 class ImportReport:
+    """What an import did."""
+
     imported: int
+    """Rows stored now."""
+    already_present: int = 0
+    """Rows whose key was stored before (or repeated within the file): nothing added."""
     skipped: list[str]
+    """Bad rows left out with ``skip_bad``, one line each."""
+    warnings: list[str] = field(default_factory=list)
+    """Engineers who are new but close to an existing candidate id."""
 
 
 def _row(line: int, row: dict[str, str]) -> tuple[Record | None, list[str]]:
@@ -59,15 +83,19 @@ def _row(line: int, row: dict[str, str]) -> tuple[Record | None, list[str]]:
             problems.append(f"line {line}: weight {values['weight']!r} must be a positive number")
     if problems or moment is None:
         return None, problems
-    return Record(
-        engineer=values["engineer"],
+    record = Record(
+        engineer=normalise_candidate(values["engineer"]),
+        engineer_name=display_name(values["engineer"]),
         date=moment,
         source=values["source"],
         dimension=values["dimension"] or None,
         outcome=values["outcome"].lower(),
         weight=weight,
         note=values["note"],
-    ), []
+        source_id=values["id"] or None,
+    )
+    record.key = key_of(record)
+    return record, []
 
 
 def import_csv(store: Store, path: Path, *, skip_bad: bool = False) -> ImportReport:
@@ -100,5 +128,70 @@ def import_csv(store: Store, path: Path, *, skip_bad: bool = False) -> ImportRep
             problems=problems,
             hint="fix the rows or pass --skip-bad",
         )
-    store.add(*rows)
-    return ImportReport(imported=len(rows), skipped=problems)
+    return _store_new(store, rows, problems)
+
+
+def _store_new(store: Store, rows: list[Record], skipped: list[str]) -> ImportReport:
+    """Add the rows whose key is not stored yet, in one transaction."""
+    known = store.candidates()
+    warnings = [
+        w
+        for engineer in sorted({r.engineer for r in rows} - known)
+        if (w := near_duplicate_warning(engineer, known)) is not None
+    ]
+    with store.session() as s:
+        stored = set(s.scalars(select(Record.key).where(Record.key.in_([r.key for r in rows]))))
+        new: dict[str, Record] = {}
+        for row in rows:
+            if row.key not in stored:
+                new.setdefault(row.key, row)
+        s.add_all(new.values())
+    return ImportReport(
+        imported=len(new),
+        already_present=len(rows) - len(new),
+        skipped=skipped,
+        warnings=warnings,
+    )
+
+
+def list_records(
+    store: Store, *, candidate: str | None = None, deleted: bool = False
+) -> list[Record]:
+    """``dsim records list``: a candidate's (or everyone's) records, oldest first; tombstoned
+    ones too with ``deleted``."""
+    return store.records(candidate, deleted=deleted)
+
+
+def delete_record(store: Store, record_id: str, *, by: str, reason: str = "") -> Record:
+    """``dsim records delete ID``: tombstone one record (who, when, why); scoring stops counting
+    it and re-importing it adds nothing. ``record_id`` may be a unique prefix.
+
+    Raises:
+        NotFound: no live record has that id (or the prefix is ambiguous).
+        InvalidInput: ``by`` is empty.
+    """
+    if not by.strip():
+        raise InvalidInput("say who deletes the record", hint="pass --by NAME")
+    with store.session() as s:
+        matches = list(
+            s.scalars(
+                select(Record).where(
+                    Record.id.startswith(record_id, autoescape=True), Record.deleted_at.is_(None)
+                )
+            )
+        )
+        exact = [r for r in matches if r.id == record_id]
+        if exact:
+            matches = exact
+        if len(matches) != 1:
+            raise NotFound(
+                f"no record {record_id!r}"
+                if not matches
+                else f"{record_id!r} matches {len(matches)} records",
+                hint="`dsim records list` shows record ids",
+            )
+        row = matches[0]
+        row.deleted_at = now()
+        row.deleted_by = by.strip()
+        row.deleted_reason = reason.strip() or None
+        return row

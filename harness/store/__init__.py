@@ -4,6 +4,12 @@ May import: harness.errors and harness.result (the typed result it serialises). 
 above it (scoring, reports, cli) is imported here.
 """
 
+from harness.store.candidates import (
+    display_name,
+    near_duplicate_warning,
+    near_duplicates,
+    normalise_candidate,
+)
 from harness.store.models import (
     Assignment,
     Base,
@@ -12,8 +18,10 @@ from harness.store.models import (
     Result,
     Store,
     Submission,
+    key_of,
     new_id,
     now,
+    record_key,
     result_summary,
 )
 
@@ -25,7 +33,13 @@ __all__ = [
     "Result",
     "Store",
     "Submission",
+    "display_name",
+    "key_of",
+    "near_duplicate_warning",
+    "near_duplicates",
     "new_id",
+    "normalise_candidate",
     "now",
+    "record_key",
     "result_summary",
 ]

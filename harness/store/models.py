@@ -9,6 +9,7 @@ changed submission is never served a stale result. The tables change only throug
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -39,6 +40,7 @@ from harness.result import (
     dump_summary,
     load_result,
 )
+from harness.store.candidates import normalise_candidate
 
 
 def now() -> datetime:
@@ -59,6 +61,9 @@ class Assignment(Base):
     __tablename__ = "assignments"
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     candidate: Mapped[str] = mapped_column(String(200), index=True)
+    """The candidate id (:func:`~harness.store.candidates.normalise_candidate`)."""
+    candidate_name: Mapped[str] = mapped_column(String(200), default="")
+    """The name as typed at ``dsim start``, for display."""
     scenario_id: Mapped[str] = mapped_column(String(100), index=True)
     scenario_version: Mapped[str] = mapped_column(String(40))
     scenario_hash: Mapped[str] = mapped_column(String(64))
@@ -78,6 +83,9 @@ class Submission(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     assignment_id: Mapped[str | None] = mapped_column(ForeignKey("assignments.id"), nullable=True)
     candidate: Mapped[str] = mapped_column(String(200), index=True)
+    """The candidate id (:func:`~harness.store.candidates.normalise_candidate`)."""
+    candidate_name: Mapped[str] = mapped_column(String(200), default="")
+    """The name as typed (from the assignment, or ``--candidate`` with ``--patch``)."""
     scenario_id: Mapped[str] = mapped_column(String(100), index=True)
     scenario_version: Mapped[str] = mapped_column(String(40))
     scenario_ref: Mapped[str] = mapped_column(Text)
@@ -141,17 +149,93 @@ class Override(Base):
 
 
 class Record(Base):
-    """A delivery observation: the outcome of one real AI-assisted change."""
+    """A delivery observation: the outcome of one real AI-assisted change.
+
+    Deleting one leaves a tombstone (``deleted_at``, ``deleted_by``, ``deleted_reason``): the row
+    stays for the audit trail and its ``key`` stays taken, so importing the same file again does
+    not bring a deleted record back. Scoring reads only rows without a tombstone.
+    """
 
     __tablename__ = "records"
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    key: Mapped[str] = mapped_column(String(80), unique=True, default=lambda c: _default_key(c))
+    """Stable identity: from the CSV's ``id`` column when given, else from the row's content
+    (:func:`record_key`); re-importing a row with a key already stored adds nothing."""
+    source_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    """The record's id in the system it came from (the CSV's ``id`` column), if any."""
     engineer: Mapped[str] = mapped_column(String(200), index=True)
+    """The candidate id (:func:`~harness.store.candidates.normalise_candidate`)."""
+    engineer_name: Mapped[str] = mapped_column(String(200), default="")
+    """The engineer as the CSV spelled it, for display."""
     date: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     source: Mapped[str] = mapped_column(String(200))
     dimension: Mapped[str | None] = mapped_column(String(20), nullable=True)
     outcome: Mapped[str] = mapped_column(String(10))
     weight: Mapped[float] = mapped_column(Float, default=1.0)
     note: Mapped[str] = mapped_column(Text, default="")
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    deleted_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    deleted_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+def record_key(
+    *,
+    source_id: str | None,
+    engineer: str,
+    date: datetime,
+    source: str,
+    dimension: str | None,
+    outcome: str,
+    weight: float,
+    note: str,
+) -> str:
+    """A delivery record's stable key: ``id:`` + the source system's id when there is one, else
+    ``sha256:`` + a hash of its content (engineer id, date in UTC, source, dimension, outcome,
+    weight, note), so the same row imported twice has the same key. Revision 0004 keeps a copy."""
+    if source_id:
+        return "id:" + hashlib.sha256(source_id.strip().encode()).hexdigest()
+    moment = date.astimezone(UTC) if date.tzinfo else date.replace(tzinfo=UTC)
+    fields = (
+        normalise_candidate(engineer),
+        moment.isoformat(),
+        source.strip(),
+        dimension or "",
+        outcome.lower(),
+        repr(float(weight)),
+        note.strip(),
+    )
+    return "sha256:" + hashlib.sha256("\0".join(fields).encode()).hexdigest()
+
+
+def key_of(row: Record) -> str:
+    """:func:`record_key` of a record row."""
+    return record_key(
+        source_id=row.source_id,
+        engineer=row.engineer,
+        date=row.date,
+        source=row.source,
+        dimension=row.dimension,
+        outcome=row.outcome,
+        weight=row.weight if row.weight is not None else 1.0,
+        note=row.note or "",
+    )
+
+
+def _default_key(context: Any) -> str:
+    """The key of a record inserted without one, from the row being inserted: ORM rows and
+    rows written around the ORM (bulk inserts) alike."""
+    row = context.get_current_parameters()
+    weight = row.get("weight")
+    return record_key(
+        source_id=row.get("source_id"),
+        engineer=row["engineer"],
+        date=row["date"],
+        source=row["source"],
+        dimension=row.get("dimension"),
+        outcome=row["outcome"],
+        weight=1.0 if weight is None else weight,
+        note=row.get("note") or "",
+    )
 
 
 class Store:
@@ -227,7 +311,7 @@ class Store:
         with self.session() as s:
             query = select(Submission).order_by(Submission.submitted_at)
             if candidate:
-                query = query.where(Submission.candidate == candidate)
+                query = query.where(Submission.candidate == normalise_candidate(candidate))
             if scenario:
                 query = query.where(Submission.scenario_id == scenario)
             rows = list(s.scalars(query))
@@ -278,9 +362,22 @@ class Store:
                 )
             )
 
-    def records(self, engineer: str | None = None) -> list[Record]:
+    def records(self, engineer: str | None = None, *, deleted: bool = False) -> list[Record]:
+        """Delivery records, oldest first; ``engineer`` is normalised; tombstoned ones only with
+        ``deleted``."""
         with self.session() as s:
-            query = select(Record)
+            query = select(Record).order_by(Record.date, Record.id)
             if engineer:
-                query = query.where(Record.engineer == engineer)
+                query = query.where(Record.engineer == normalise_candidate(engineer))
+            if not deleted:
+                query = query.where(Record.deleted_at.is_(None))
             return list(s.scalars(query))
+
+    def candidates(self) -> set[str]:
+        """Every candidate id the store knows (assignments, submissions, delivery records)."""
+        with self.session() as s:
+            return (
+                set(s.scalars(select(Assignment.candidate).distinct()))
+                | set(s.scalars(select(Submission.candidate).distinct()))
+                | set(s.scalars(select(Record.engineer).distinct()))
+            )

@@ -157,7 +157,8 @@ def test_contradicting_delivery_records_move_the_score_and_take_over(store, tmp_
     csv.write_text(
         "engineer,date,source,dimension,outcome,weight,note\n"
         + "".join(
-            f"ada,2026-0{1 + i % 9}-01,jira,catch,fail,,shipped a float bug\n" for i in range(30)
+            f"ada,2026-0{1 + i % 9}-01,jira PAY-{i},catch,fail,,shipped a float bug\n"
+            for i in range(30)
         )
     )
     assert import_csv(store, csv).imported == 30

@@ -7,6 +7,7 @@ file with ``results.summary`` dropped.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import shutil
@@ -185,3 +186,52 @@ def test_revisions_can_be_applied_one_at_a_time_by_url(tmp_path):
     }
     store = Store(url)
     assert _version(tmp_path / "steps.db") == [(HEAD,)] and _schema_diffs(store.engine) == []
+
+
+def test_release_records_get_their_content_key_and_reimporting_them_adds_nothing(
+    release_store, tmp_path
+):
+    from harness.scoring.records import import_csv
+
+    rows = _query(
+        release_store,
+        "SELECT engineer, date, source, dimension, outcome, weight, note FROM records",
+    )
+    path = tmp_path / "delivery.csv"
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["engineer", "date", "source", "dimension", "outcome", "weight", "note"])
+        writer.writerows((e, d[:10], s, dim or "", o, w, n) for e, d, s, dim, o, w, n in rows)
+    started = time.perf_counter()
+    store = Store(f"sqlite:///{release_store}")
+    opened = time.perf_counter() - started
+    keys = _query(release_store, "SELECT key FROM records WHERE deleted_at IS NULL")
+    assert len(keys) == 4 and all(str(k).startswith("sha256:") for (k,) in keys)
+    report = import_csv(store, path)
+    assert (report.imported, report.already_present) == (0, 4)
+    assert opened < 5, f"opening the 0.1.0 store took {opened:.2f} s"
+
+
+def test_records_imported_twice_by_an_old_dsim_are_counted_once_after_the_upgrade(
+    release_store,
+):
+    with sqlite3.connect(release_store) as db:  # the bug: 0.1.0 imported every row again
+        db.execute(
+            "INSERT INTO records SELECT id || 'x', engineer, date, source, dimension, outcome, "
+            "weight, note FROM records"
+        )
+    store = Store(f"sqlite:///{release_store}")
+    assert len(store.records("bo")) == 4
+    tombs = [r for r in store.records("bo", deleted=True) if r.deleted_at is not None]
+    assert len(tombs) == 4 and all("0004" in (r.deleted_by or "") for r in tombs)
+    assert {r.id[-1] for r in tombs} == {"x"}  # the later copy goes, the original stays
+
+
+def test_stored_candidate_ids_are_normalised_and_the_stored_name_kept(release_store):
+    with sqlite3.connect(release_store) as db:
+        db.execute("UPDATE submissions SET candidate = ' Ada ' WHERE candidate = 'ada'")
+        db.execute("UPDATE records SET engineer = 'BO'")
+    store = Store(f"sqlite:///{release_store}")
+    subs = store.submissions(candidate="ADA")
+    assert subs and {(s.candidate, s.candidate_name) for s in subs} == {("ada", "Ada")}
+    assert {(r.engineer, r.engineer_name) for r in store.records("bo")} == {("bo", "BO")}
