@@ -34,7 +34,13 @@ from harness.scenarios import materialize
 from harness.scenarios.manifest import VariableValue
 from harness.scenarios.scenario import BRIEF, Scenario
 from harness.scenarios.variants import default_seed, draw, render_file
-from harness.store import Assignment, Store
+from harness.store import (
+    Assignment,
+    Store,
+    display_name,
+    near_duplicate_warning,
+    normalise_candidate,
+)
 from harness.workspace import review_notes as review
 
 MARKER = ".dsim-assignment.json"
@@ -121,6 +127,10 @@ class Started:
     seed: int
     base_commit: str
     """The commit holding the AI change: what a submission is diffed against."""
+    candidate: str = ""
+    """The candidate id the assignment is stored under (normalised)."""
+    warnings: tuple[str, ...] = ()
+    """The candidate is new but near an existing id (e.g. ``ada.lovelace`` / ``ada-lovelace``)."""
 
 
 def write_tree(root: Path, tree: Mapping[str, bytes]) -> None:
@@ -271,12 +281,17 @@ def start(
 ) -> Started:
     """Materialize a workspace for ``candidate`` and record the assignment.
 
+    The assignment is stored under the candidate id (:func:`normalise_candidate`: ``Ada `` is
+    ``ada``) with the name as typed beside it; a new id near an existing one is a warning in
+    :attr:`Started.warnings`, never an error.
+
     Raises:
         InvalidInput: the candidate name is empty, ``directory`` is not empty, or git would
             ignore a file of the scenario's codebase (the half-made workspace is removed).
     """
     if not candidate.strip():
         raise InvalidInput("the candidate name is empty", hint="pass --candidate NAME")
+    name, candidate = display_name(candidate), normalise_candidate(candidate)
     if directory.exists() and any(directory.iterdir()):
         raise InvalidInput(
             f"{directory} exists and is not empty", hint="choose another --dir or remove it"
@@ -292,8 +307,11 @@ def start(
         if existed:
             directory.mkdir()
         raise
+    known = store.candidates()
+    warning = None if candidate in known else near_duplicate_warning(candidate, known)
     row = Assignment(
         candidate=candidate,
+        candidate_name=name,
         scenario_id=scenario.id,
         scenario_version=scenario.version,
         scenario_hash=scenario.content_hash,
@@ -316,7 +334,14 @@ def start(
         )
         + "\n"
     )
-    return Started(assignment_id=row.id, workspace=directory, seed=seed, base_commit=base)
+    return Started(
+        assignment_id=row.id,
+        workspace=directory,
+        seed=seed,
+        base_commit=base,
+        candidate=candidate,
+        warnings=(warning,) if warning else (),
+    )
 
 
 def read_marker(directory: Path) -> dict[str, str]:

@@ -18,7 +18,10 @@ tampering:
   the workspace's ``.gitignore`` is the engineer's own to change.
 
 Handing in (:func:`hand_in`) checks REVIEW.md and does not store a change identical to the
-candidate's latest submission.
+candidate's latest submission. Every submission is held to :class:`~harness.config.SubmissionLimits`
+(diff size, each added file's size, REVIEW.md size, number of files) before anything is stored:
+over any of them it is refused with the numbers, in one line. The candidate is stored by id
+(:func:`~harness.store.normalise_candidate`), the name as typed beside it.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from harness.config import SubmissionLimits
 from harness.errors import InvalidInput
 from harness.result import Finding as ResultFinding
 from harness.result import FindingCode
@@ -43,7 +47,13 @@ from harness.scenarios.scenario import (
     resolve,
 )
 from harness.scenarios.variants import default_seed, draw
-from harness.store import Store, Submission
+from harness.store import (
+    Store,
+    Submission,
+    display_name,
+    near_duplicate_warning,
+    normalise_candidate,
+)
 from harness.workspace.review_notes import ReviewCheck, check_review
 from harness.workspace.start import GITIGNORE, git, read_marker
 
@@ -103,6 +113,8 @@ class Receipt:
     left_out: tuple[LeftOut, ...] = ()
     review: ReviewCheck
     """What REVIEW.md says, and the lines that look like findings but do not parse."""
+    warnings: tuple[str, ...] = ()
+    """A candidate named with ``--patch --candidate`` that is new but near an existing id."""
 
 
 def split_protected(scenario: Scenario, diff: str) -> tuple[str, list[Finding]]:
@@ -139,6 +151,53 @@ def split_protected(scenario: Scenario, diff: str) -> tuple[str, list[Finding]]:
             continue
         kept.append(change.text)
     return "".join(kept), findings
+
+
+def _kb(size: int) -> str:
+    return f"{size / 1024:.1f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.2f} MB"
+
+
+def check_limits(diff: str, review_text: str, limits: SubmissionLimits | None = None) -> None:
+    """Refuse a submission over any limit, naming every number in one line.
+
+    ``limits`` defaults to :meth:`SubmissionLimits.from_env`.
+
+    Raises:
+        InvalidInput: over a limit, or a DSIM_MAX_* setting is malformed.
+    """
+    try:
+        limits = limits or SubmissionLimits.from_env()
+    except ValueError as exc:
+        raise InvalidInput(f"bad submission limits: {exc}") from exc
+    over = []
+    size = len(diff.encode())
+    if size > limits.diff_kb * 1024:
+        over.append(f"the diff is {_kb(size)} (limit {limits.diff_kb} KB, DSIM_MAX_DIFF_KB)")
+    changes = patches.parse(diff, source="submission")
+    if len(changes) > limits.files:
+        over.append(f"it touches {len(changes)} files (limit {limits.files}, DSIM_MAX_FILES)")
+    for change in changes:
+        if not change.added:
+            continue
+        added = sum(
+            len(line.encode()) - 1
+            for line in change.text.splitlines(keepends=True)
+            if line.startswith("+") and not line.startswith("+++ ")
+        )
+        if added > limits.file_kb * 1024:
+            over.append(
+                f"new file {change.path} is {_kb(added)} (limit {limits.file_kb} KB, "
+                "DSIM_MAX_FILE_KB)"
+            )
+    review = len(review_text.encode())
+    if review > limits.review_kb * 1024:
+        over.append(f"REVIEW.md is {_kb(review)} (limit {limits.review_kb} KB, DSIM_MAX_REVIEW_KB)")
+    if over:
+        raise InvalidInput(
+            "submission too large, nothing was stored: " + "; ".join(over),
+            hint="leave generated or vendored files out (add them to .gitignore) and keep "
+            "REVIEW.md to the findings",
+        )
 
 
 def content_hash(diff: str, review_text: str) -> str:
@@ -249,12 +308,22 @@ def submit(
     seed: int | None = None,
     assignment_id: str | None = None,
     elapsed_seconds: float | None = None,
+    candidate_name: str | None = None,
+    limits: SubmissionLimits | None = None,
 ) -> tuple[Submission, list[Finding]]:
     """Validate and store a submission; return it with the findings the engineer must be told.
 
     Stores every call, repeats included (seeding and imports rely on it): what a candidate hands
-    in goes through :func:`hand_in`.
+    in goes through :func:`hand_in`. ``candidate`` is normalised to an id; ``candidate_name``
+    (default: ``candidate`` as given) is kept for display.
+
+    Raises:
+        InvalidInput: over a :class:`SubmissionLimits` limit (nothing stored).
+        PatchError: the diff does not apply to the start.
     """
+    check_limits(diff, review_text, limits)
+    name = display_name(candidate_name if candidate_name is not None else candidate)
+    candidate = normalise_candidate(candidate)
     applicable_diff, findings = split_protected(scenario, diff)
     seed = default_seed(candidate, scenario.id) if seed is None else seed
     # A diff that does not apply is refused now, with its file and hunk, not discovered at grading.
@@ -266,6 +335,7 @@ def submit(
     row = Submission(
         assignment_id=assignment_id,
         candidate=candidate,
+        candidate_name=name,
         scenario_id=scenario.id,
         scenario_version=scenario.version,
         scenario_ref=scenario.ref,
@@ -309,13 +379,24 @@ def hand_in(
     assignment_id: str | None = None,
     elapsed_seconds: float | None = None,
     left_out: tuple[LeftOut, ...] = (),
+    candidate_name: str | None = None,
+    limits: SubmissionLimits | None = None,
 ) -> Receipt:
-    """What ``dsim submit`` does: check REVIEW.md, and store the submission unless it repeats the
-    candidate's latest one (same scenario, seed, diff and review), which is returned instead.
+    """What ``dsim submit`` does: check the limits and REVIEW.md, and store the submission unless
+    it repeats the candidate's latest one (same scenario, seed, diff and review), which is
+    returned instead. ``candidate`` is normalised; a new id near an existing one is a warning.
 
-    Raises PatchError when ``diff`` does not apply to the start.
+    Raises:
+        InvalidInput: over a :class:`SubmissionLimits` limit (nothing stored).
+        PatchError: ``diff`` does not apply to the start.
     """
+    check_limits(diff, review_text, limits)
     review = check_review(review_text)
+    name = display_name(candidate_name if candidate_name is not None else candidate)
+    candidate = normalise_candidate(candidate)
+    known = store.candidates()
+    warning = None if candidate in known else near_duplicate_warning(candidate, known)
+    warnings = (warning,) if warning else ()
     seed = default_seed(candidate, scenario.id) if seed is None else seed
     earlier = _repeated(store, scenario, candidate, seed, content_hash(diff, review_text))
     if earlier is not None:
@@ -326,6 +407,7 @@ def hand_in(
             findings=tuple(findings),
             left_out=left_out,
             review=review,
+            warnings=warnings,
         )
     row, findings = submit(
         store,
@@ -337,12 +419,23 @@ def hand_in(
         seed=seed,
         assignment_id=assignment_id,
         elapsed_seconds=elapsed_seconds,
+        candidate_name=name,
+        limits=limits,
     )
-    return Receipt(submission=row, findings=tuple(findings), left_out=left_out, review=review)
+    return Receipt(
+        submission=row,
+        findings=tuple(findings),
+        left_out=left_out,
+        review=review,
+        warnings=warnings,
+    )
 
 
-def hand_in_workspace(store: Store, directory: Path) -> Receipt:
-    """``dsim submit DIR``: capture the workspace's change and REVIEW.md and hand them in."""
+def hand_in_workspace(
+    store: Store, directory: Path, *, limits: SubmissionLimits | None = None
+) -> Receipt:
+    """``dsim submit DIR``: capture the workspace's change and REVIEW.md and hand them in (the
+    candidate is the assignment's)."""
     marker = read_marker(directory)
     assignment = store.assignment(marker["assignment"])
     scenario = resolve(assignment.scenario_ref)
@@ -364,6 +457,8 @@ def hand_in_workspace(store: Store, directory: Path) -> Receipt:
         assignment_id=assignment.id,
         elapsed_seconds=elapsed,
         left_out=capture.left_out,
+        candidate_name=assignment.candidate_name or assignment.candidate,
+        limits=limits,
     )
 
 
