@@ -45,7 +45,8 @@ def shown(url: str) -> str:
         return url
 
 
-def _check(url: str) -> None:
+def _check(url: str) -> Path | None:
+    """Refuse what cannot work before opening; the SQLite file the URL names, if it names one."""
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
@@ -74,8 +75,11 @@ def _check(url: str) -> None:
             hint=f"install it with `pip install {package}` or name an installed driver in the "
             "URL (e.g. postgresql+psycopg://)",
         ) from None
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        _check_sqlite_file(Path(str(parsed.database)))
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    path = Path(str(parsed.database))
+    _check_sqlite_file(path)
+    return path
 
 
 def _check_sqlite_file(path: Path) -> None:
@@ -107,10 +111,16 @@ def open_store(url: str) -> Any:
     """The :class:`~harness.store.Store` at ``url``; every failure is one clean line."""
     from harness.store import Store
 
-    _check(url)
+    sqlite_file = _check(url)
+    new_file = sqlite_file is not None and not sqlite_file.exists()
     try:
         return Store(url)
     except InfraError as exc:
+        if new_file:
+            raise InvalidInput(
+                f"cannot create the store {sqlite_file}",
+                hint="point --db / DSIM_DB (or --home) at a writable folder",
+            ) from exc
         cause = exc.__cause__
         detail = str(getattr(cause, "orig", None) or cause or exc.hint or "").strip()
         raise InfraError(

@@ -133,6 +133,9 @@ CASES = {
         "sqlite:////nonexistent/dir/x.db",
         "results",
     ),
+    "db-unwritable-folder": case(
+        INVALID, "cannot create the store /sys/x.db", "--db", "sqlite:////sys/x.db", "results"
+    ),
     "db-unreadable-store": case(
         INVALID, "is not a dsim store", "--db", "sqlite:///{root}/not-a-store.db", "results"
     ),
