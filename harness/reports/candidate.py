@@ -76,6 +76,20 @@ class OverrideRow:
 
 
 @dataclass(frozen=True, kw_only=True)
+class DeliveryRow:
+    """One delivery record behind the score."""
+
+    id: str
+    date: datetime
+    source: str
+    dimension: str
+    """One of the five, or "all" (the record informs every dimension)."""
+    outcome: str
+    weight: float
+    note: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class ScenarioSection:
     """One graded submission on one scenario version."""
 
@@ -98,10 +112,14 @@ class ScenarioSection:
     notes: tuple[str, ...]
     overrides: tuple[OverrideRow, ...]
     review_text: str
+    review_note: str
+    """Says how much of REVIEW.md was left off the page, or ""."""
     review: Review | None
     """The review grader's section: findings, matched, recall, precision, false_alarms."""
     scope: Scope | None
     candidate_diff: Markup
+    diff_note: str
+    """Says how much of the candidate's diff was left off the page, or ""."""
     candidate_files: tuple[str, ...]
     ai_diff: Markup | None
     ai_files: tuple[str, ...]
@@ -131,7 +149,43 @@ class CandidateReport:
     ability_note: str
     excluded: tuple[str, ...]
     delivery_records: int
+    records: tuple[DeliveryRow, ...]
+    """The delivery records the score counts, oldest first."""
     sections: tuple[ScenarioSection, ...]
+
+
+#: The most of a candidate's text a page renders; the stored submission always keeps all of it.
+REVIEW_LINES = 2_000
+DIFF_BYTES = 200 * 1024
+
+
+def cap_lines(text: str, submission_id: str, limit: int = REVIEW_LINES) -> tuple[str, str]:
+    """(the first ``limit`` lines of ``text``, a note saying how many more there are or "")."""
+    lines = text.splitlines(keepends=True)
+    if len(lines) <= limit:
+        return text, ""
+    more = len(lines) - limit
+    return "".join(lines[:limit]), (
+        f"truncated: {more:,} more line{'s' if more != 1 else ''}, see the stored submission "
+        f"{submission_id}"
+    )
+
+
+def cap_bytes(text: str, submission_id: str, limit: int = DIFF_BYTES) -> tuple[str, str]:
+    """(``text`` cut at the last whole line within ``limit`` bytes, a note saying how much more
+    there is or "")."""
+    data = text.encode()
+    if len(data) <= limit:
+        return text, ""
+    cut = data[:limit]
+    end = cut.rfind(b"\n") + 1 or limit
+    kept = data[:end].decode(errors="ignore")
+    more = data[end:]
+    lines = more.count(b"\n")
+    return kept, (
+        f"truncated: {len(more) / 1024:,.0f} KB more ({lines:,} lines), see the stored "
+        f"submission {submission_id}"
+    )
 
 
 _LOCATION = re.compile(r"^\S+\.py:\d+: in ")
@@ -232,6 +286,8 @@ def build_section(graded: GradedSubmission, sub: Submission, anchor: str) -> Sce
     # was a pass: in a void run none of them counts, and the page must say which.
     regressions = tuple(_row(t, tests.get(t)) for t in reg.failed)
     integrity = [f.message for f in result.integrity]
+    review_text, review_note = cap_lines(sub.review, sub.id)
+    diff, diff_note = cap_bytes(sub.diff, sub.id)
     if result.void:
         integrity.insert(
             0,
@@ -265,10 +321,12 @@ def build_section(graded: GradedSubmission, sub: Submission, anchor: str) -> Sce
             )
             for o in graded.overrides
         ),
-        review_text=sub.review,
+        review_text=review_text,
+        review_note=review_note,
         review=review,
         scope=result.scope,
-        candidate_diff=highlight_diff(sub.diff),
+        candidate_diff=highlight_diff(diff),
+        diff_note=diff_note,
         candidate_files=tuple(changed_files(sub.diff)),
         ai_diff=highlight_diff(ai) if ai is not None else None,
         ai_files=tuple(changed_files(ai or "")),
@@ -317,6 +375,18 @@ def build_report(
         ability_note=ability_note(score.ability),
         excluded=tuple(score.excluded),
         delivery_records=score.observations,
+        records=tuple(
+            DeliveryRow(
+                id=r.id,
+                date=r.date,
+                source=r.source,
+                dimension=r.dimension or "all",
+                outcome=r.outcome,
+                weight=r.weight,
+                note=r.note,
+            )
+            for r in store.records(score.candidate)
+        ),
         sections=sections,
     )
 

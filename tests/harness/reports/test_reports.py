@@ -287,3 +287,48 @@ def test_ties_are_shown_as_ties_and_a_missing_scenario_is_said(store):
     assert "Not available: the scenario could not be loaded here." in report
     feedback = render_feedback(build_feedback(store, scores["loser"], profile))
     assert "Security" in feedback and "missed 1 of 1" in feedback
+
+
+def test_the_assessor_report_lists_the_delivery_records_behind_the_score(store, tmp_path):
+    from harness.scoring.records import delete_record, import_csv
+
+    _stored(store, "ada", True)
+    csv = tmp_path / "delivery.csv"
+    csv.write_text(
+        "engineer,date,source,dimension,outcome,weight,note\n"
+        "Ada,2026-03-14,jira PAY-812,catch,fail,,shipped a float bug\n"
+        "ada,2026-04-02,github #233,,pass,2,clean review\n"
+        "ada,2026-04-09,github #250,keep,pass,,deleted later\n"
+    )
+    import_csv(store, csv)
+    delete_record(store, store.records("ada")[-1].id, by="lee")
+    profile = load_profile()
+    report = build_report(store, score_all(store, profile)["ada"], profile)
+    assert [(d.source, d.dimension, d.outcome, d.weight) for d in report.records] == [
+        ("jira PAY-812", "catch", "fail", 1.0),
+        ("github #233", "all", "pass", 2.0),
+    ]
+    html = render_report(report)
+    assert "Delivery records (2)" in html and "jira PAY-812" in html
+    assert "2026-03-14" in html and "github #250" not in html
+
+
+def test_long_candidate_text_is_truncated_on_the_page_with_a_note(store):
+    _stored(store, "ada", True)
+    review = "".join(f"- line {n}\n" for n in range(2_500))
+    diff = "diff --git a/x.py b/x.py\n--- a/x.py\n+++ b/x.py\n@@ -1 +1,9000 @@\n" + "".join(
+        f"+value_{n} = {'x' * 20!r}\n" for n in range(9_000)
+    )
+    with store.session() as s:
+        sub = s.query(Submission).one()
+        sub.review, sub.diff = review, diff
+    profile = load_profile()
+    report = build_report(store, score_all(store, profile)["ada"], profile)
+    [section] = report.sections
+    assert section.review_note == f"truncated: 500 more lines, see the stored submission {sub.id}"
+    assert section.review_text.count("\n") == 2_000
+    assert section.diff_note.startswith("truncated: ") and "KB more" in section.diff_note
+    assert len(str(section.candidate_diff)) < len(diff) * 40
+    html = render_report(report)
+    assert section.review_note in html and section.diff_note in html
+    assert "value_8999" not in html and "- line 2499" not in html
