@@ -205,6 +205,9 @@ CASES = {
         "--patch",
         "{root}/garbage.diff",
     ),
+    "submit-limit-malformed": case(
+        INVALID, "DSIM_MAX_DIFF_KB", *SUBMIT_PATCH, "{root}/empty.diff", DSIM_MAX_DIFF_KB="abc"
+    ),
     "submit-patch-alone": case(USAGE, "--scenario", "submit", "--patch", "{root}/empty.diff"),
     # override
     "override-unknown-submission": case(
