@@ -1,11 +1,13 @@
-"""The JSON exchange file (schema 1): a store's evidence out, and back into another store.
+"""The JSON exchange file (schema 3): a store's evidence out, and back into another store.
 
 The file carries everything scoring needs — submissions, their grading results, assessor
 overrides, delivery records (and the assignments submissions point at) — row for row with their
 ids and timestamps, so importing it into an empty store reproduces the same scores. Scores are
 included too, for readers of the file; import ignores them and recomputes. docs/export-format.md
 documents every field. Import validates the whole file first and imports nothing when anything is
-wrong, listing every problem.
+wrong, listing every problem. Candidate ids are normalised on import
+(:func:`~harness.store.normalise_candidate`), the names as written kept for display, so a file
+from before normalisation joins the same people as the store.
 """
 
 from __future__ import annotations
@@ -21,12 +23,24 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from harness import __version__
 from harness.errors import InvalidInput
 from harness.result import dump_result, load_result
-from harness.store import Assignment, Base, Override, Record, Result, Store, Submission
+from harness.store import (
+    Assignment,
+    Base,
+    Override,
+    Record,
+    Result,
+    Store,
+    Submission,
+    display_name,
+    key_of,
+    normalise_candidate,
+)
 
-#: The exchange file's schema. 2: results carry result schema 2 (typed, findings as codes);
-#: 1 (dsim 0.1.0) is still read, its results upgraded on import.
-SCHEMA = 2
-READS = (1, 2)
+#: The exchange file's schema. 3: candidate names beside ids, delivery records with their key,
+#: source id and tombstone. 2: results carry result schema 2 (typed, findings as codes); 1 (dsim
+#: 0.1.0): results upgraded on import. Every one is still read.
+SCHEMA = 3
+READS = (1, 2, 3)
 
 
 class _Row(BaseModel):
@@ -36,6 +50,7 @@ class _Row(BaseModel):
 class AssignmentRow(_Row):
     id: str
     candidate: str
+    candidate_name: str = ""
     scenario_id: str
     scenario_version: str
     scenario_hash: str
@@ -51,6 +66,7 @@ class SubmissionRow(_Row):
     id: str
     assignment_id: str | None
     candidate: str
+    candidate_name: str = ""
     scenario_id: str
     scenario_version: str
     scenario_ref: str
@@ -97,19 +113,26 @@ class OverrideRow(_Row):
 
 class RecordRow(_Row):
     id: str
+    key: str | None = None
+    """Absent before schema 3: computed on import from the record's content."""
+    source_id: str | None = None
     engineer: str
+    engineer_name: str = ""
     date: datetime
     source: str
     dimension: str | None
     outcome: Literal["pass", "fail"]
     weight: float = Field(gt=0)
     note: str
+    deleted_at: datetime | None = None
+    deleted_by: str | None = None
+    deleted_reason: str | None = None
 
 
 class ExchangeFile(_Row):
     """The whole file."""
 
-    schema_: Literal[1, 2] = Field(alias="schema")
+    schema_: Literal[1, 2, 3] = Field(alias="schema")
     dsim_version: str
     exported_at: datetime
     candidates: list[str]
@@ -149,6 +172,8 @@ def export_data(
 ) -> dict[str, Any]:
     """The exchange file as a dict; ``candidate`` keeps one candidate's rows only."""
     from sqlalchemy import select
+
+    candidate = normalise_candidate(candidate) if candidate is not None else None
 
     with store.session() as s:
         subs = [
@@ -205,8 +230,8 @@ def _problems(exc: ValidationError) -> list[str]:
     return out
 
 
-def _references(parsed: ExchangeFile, store: Store) -> list[str]:
-    """Dangling references and ids that already exist in the store."""
+def _references(parsed: ExchangeFile, store: Store, records: list[Record]) -> list[str]:
+    """Dangling references, and ids or record keys that already exist in the store."""
     from sqlalchemy import select
 
     problems = []
@@ -227,6 +252,15 @@ def _references(parsed: ExchangeFile, store: Store) -> list[str]:
             column = table.__table__.c.id
             taken = list(s.scalars(select(column).where(column.in_(ids)))) if ids else []
             problems.extend(f"{key}: id {i} is already in the store" for i in taken)
+        keys = [r.key for r in records]
+        if len(set(keys)) != len(keys):
+            problems.append("records: the same record (key) more than once")
+        stored = set(s.scalars(select(Record.key).where(Record.key.in_(keys)))) if keys else set()
+        problems.extend(
+            f"records: {r.id} is already in the store as another record (same key)"
+            for r in records
+            if r.key in stored
+        )
     return problems
 
 
@@ -235,6 +269,20 @@ def _utc(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
     return value
+
+
+def _new_row(table: type[Base], row: _Row) -> Base:
+    """The store row of a file row: timestamps in UTC, candidate ids normalised (the name as
+    written kept), a record's key computed when the file has none."""
+    values = {k: _utc(v) for k, v in row.model_dump().items()}
+    for id_field, name_field in (("candidate", "candidate_name"), ("engineer", "engineer_name")):
+        if id_field in values:
+            values[name_field] = values.get(name_field) or display_name(values[id_field])
+            values[id_field] = normalise_candidate(values[id_field])
+    made = table(**values)
+    if isinstance(made, Record) and not made.key:
+        made.key = key_of(made)
+    return made
 
 
 def import_data(store: Store, data: Any) -> dict[str, int]:
@@ -252,18 +300,14 @@ def import_data(store: Store, data: Any) -> dict[str, int]:
         raise InvalidInput(
             "the export file is invalid; nothing was imported", problems=_problems(exc)
         ) from exc
-    problems = _references(parsed, store)
+    rows = [_new_row(table, row) for key, _, table in _TABLES for row in getattr(parsed, key)]
+    problems = _references(parsed, store, [r for r in rows if isinstance(r, Record)])
     if problems:
         raise InvalidInput(
             "the export file does not fit this store; nothing was imported",
             problems=problems,
             hint="import into an empty store (--db / --home)",
         )
-    rows = [
-        table(**{k: _utc(v) for k, v in row.model_dump().items()})
-        for key, _, table in _TABLES
-        for row in getattr(parsed, key)
-    ]
     store.add(*rows)
     return {key: len(getattr(parsed, key)) for key, _, _ in _TABLES}
 

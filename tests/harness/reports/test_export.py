@@ -30,7 +30,7 @@ def test_json_export_imported_into_an_empty_store_reproduces_every_score(
     before = _scores(graded_cohort)
     text = export(graded_cohort.store, before, Format.JSON)
     data = json.loads(text)
-    assert data["schema"] == SCHEMA == 2
+    assert data["schema"] == SCHEMA == 3
     assert {"submissions", "results", "overrides", "records", "assignments"} <= set(data)
     assert data["overrides"] and data["records"]
     fresh = Store(f"sqlite:///{tmp_path / 'fresh.db'}")
@@ -160,8 +160,8 @@ def test_import_is_all_or_nothing_and_lists_every_problem(store):
 
 
 def test_unknown_schema_and_dangling_references_are_refused(store):
-    future = _minimal() | {"schema": 3}
-    with pytest.raises(InvalidInput, match="schema 3 is not supported"):
+    future = _minimal() | {"schema": 4}
+    with pytest.raises(InvalidInput, match="schema 4 is not supported"):
         import_json(store, json.dumps(future))
     dangling = _minimal()
     dangling["results"][0]["submission_id"] = "nope"
@@ -170,3 +170,51 @@ def test_unknown_schema_and_dangling_references_are_refused(store):
     with pytest.raises(InvalidInput, match="not valid JSON"):
         import_json(store, "{")
     assert store.submissions() == []
+
+
+def _with_record() -> dict:
+    record = {
+        "id": "d1",
+        "engineer": "ada",
+        "date": "2026-03-14T00:00:00+00:00",
+        "source": "jira PAY-812",
+        "dimension": "catch",
+        "outcome": "fail",
+        "weight": 1.0,
+        "note": "",
+    }
+    return _minimal() | {"records": [record]}
+
+
+def test_imported_candidate_ids_are_normalised_with_the_names_kept(store):
+    data = _with_record()
+    data["submissions"][0]["candidate"] = " Ada "
+    data["records"][0]["engineer"] = "ADA"
+    import_json(store, json.dumps(data))
+    [sub] = store.submissions(candidate="ada")
+    [record] = store.records("ada")
+    assert (sub.candidate, sub.candidate_name) == ("ada", "Ada")
+    assert (record.engineer, record.engineer_name) == ("ada", "ADA")
+    assert record.key.startswith("sha256:")  # a file from before keys gets content keys
+
+
+def test_a_record_already_in_the_store_under_another_id_is_refused(store):
+    import_json(store, json.dumps(_with_record()))
+    again = _with_record() | {"submissions": [], "results": []}
+    again["records"][0]["id"] = "other"
+    with pytest.raises(InvalidInput, match="already in the store as another record"):
+        import_json(store, json.dumps(again))
+
+
+def test_deleted_records_travel_as_tombstones(store, tmp_path):
+    from harness.scoring.records import delete_record
+
+    import_json(store, json.dumps(_with_record()))
+    delete_record(store, store.records()[0].id, by="lee", reason="wrong person")
+    data = export_data(store, [])
+    assert data["records"][0]["deleted_by"] == "lee"
+    fresh = Store(f"sqlite:///{tmp_path / 'fresh.db'}")
+    import_json(fresh, json.dumps(data))
+    assert fresh.records() == []
+    [tomb] = fresh.records(deleted=True)
+    assert (tomb.deleted_by, tomb.deleted_reason) == ("lee", "wrong person")
