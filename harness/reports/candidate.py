@@ -404,11 +404,14 @@ def render_report(report: CandidateReport) -> str:
 def candidate_html(
     store: Store, profile: Profile, candidate: str, *, for_candidate: bool = False
 ) -> str:
-    """``dsim report``: the assessor report, or with ``for_candidate`` the candidate's own view."""
+    """``dsim report``: the assessor report, or with ``for_candidate`` the candidate's own view.
+    ``candidate`` is a name as typed (``Ada `` finds ``ada``)."""
     from harness.errors import NotFound
     from harness.reports.feedback import build_feedback, render_feedback
     from harness.scoring.posterior import score_all
+    from harness.store import normalise_candidate
 
+    candidate = normalise_candidate(candidate)
     scores = score_all(store, profile, candidates=[candidate])
     if candidate not in scores:
         raise NotFound(

@@ -134,11 +134,13 @@ def import_csv(store: Store, path: Path, *, skip_bad: bool = False) -> ImportRep
 def _store_new(store: Store, rows: list[Record], skipped: list[str]) -> ImportReport:
     """Add the rows whose key is not stored yet, in one transaction."""
     known = store.candidates()
-    warnings = [
-        w
-        for engineer in sorted({r.engineer for r in rows} - known)
-        if (w := near_duplicate_warning(engineer, known)) is not None
-    ]
+    warnings = []
+    for engineer in dict.fromkeys(r.engineer for r in rows):  # file order: the first is known
+        if engineer not in known:
+            warning = near_duplicate_warning(engineer, known)
+            if warning is not None:
+                warnings.append(warning)
+            known.add(engineer)
     with store.session() as s:
         stored = set(s.scalars(select(Record.key).where(Record.key.in_([r.key for r in rows]))))
         new: dict[str, Record] = {}

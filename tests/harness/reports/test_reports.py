@@ -332,3 +332,10 @@ def test_long_candidate_text_is_truncated_on_the_page_with_a_note(store):
     html = render_report(report)
     assert section.review_note in html and section.diff_note in html
     assert "value_8999" not in html and "- line 2499" not in html
+
+
+def test_a_report_is_found_by_the_name_as_typed(store):
+    from harness.reports.candidate import candidate_html
+
+    _stored(store, "ada", True)
+    assert "ada" in candidate_html(store, load_profile(), " ADA ")

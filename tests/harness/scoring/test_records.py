@@ -88,3 +88,11 @@ def test_deleting_a_record_leaves_an_audited_tombstone_that_scores_ignore(store,
     assert import_csv(store, path).imported == 0  # deleted stays deleted
     with pytest.raises(NotFound):
         delete_record(store, target.id, by="lee")
+
+
+def test_near_duplicates_within_one_file_are_a_warning_too(store, tmp_path):
+    rows = "ada,2026-06-01,jira X-1,,pass,,\nAda.,2026-06-02,jira X-2,,pass,,\n"
+    report = import_csv(store, write(tmp_path, HEADER + rows))
+    assert report.imported == 2
+    [warning] = report.warnings
+    assert "'ada.'" in warning and "'ada'" in warning
