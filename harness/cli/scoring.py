@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from harness.cli import Context, emit_json, fit, json_option, pass_ctx, write_text
+from harness.cli import Context, emit_json, fit, json_option, pass_ctx, table, write_text
 from harness.errors import NotFound
 
 profile_option = click.option(
@@ -236,16 +236,30 @@ def list_cmd(ctx: Context, candidate: str | None, deleted: bool, as_json: bool) 
         return
     if not rows:
         click.echo("No delivery records.")
-    for r in rows:
-        gone = (
-            f"  deleted {r.deleted_at:%Y-%m-%d} by {r.deleted_by}"
-            if r.deleted_at is not None
-            else ""
+        return
+    click.echo(
+        table(
+            ["ID", "CANDIDATE", "DATE", "SOURCE", "DIMENSION", "OUTCOME", "WEIGHT"],
+            [
+                [
+                    r.id,
+                    r.engineer,
+                    f"{r.date:%Y-%m-%d}",
+                    r.source,
+                    r.dimension or "all",
+                    r.outcome,
+                    f"{r.weight:g}"
+                    + (
+                        f"  deleted {r.deleted_at:%Y-%m-%d} by {r.deleted_by}"
+                        if r.deleted_at is not None
+                        else ""
+                    ),
+                ]
+                for r in rows
+            ],
+            [12, 16, 10, 24, 9, 7],
         )
-        click.echo(
-            f"{r.id}  {r.engineer:<16} {r.date:%Y-%m-%d}  {r.source:<20} "
-            f"{r.dimension or 'all':<8} {r.outcome:<5} {r.weight:g}{gone}"
-        )
+    )
 
 
 @records_group.command("delete")

@@ -44,3 +44,21 @@ def test_records_cli_imports_lists_and_deletes(tmp_path):
     audit = runner.invoke(cli, [*home, "records", "list", "--deleted", "--json"])
     [tomb] = [r for r in json.loads(audit.output) if r["deleted"]]
     assert tomb["id"] == rows[0]["id"] and tomb["deleted"]["by"] == "lee"
+
+
+def test_records_list_prints_a_table_and_says_when_there_is_nothing(tmp_path):
+    runner = CliRunner()
+    home = ["--home", str(tmp_path / "home")]
+    assert "No delivery records." in runner.invoke(cli, [*home, "records", "list"]).output
+    runner.invoke(cli, [*home, "records", "import", str(write(tmp_path, HEADER + ROWS))])
+    lines = runner.invoke(cli, [*home, "records", "list", "--candidate", "bo"]).output.splitlines()
+    assert lines[0].split() == [
+        "ID",
+        "CANDIDATE",
+        "DATE",
+        "SOURCE",
+        "DIMENSION",
+        "OUTCOME",
+        "WEIGHT",
+    ]
+    assert len(lines) == 2 and "github #240" in lines[1] and "keep" in lines[1]
