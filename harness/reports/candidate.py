@@ -134,6 +134,8 @@ class CandidateReport:
     """Everything the assessor report shows."""
 
     candidate: str
+    name: str
+    """The name as the candidate last typed it (the id when none was kept)."""
     generated_at: datetime
     interval_mass: float
     overall: Interval
@@ -357,8 +359,13 @@ def build_report(
         for n, g in enumerate(runs, start=1)
     )
     moments = [g.submitted_at for g in runs]
+    records = store.records(score.candidate)
+    # The name typed at the latest submission, else in the latest delivery record.
+    typed = [r.engineer_name for r in records]
+    typed += [s.candidate_name for s in store.submissions(candidate=score.candidate)]
     return CandidateReport(
         candidate=score.candidate,
+        name=next((n for n in reversed(typed) if n), score.candidate),
         generated_at=now or datetime.now(UTC),
         interval_mass=profile.interval,
         overall=interval_of(score.overall),
@@ -385,7 +392,7 @@ def build_report(
                 weight=r.weight,
                 note=r.note,
             )
-            for r in store.records(score.candidate)
+            for r in records
         ),
         sections=sections,
     )

@@ -297,7 +297,7 @@ def test_the_assessor_report_lists_the_delivery_records_behind_the_score(store, 
     csv.write_text(
         "engineer,date,source,dimension,outcome,weight,note\n"
         "Ada,2026-03-14,jira PAY-812,catch,fail,,shipped a float bug\n"
-        "ada,2026-04-02,github #233,,pass,2,clean review\n"
+        "Ada,2026-04-02,github #233,,pass,2,clean review\n"
         "ada,2026-04-09,github #250,keep,pass,,deleted later\n"
     )
     import_csv(store, csv)
@@ -310,6 +310,7 @@ def test_the_assessor_report_lists_the_delivery_records_behind_the_score(store, 
     ]
     html = render_report(report)
     assert "Delivery records (2)" in html and "jira PAY-812" in html
+    assert report.name == "Ada" and "id ada" in html  # the name as typed, the id beside it
     assert "2026-03-14" in html and "github #250" not in html
 
 
