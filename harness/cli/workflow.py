@@ -189,7 +189,8 @@ def submit_cmd(
     Submitted: changes to the files you received, and new files inside the scenario's editable
     paths; other new files are listed as not submitted. REVIEW.md is checked: every line that
     looks like a finding but does not parse is shown with how to fix it. Submitting the same
-    change and review again stores nothing. Exits 5 when the change touches protected files.
+    change and review again stores nothing. Exits 5 when the change touches protected files,
+    3 (nothing stored) when it carries a binary file, from a workspace or a patch alike.
     """
     from harness.scenarios.scenario import resolve
     from harness.workspace import submit as submission
