@@ -142,7 +142,10 @@ def _store_new(store: Store, rows: list[Record], skipped: list[str]) -> ImportRe
                 warnings.append(warning)
             known.add(engineer)
     with store.session() as s:
-        stored = set(s.scalars(select(Record.key).where(Record.key.in_([r.key for r in rows]))))
+        keys = [r.key for r in rows]
+        stored: set[str] = set()
+        for i in range(0, len(keys), 500):  # bounded IN lists: databases cap parameters
+            stored.update(s.scalars(select(Record.key).where(Record.key.in_(keys[i : i + 500]))))
         new: dict[str, Record] = {}
         for row in rows:
             if row.key not in stored:

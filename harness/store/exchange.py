@@ -255,7 +255,9 @@ def _references(parsed: ExchangeFile, store: Store, records: list[Record]) -> li
         keys = [r.key for r in records]
         if len(set(keys)) != len(keys):
             problems.append("records: the same record (key) more than once")
-        stored = set(s.scalars(select(Record.key).where(Record.key.in_(keys)))) if keys else set()
+        stored: set[str] = set()
+        for i in range(0, len(keys), 500):  # bounded IN lists: databases cap parameters
+            stored.update(s.scalars(select(Record.key).where(Record.key.in_(keys[i : i + 500]))))
         problems.extend(
             f"records: {r.id} is already in the store as another record (same key)"
             for r in records

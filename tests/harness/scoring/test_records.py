@@ -96,3 +96,10 @@ def test_near_duplicates_within_one_file_are_a_warning_too(store, tmp_path):
     assert report.imported == 2
     [warning] = report.warnings
     assert "'ada.'" in warning and "'ada'" in warning
+
+
+def test_a_large_file_imports_once(store, tmp_path):
+    rows = "".join(f"ada,2026-01-01,jira X-{n},,pass,,\n" for n in range(1_500))
+    path = write(tmp_path, HEADER + rows)
+    assert import_csv(store, path).imported == 1_500
+    assert import_csv(store, path).already_present == 1_500
