@@ -20,8 +20,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
-from harness.errors import InvalidInput, NotFound
+from harness.errors import DsimError, InvalidInput, NotFound
 from harness.scoring.profile import DIMENSIONS
 from harness.store import (
     Record,
@@ -141,16 +142,23 @@ def _store_new(store: Store, rows: list[Record], skipped: list[str]) -> ImportRe
             if warning is not None:
                 warnings.append(warning)
             known.add(engineer)
-    with store.session() as s:
-        keys = [r.key for r in rows]
-        stored: set[str] = set()
-        for i in range(0, len(keys), 500):  # bounded IN lists: databases cap parameters
-            stored.update(s.scalars(select(Record.key).where(Record.key.in_(keys[i : i + 500]))))
-        new: dict[str, Record] = {}
-        for row in rows:
-            if row.key not in stored:
-                new.setdefault(row.key, row)
-        s.add_all(new.values())
+    try:
+        with store.session() as s:
+            keys = [r.key for r in rows]
+            stored: set[str] = set()
+            for i in range(0, len(keys), 500):  # bounded IN lists: databases cap parameters
+                chunk = keys[i : i + 500]
+                stored.update(s.scalars(select(Record.key).where(Record.key.in_(chunk))))
+            new: dict[str, Record] = {}
+            for row in rows:
+                if row.key not in stored:
+                    new.setdefault(row.key, row)
+            s.add_all(new.values())
+    except IntegrityError as exc:  # the unique key: another import stored some rows meanwhile
+        raise DsimError(
+            "another import stored some of these records at the same time; nothing was imported",
+            hint="run the import again: it adds only what is missing",
+        ) from exc
     return ImportReport(
         imported=len(new),
         already_present=len(rows) - len(new),
