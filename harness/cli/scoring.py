@@ -37,6 +37,9 @@ def _bar(low: float, high: float, mean: float, width: int = 30) -> str:
 def score_cmd(ctx: Context, candidate: str, profile_path: Path | None, as_json: bool) -> None:
     """A candidate's judgment score with 80% intervals, basis and cohort percentile."""
     from harness.scoring.posterior import score_all
+    from harness.store.candidates import normalise_candidate
+
+    candidate = normalise_candidate(candidate)
     from harness.scoring.profile import load_profile
 
     scores = score_all(ctx.store, load_profile(profile_path), candidates=[candidate])
@@ -102,9 +105,13 @@ def compare_cmd(
     from harness.scoring.comparison import compare
     from harness.scoring.posterior import score_all
     from harness.scoring.profile import load_profile
+    from harness.store.candidates import normalise_candidate
 
     if len(candidates) < 2:
         raise click.UsageError("name at least two candidates")
+    candidates = tuple(dict.fromkeys(normalise_candidate(c) for c in candidates))
+    if len(candidates) < 2:
+        raise click.UsageError("name at least two different candidates")
     profile = load_profile(profile_path)
     scores = score_all(ctx.store, profile, candidates=candidates)
     missing = [c for c in candidates if c not in scores]

@@ -37,10 +37,12 @@ def start_cmd(
 ) -> None:
     """Make a workspace: the codebase and the AI change as two commits, the ticket, REVIEW.md."""
     from harness.scenarios.scenario import resolve
+    from harness.store.candidates import normalise_candidate
     from harness.workspace.start import install_command, start
 
     scenario = resolve(scenario_ref)
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in candidate)
+    # One person, one folder: the folder is named by the candidate id, not the name as typed.
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in normalise_candidate(candidate))
     target = directory or ctx.settings.workspaces() / safe / scenario.id
     store = ctx.store
     with user_path(target, hint="choose a writable folder with --dir"):
@@ -52,9 +54,13 @@ def start_cmd(
                 "workspace": str(started.workspace),
                 "scenario": scenario.id,
                 "seed": started.seed,
+                "candidate": started.candidate,
+                "warnings": list(started.warnings),
             }
         )
         return
+    for warning in started.warnings:
+        click.echo(f"warning: {warning}", err=True)
     install = install_command(scenario.manifest.runtime.requirements)
     lines = [
         f"Workspace ready: {started.workspace}",
@@ -80,6 +86,7 @@ def _receipt_json(receipt: Receipt) -> dict[str, Any]:
         "scenario": row.scenario_id,
         "findings": [f.as_dict() for f in receipt.findings],
         "not_submitted": [asdict(left) for left in receipt.left_out],
+        "warnings": list(receipt.warnings),
         "review": {
             "findings": len(review.findings),
             "problems": [asdict(p) for p in review.problems],
@@ -97,6 +104,8 @@ def _tell(receipt: Receipt) -> None:
         )
     else:
         click.echo(f"Submitted {row.id} for {row.candidate} on {row.scenario_id}.")
+    for warning in receipt.warnings:
+        click.echo(f"  warning: {warning}", err=True)
     count = len(review.findings)
     click.echo(f"  REVIEW.md: {count} finding{'' if count == 1 else 's'}.")
     if review.warning:

@@ -138,3 +138,27 @@ def test_counts_say_one_run_and_one_test(home):
     assert out.exit_code == 0, out.output
     assert "(3 tests, 1 run)" in out.stdout
     assert "[1 test]" in out.stdout and "[1 tests]" not in out.stdout
+
+
+def test_score_and_compare_find_a_candidate_by_the_name_as_typed(home):
+    store = home.store
+    graded(store, "ada")
+    graded(store, "bo", fixed=False)
+    typed = home.run("score", "  Ada ", "--json")
+    assert typed.exit_code == 0, typed.output
+    assert json.loads(typed.output)["candidate"] == "ada"
+    both = home.run("compare", "ADA", "bo", "--json")
+    assert both.exit_code == 0, both.output
+    same = home.run("compare", "ada", "Ada")
+    assert same.exit_code == 2 and "two different candidates" in same.output
+
+
+def test_start_warns_of_a_candidate_near_an_existing_one(home, tmp_path):
+    demo = scaffold("greet-demo", tmp_path / "greet-demo")
+    first = home.run("start", str(demo), "--candidate", "ada.lovelace", "--json")
+    assert first.exit_code == 0, first.output
+    near = home.run("start", str(demo), "--candidate", "Ada-Lovelace", "--json")
+    assert near.exit_code == 0, near.output
+    out = json.loads(near.stdout)
+    assert out["candidate"] == "ada-lovelace"
+    assert any("ada.lovelace" in w for w in out["warnings"])
