@@ -133,9 +133,11 @@ def run_tests(
 ) -> TestRun:
     """Run ``selectors`` (canonical: ``hidden/…`` or repo paths) against ``tree`` + ``hidden``.
 
-    With ``test_timeout``, the runner's supervisor (a process apart from pytest's, which
-    candidate code shares) stops a test that runs longer, records it as ``timeout`` and runs the
-    rest without it; ``limits.timeout_seconds`` still bounds the whole run.
+    With ``test_timeout``, a :class:`ProgressWatch` on the host (out of reach of the code under
+    test, which shares pytest's process) stops the sandbox when the running test passes the
+    limit; the test fails alone with outcome ``timeout`` and a fresh sandbox runs the rest
+    without it. A test during which the test process ends fails alone the same way (``error``).
+    ``limits.timeout_seconds`` still bounds the whole run, every session included.
     """
     # pytest is handed whole files: a node id inside a module that fails to collect would make
     # pytest refuse the whole run ("found no collectors"); the caller picks the ids it needs.
