@@ -80,7 +80,9 @@ def export_cmd(
     from harness.reports.export import Format, export
     from harness.scoring.posterior import score_all
     from harness.scoring.profile import load_profile
+    from harness.store.candidates import normalise_candidate
 
+    candidate = None if candidate is None else normalise_candidate(candidate)
     scores = score_all(
         ctx.store,
         load_profile(profile_path),

@@ -43,6 +43,8 @@ def start_cmd(
     scenario = resolve(scenario_ref)
     # One person, one folder: the folder is named by the candidate id, not the name as typed.
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in normalise_candidate(candidate))
+    if not safe.strip("."):  # ".", ".." would leave the workspaces folder
+        safe = safe.replace(".", "_") or "_"
     target = directory or ctx.settings.workspaces() / safe / scenario.id
     store = ctx.store
     with user_path(target, hint="choose a writable folder with --dir"):

@@ -158,7 +158,7 @@ class Record(Base):
 
     __tablename__ = "records"
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
-    key: Mapped[str] = mapped_column(String(80), unique=True, default=lambda c: _default_key(c))
+    key: Mapped[str] = mapped_column(String(100), unique=True, default=lambda c: _default_key(c))
     """Stable identity: from the CSV's ``id`` column when given, else from the row's content
     (:func:`record_key`); re-importing a row with a key already stored adds nothing."""
     source_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
@@ -189,11 +189,13 @@ def record_key(
     weight: float,
     note: str,
 ) -> str:
-    """A delivery record's stable key: ``id:`` + the source system's id when there is one, else
+    """A delivery record's stable key: ``id:`` + a hash of (source, the source system's id) when
+    there is one — two systems may use the same ids — else
     ``sha256:`` + a hash of its content (engineer id, date in UTC, source, dimension, outcome,
     weight, note), so the same row imported twice has the same key. Revision 0004 keeps a copy."""
     if source_id:
-        return "id:" + hashlib.sha256(source_id.strip().encode()).hexdigest()
+        scoped = f"{source.strip()}\0{source_id.strip()}"
+        return "id:" + hashlib.sha256(scoped.encode()).hexdigest()
     moment = date.astimezone(UTC) if date.tzinfo else date.replace(tzinfo=UTC)
     fields = (
         normalise_candidate(engineer),

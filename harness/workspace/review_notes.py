@@ -18,18 +18,18 @@ FORMAT = "- path:START-END [category] sentence"
 CATEGORIES = tuple(c.value for c in Category)
 
 _FINDING = re.compile(
-    r"^\s*[-*]\s+`?(?P<path>[^\s:`]+):(?P<start>\d+)(?:-(?P<end>\d+))?`?\s+"
+    r"^\s*[-*]\s+`?(?P<path>[^\s:`]+):(?P<start>\d{1,9})(?:-(?P<end>\d{1,9}))?`?\s+"
     r"\[(?P<category>[^\]]+)\]\s*(?P<text>.*)$"
 )
 # Looser pieces, to say what is wrong with a line _FINDING does not match.
 _ITEM = re.compile(r"^\s*(?P<bullet>[-*+]|\d+[.)])?\s*(?P<rest>.*)$")
 _PATH = re.compile(r"^`?(?P<path>[\w.-]*(?:/[\w.-]+)+|[\w.-]+\.[A-Za-z]\w*)(?P<glued>[^\s\[]*)")
-_LINES = re.compile(r"^:\d+(?:-\d+)?`?$")
+_LINES = re.compile(r"^:\d{1,9}(?:-\d{1,9})?`?$")
 _SPACED_RANGE = re.compile(r"^\s*(?:-|–|—|to)\s*\d")
 # Line numbers written some other way right after the path: "line 37", "#L37", "`:4 - 6", "(L4)".
 _LINES_ELSEWISE = re.compile(
-    r"^`?\s*(?:(?:[:#(]\s*)(?:lines?\s*|L)?|lines?\s*|L)(?P<start>\d+)"
-    r"(?:\s*(?:-|–|—|to|\.\.)\s*L?(?P<end>\d+))?",
+    r"^`?\s*(?:(?:[:#(]\s*)(?:lines?\s*|L)?|lines?\s*|L)(?P<start>\d{1,9})"
+    r"(?:\s*(?:-|–|—|to|\.\.)\s*L?(?P<end>\d{1,9}))?",
     re.IGNORECASE,
 )
 _TAG = re.compile(r"\[(?P<tag>[^\]]{1,40})\]")

@@ -213,12 +213,16 @@ class _Index:
         self.directory = directory
         self.base_commit = base_commit
         self.scratch = scratch
-        self.env = {"GIT_INDEX_FILE": str(scratch / "index")}
+        # The workspace is the candidate's: its replace refs and its config must not shape what
+        # is captured (a replaced base would hide edits to protected files from the assessor).
+        self.env = {"GIT_INDEX_FILE": str(scratch / "index"), "GIT_NO_REPLACE_OBJECTS": "1"}
         self.git("read-tree", base_commit)
         self.git("add", "--update", "--", ".")
 
     def git(self, *args: str, env: dict[str, str] | None = None) -> str:
-        return git(self.directory, *args, env={**self.env, **(env or {})})
+        return git(
+            self.directory, "-c", "core.fsmonitor=false", *args, env={**self.env, **(env or {})}
+        )
 
     def untracked(self, *options: str) -> list[str]:
         """Files neither in the index nor ignored (``options`` for ``git ls-files``)."""
@@ -242,7 +246,18 @@ class _Index:
     ) -> str:
         excludes = [f":(exclude){name}" for name in skip]
         return self.git(
-            "diff", "--cached", "--no-renames", *options, self.base_commit, "--", *paths, *excludes
+            "diff",
+            "--cached",
+            "--no-renames",
+            "--no-textconv",
+            "--no-ext-diff",
+            "--src-prefix=a/",
+            "--dst-prefix=b/",
+            *options,
+            self.base_commit,
+            "--",
+            *paths,
+            *excludes,
         )
 
 

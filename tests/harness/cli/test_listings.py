@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime
+from pathlib import Path
 
 from harness.cli import count
 from harness.result import VERDICTS
@@ -162,3 +163,20 @@ def test_start_warns_of_a_candidate_near_an_existing_one(home, tmp_path):
     out = json.loads(near.stdout)
     assert out["candidate"] == "ada-lovelace"
     assert any("ada.lovelace" in w for w in out["warnings"])
+
+
+def test_export_finds_a_candidate_by_the_name_as_typed(home, tmp_path):
+    graded(home.store, "ada")
+    out = home.run(
+        "export", "--format", "csv", "--candidate", " Ada", "-o", str(tmp_path / "a.csv")
+    )
+    assert out.exit_code == 0, out.output
+    assert "ada" in (tmp_path / "a.csv").read_text()
+
+
+def test_a_candidate_named_dots_gets_a_workspace_inside_the_workspaces_folder(home, tmp_path):
+    demo = scaffold("greet-demo", tmp_path / "greet-demo")
+    out = home.run("start", str(demo), "--candidate", "..", "--json")
+    assert out.exit_code == 0, out.output
+    workspace = json.loads(out.stdout)["workspace"]
+    assert (home.path / "workspaces").resolve() in Path(workspace).resolve().parents

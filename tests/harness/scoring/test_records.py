@@ -50,6 +50,14 @@ def test_rows_with_an_id_column_are_the_same_record_even_when_edited(store, tmp_
     assert (row.source_id, row.note) == ("PAY-812", "first")
 
 
+def test_the_same_id_from_two_systems_is_two_records(store, tmp_path):
+    header = "id,engineer,date,source,outcome\n"
+    rows = "42,ada,2026-03-14,jira,pass\n42,bo,2026-03-15,github,fail\n"
+    report = import_csv(store, write(tmp_path, header + rows))
+    assert (report.imported, report.already_present) == (2, 0)
+    assert sorted(r.engineer for r in store.records()) == ["ada", "bo"]
+
+
 def test_a_row_repeated_within_one_file_is_stored_once(store, tmp_path):
     line = ROWS.splitlines(keepends=True)[0]
     report = import_csv(store, write(tmp_path, HEADER + line + line))

@@ -445,3 +445,10 @@ def test_the_storing_primitive_keeps_every_call(demo, store):
     for _ in range(2):
         submit(store, demo, candidate="ada", diff="", review_text="", source="patch")
     assert len(store.submissions(candidate="ada")) == 2
+
+
+def test_a_line_number_too_long_to_be_one_is_a_problem_not_a_crash():
+    from harness.workspace.review_notes import parse_review
+
+    findings, notes = parse_review(f"- src/a.py:{'9' * 5000} [correctness] x\n")
+    assert findings == [] and len(notes) == 1

@@ -108,7 +108,8 @@ def upgrade() -> None:
     op.add_column(
         "records", sa.Column("engineer_name", sa.String(200), nullable=False, server_default="")
     )
-    op.add_column("records", sa.Column("key", sa.String(80), nullable=True))
+    # 100: a content key (71) plus "#" and a row id (13) for a copy an older dsim imported twice.
+    op.add_column("records", sa.Column("key", sa.String(100), nullable=True))
     op.add_column("records", sa.Column("source_id", sa.String(200), nullable=True))
     op.add_column("records", sa.Column("deleted_at", _WHEN, nullable=True))
     op.add_column("records", sa.Column("deleted_by", sa.String(200), nullable=True))
@@ -155,7 +156,7 @@ def upgrade() -> None:
             repeat,
         )
     with op.batch_alter_table("records") as batch:
-        batch.alter_column("key", existing_type=sa.String(80), nullable=False)
+        batch.alter_column("key", existing_type=sa.String(100), nullable=False)
         batch.create_unique_constraint("uq_records_key", ["key"])
 
 
