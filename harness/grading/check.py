@@ -73,8 +73,8 @@ def check(
     limits = limits_for(m)
     hidden = materialize.hidden_tree(scenario, values)
     pre_ai = materialize.pre_ai_tree(scenario, values)
-    start = materialize.start_tree(scenario, values)
-    reference = materialize.reference_tree(scenario, values)
+    start = materialize.start_tree(scenario, values, pre_ai=pre_ai)
+    reference = materialize.reference_tree(scenario, values, start=start)
     visible = visible_test_files(m.hidden_test_selectors(), start)
     run_sel = selectors_to_run(m, start)
 

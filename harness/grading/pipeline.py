@@ -82,7 +82,8 @@ def build_context(
 ) -> tuple[GradeContext, list[Finding]]:
     """Assemble the trees of one grading job; return the context and tree-level notes."""
     values = draw(scenario, submission.seed).values
-    start = materialize.start_tree(scenario, values)
+    pre_ai = materialize.pre_ai_tree(scenario, values)
+    start = materialize.start_tree(scenario, values, pre_ai=pre_ai)
     applicable, refused = split_protected(scenario, submission.diff)
     submitted = patches.apply(start, applicable, source="submission")
     graded = dict(submitted)
@@ -108,8 +109,8 @@ def build_context(
         start=start,
         graded=graded,
         submitted=submitted,
-        reference=materialize.reference_tree(scenario, values),
-        pre_ai=materialize.pre_ai_tree(scenario, values),
+        reference=materialize.reference_tree(scenario, values, start=start),
+        pre_ai=pre_ai,
         hidden=materialize.hidden_tree(scenario, values),
         applicable_diff=applicable,
         reference_diff=materialize.reference_patch(scenario, values),

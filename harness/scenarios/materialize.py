@@ -25,21 +25,25 @@ def ai_patch(scenario: Scenario, values: Values) -> str:
     return render_file(scenario, scenario.manifest.ai.patch, values)
 
 
-def start_tree(scenario: Scenario, values: Values) -> dict[str, bytes]:
-    """What the engineer receives: the codebase with the AI change applied."""
-    return patches.apply(
-        pre_ai_tree(scenario, values), ai_patch(scenario, values), source=scenario.manifest.ai.patch
-    )
+def start_tree(
+    scenario: Scenario, values: Values, *, pre_ai: Mapping[str, bytes] | None = None
+) -> dict[str, bytes]:
+    """What the engineer receives: the codebase with the AI change applied (on ``pre_ai`` when
+    the caller has rendered it already)."""
+    base = pre_ai_tree(scenario, values) if pre_ai is None else dict(pre_ai)
+    return patches.apply(base, ai_patch(scenario, values), source=scenario.manifest.ai.patch)
 
 
 def reference_patch(scenario: Scenario, values: Values) -> str:
     return render_file(scenario, scenario.manifest.reference.patch, values)
 
 
-def reference_tree(scenario: Scenario, values: Values) -> dict[str, bytes]:
-    """The correct resolution: start tree + reference fix."""
+def reference_tree(
+    scenario: Scenario, values: Values, *, start: Mapping[str, bytes] | None = None
+) -> dict[str, bytes]:
+    """The correct resolution: start tree (``start`` when already rendered) + reference fix."""
     return patches.apply(
-        start_tree(scenario, values),
+        start_tree(scenario, values) if start is None else dict(start),
         reference_patch(scenario, values),
         source=scenario.manifest.reference.patch,
     )

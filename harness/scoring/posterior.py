@@ -46,7 +46,7 @@ from harness.store import Override, Record, Store, queries
 
 _Item = TypeVar("_Item", ItemSummary, ItemResult)
 
-#: Results that are never evidence, and how an exclusion is worded.
+#: How the exclusion of a result that is never evidence (``not ResultStatus.scored``) is worded.
 EXCLUDED_STATUSES = {
     ResultStatus.INFRA_ERROR: "infrastructure error",
     ResultStatus.ERRORED: "harness could not apply",
@@ -238,7 +238,7 @@ def load_graded(store: Store) -> tuple[dict[str, list[GradedSubmission]], dict[s
     for row in queries.latest_results(store):
         label = f"{row.scenario_id} {row.scenario_version} (submission {row.submission_id})"
         status = ResultStatus(row.status)
-        if status in EXCLUDED_STATUSES:
+        if not status.scored:
             excluded[row.candidate].append(f"{label}: {EXCLUDED_STATUSES[status]}")
             continue
         if not row.isolated:

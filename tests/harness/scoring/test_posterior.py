@@ -405,3 +405,9 @@ def test_scores_without_draws_keep_every_interval(store, tmp_path):
     }
     assert all(s.draws == {} for s in without.values())
     assert all(len(s.draws["overall"]) == PROFILE.draws for s in with_draws.values())
+
+
+def test_every_status_that_is_not_evidence_says_why_it_was_excluded():
+    from harness.scoring.posterior import EXCLUDED_STATUSES
+
+    assert set(EXCLUDED_STATUSES) == {s for s in ResultStatus if not s.scored}
