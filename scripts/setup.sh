@@ -13,6 +13,8 @@ command -v git >/dev/null || need+=(git)
 # package makes sure its screenshots have text on a minimal machine.
 command -v chromium >/dev/null || need+=(chromium fonts-dejavu-core)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)  # tests run the store on PostgreSQL
+# The queue's broker: tests start their own redis-server on a free loopback port.
+command -v redis-server >/dev/null || need+=(redis-server)
 python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}"

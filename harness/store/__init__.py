@@ -4,12 +4,23 @@ May import: harness.errors and harness.result (the typed result it serialises). 
 above it (scoring, reports, cli) is imported here.
 """
 
+from harness.store.access import (
+    ROLES,
+    ApiToken,
+    AuditEntry,
+    Invite,
+    Release,
+    User,
+    WebSession,
+    digest,
+)
 from harness.store.candidates import (
     display_name,
     near_duplicate_warning,
     near_duplicates,
     normalise_candidate,
 )
+from harness.store.jobs import JOB_STATES, Job, ScenarioArchive
 from harness.store.models import (
     Assignment,
     Base,
@@ -26,7 +37,18 @@ from harness.store.models import (
 )
 
 __all__ = [
+    "JOB_STATES",
+    "ROLES",
+    "ApiToken",
     "Assignment",
+    "AuditEntry",
+    "Invite",
+    "Job",
+    "Release",
+    "ScenarioArchive",
+    "User",
+    "WebSession",
+    "digest",
     "Base",
     "Override",
     "Record",

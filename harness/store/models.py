@@ -74,6 +74,8 @@ class Assignment(Base):
     workspace: Mapped[str] = mapped_column(Text)
     base_commit: Mapped[str] = mapped_column(String(64))
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    invite_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    """The invite it was downloaded through (``dsim serve``); None for ``dsim start``."""
 
 
 class Submission(Base):
