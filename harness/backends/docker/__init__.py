@@ -19,7 +19,7 @@ Modules, each owning one concern and keeping the invariant its docstring states:
 """
 
 from harness.backends.docker.backend import DockerBackend
-from harness.backends.docker.cleanup import LABEL
+from harness.backends.docker.cleanup import LABEL, WORKER_LABEL
 from harness.backends.docker.copyin import ROOT, CopyIn
 from harness.backends.docker.engine import client
 from harness.backends.docker.oom import OomCounters
@@ -29,6 +29,7 @@ from harness.backends.docker.sandbox import DockerSandbox
 __all__ = [
     "LABEL",
     "ROOT",
+    "WORKER_LABEL",
     "CopyIn",
     "DockerBackend",
     "DockerRuntime",

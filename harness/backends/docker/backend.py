@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from harness.backends.base import Backend, Image, ImageRecipe, Sandbox, SandboxSpec
-from harness.backends.docker.cleanup import remove_labelled
+from harness.backends.docker.cleanup import remove_dead_workers, remove_labelled
 from harness.backends.docker.engine import api_errors
 from harness.backends.docker.runtime import DockerRuntime
 from harness.backends.docker.sandbox import DockerSandbox
@@ -59,6 +59,11 @@ class DockerBackend(Backend):
 
     def remove_leftovers(self) -> int:
         return remove_labelled(self.cli, self.runtime.copy_in, self.runtime.live)
+
+    def remove_dead_workers(self, host: str) -> int:
+        """Remove the containers of this host's queue workers that died (SIGKILL, a crash);
+        live workers' containers stay. Returns how many were removed."""
+        return remove_dead_workers(self.cli, host)
 
     @contextmanager
     def warmed(self, spares: int) -> Iterator[dict[str, int]]:

@@ -16,21 +16,26 @@ module covers them:
   then an infrastructure failure, never the run's own ending.
 - A process killed outright (SIGKILL, a crash) leaves containers nobody tracks; they carry the
   ``dsim`` label, and :func:`remove_labelled` (``dsim cleanup``) removes them with the stale
-  bind-mount folders.
+  bind-mount folders. A queue worker's containers also carry ``dsim.worker=<host>:<pid>``
+  (:data:`WORKER_LABEL`), so a worker starting on a host removes exactly those of this host's
+  workers that are dead (:func:`remove_dead_workers`) while other workers keep grading.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from harness.backends.docker.copyin import CopyIn, remove_folder
+from harness.backends.docker.copyin import HOST_DIR_PREFIX, CopyIn, remove_folder
 from harness.backends.docker.engine import api_errors
 
 LABEL = "dsim"
 """Every container and image dsim makes carries this label."""
+WORKER_LABEL = "dsim.worker"
+"""``<host>:<pid>`` of the queue worker that made a container."""
 
 
 class LiveContainers:
@@ -112,3 +117,36 @@ def remove_labelled(cli: Any, copy_in: CopyIn, live: LiveContainers) -> int:
             pass
     copy_in.remove_stale(live.folders())
     return len(containers)
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process with ``pid`` exists on this host (one we may not signal counts)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_dead_workers(cli: Any, host: str, alive: Callable[[int], bool] = pid_alive) -> int:
+    """Remove the containers (and their bind-mount folders) of queue workers on ``host`` whose
+    process is gone; return how many. Workers still running, other hosts' workers and
+    containers without :data:`WORKER_LABEL` are never touched."""
+    removed = 0
+    for row in cli.api.containers(all=True, filters={"label": WORKER_LABEL}):
+        owner = (row.get("Labels") or {}).get(WORKER_LABEL, "")
+        where, _, pid = owner.rpartition(":")
+        if where != host or not pid.isdigit() or alive(int(pid)):
+            continue
+        try:
+            cli.api.remove_container(row["Id"], force=True, v=True)
+        except api_errors():
+            continue
+        removed += 1
+        for mount in row.get("Mounts") or []:
+            source = Path(mount.get("Source") or "")
+            if mount.get("Type") == "bind" and source.parent.name.startswith(HOST_DIR_PREFIX):
+                remove_folder(source)  # CopyIn.new_folder's <private>/root
+    return removed

@@ -10,6 +10,7 @@ patching a module.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from harness.backends.docker.cleanup import LiveContainers
@@ -29,6 +30,7 @@ class DockerRuntime:
         engine: Engine | None = None,
         copy_in: CopyIn | None = None,
         oom: OomCounters | None = None,
+        labels: Mapping[str, str] | None = None,
     ) -> None:
         self.engine = engine or Engine()
         self.copy_in = copy_in or CopyIn()
@@ -41,6 +43,8 @@ class DockerRuntime:
         """Containers made and not yet removed: what an interrupt must remove."""
         self.images = Images(self.engine)
         """Images found or built, looked up once per runtime."""
+        self.labels: dict[str, str] = dict(labels or {})
+        """Put on every container this runtime makes (a queue worker's ``dsim.worker``)."""
 
     def client(self) -> Any:
         """The engine's client (see :meth:`Engine.client`; raises InfraError)."""

@@ -107,7 +107,7 @@ class DockerSandbox(Sandbox):
             mounts=[mount],
             working_dir=ROOT,
             log_config=LogConfig(type="none"),
-            labels={LABEL: "1", **spec.labels},
+            labels={LABEL: "1", **self.runtime.labels, **spec.labels},
             environment={"HOME": "/tmp", "LANG": "C.UTF-8"},  # noqa: S108 - the sandbox's tmpfs
         )
 
