@@ -1,5 +1,6 @@
-"""Where dsim keeps its data (``--home`` / DSIM_HOME, ``--db`` / DSIM_DB) and what a submission
-may carry (DSIM_MAX_DIFF_KB, DSIM_MAX_FILE_KB, DSIM_MAX_REVIEW_KB, DSIM_MAX_FILES).
+"""Where dsim keeps its data (``--home`` / DSIM_HOME, ``--db`` / DSIM_DB), the grading queue's
+broker (``--broker`` / DSIM_BROKER), and what a submission may carry (DSIM_MAX_DIFF_KB,
+DSIM_MAX_FILE_KB, DSIM_MAX_REVIEW_KB, DSIM_MAX_FILES).
 
 Settings travel explicitly (a frozen :class:`Settings`), never through module globals, so a grading
 job can run anywhere the store URL and the scenario content reach.
@@ -11,6 +12,12 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+
+def broker(given: str | None = None) -> str | None:
+    """The grading queue's broker URL: ``given`` (``--broker``), else DSIM_BROKER, else None —
+    grading stays in-process and ``dsim worker`` polls the store."""
+    return given or os.environ.get("DSIM_BROKER") or None
 
 
 def home() -> Path:

@@ -215,6 +215,7 @@ def _register() -> None:
         grade,
         infra,
         overrides,
+        queue,
         reports,
         results,
         scenarios,
@@ -222,7 +223,8 @@ def _register() -> None:
         workflow,
     )
 
-    for module in (scenarios, workflow, results, grade, scoring, overrides, reports, infra):
+    modules = (scenarios, workflow, results, grade, queue, scoring, overrides, reports, infra)
+    for module in modules:
         for command in module.COMMANDS:
             cli.add_command(command)
 

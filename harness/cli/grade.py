@@ -1,10 +1,14 @@
-"""``dsim grade``: grade stored submissions in containers, in parallel, resumably."""
+"""``dsim grade``: grade stored submissions in containers, in parallel, resumably; or queue them
+for ``dsim worker``s (``--broker``)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import click
 
 from harness.cli import Context, count, emit_json, json_option, pass_ctx
+from harness.cli.queue import broker_option
 from harness.errors import ExitCode
 
 
@@ -43,6 +47,12 @@ from harness.errors import ExitCode
     "container per run. auto: when --jobs is below the number of CPUs (at or "
     "above it the CPUs are busy and it only adds work).",
 )
+@broker_option
+@click.option(
+    "--wait",
+    is_flag=True,
+    help="With --broker: wait for the workers, showing progress read from the store.",
+)
 @json_option
 @pass_ctx
 def grade_cmd(
@@ -55,15 +65,25 @@ def grade_cmd(
     reruns: int,
     force: bool,
     warm: str,
+    broker: str | None,
+    wait: bool,
     as_json: bool,
 ) -> None:
-    """Grade submissions with hidden tests and store the verdicts."""
+    """Grade submissions with hidden tests and store the verdicts.
+
+    With --broker (or DSIM_BROKER) the submissions are queued for `dsim worker`s instead;
+    --jobs, --reruns and --warm are then the workers' to choose.
+    """
     from harness.backends import get_backend
     from harness.grading.pipeline import BatchEntry, grade_batch, result_key
     from harness.scenarios.scenario import resolve
 
     if not submission_ids and not pending:
         raise click.UsageError("name submissions or pass --pending")
+    if wait and not broker:
+        raise click.UsageError("--wait needs --broker (without one, grading waits anyway)")
+    if broker and backend != "docker":
+        raise click.UsageError("with --broker, workers grade in Docker: drop --backend")
     ahead = {"auto": None, "on": True, "off": False}[warm]
     chosen = get_backend(backend)
     if require_isolation and not chosen.isolated:
@@ -82,6 +102,9 @@ def grade_cmd(
             emit_json([])
         else:
             click.echo("Nothing to grade.")
+        return
+    if broker:
+        _queue(store, ids, broker=broker, force=force, wait=wait, as_json=as_json)
         return
     if as_json:
         graded = grade_batch(store, ids, chosen, jobs=jobs, reruns=reruns, force=force, warm=ahead)
@@ -111,6 +134,68 @@ def grade_cmd(
                 err=True,
             )
         raise click.exceptions.Exit(ExitCode.INFRA)
+
+
+def _queue(
+    store: Any, ids: list[str], *, broker: str, force: bool, wait: bool, as_json: bool
+) -> None:
+    """Queue ``ids`` for the workers; with ``wait``, follow them to the end."""
+    from harness.queue import enqueue, states
+    from harness.queue import wait as follow
+
+    job_ids = enqueue(store, ids, force=force, broker=broker)
+    if not wait:
+        now = states(store, ids)
+        if as_json:
+            emit_json(
+                [
+                    {"submission_id": s, "job_id": j, "status": now.get(s, "not queued")}
+                    for s, j in zip(ids, job_ids, strict=True)
+                ]
+            )
+        else:
+            click.echo(
+                f"queued {count(len(ids), 'submission')} for the workers; "
+                "`dsim queue` shows progress, `dsim results` the verdicts"
+            )
+        return
+    try:
+        final = follow(store, ids) if as_json else _follow(store, ids)
+    except KeyboardInterrupt:
+        click.echo("Stopped waiting; the jobs stay queued (`dsim queue`).", err=True)
+        raise click.exceptions.Exit(ExitCode.INTERRUPTED) from None
+    if as_json:
+        emit_json(
+            [
+                {"submission_id": s, "job_id": j, "status": final.get(s, "not queued")}
+                for s, j in zip(ids, job_ids, strict=True)
+            ]
+        )
+    if any(state != "graded" for state in final.values()):
+        if not as_json:
+            click.echo(
+                "Error: some gradings hit infrastructure problems; they are not scored "
+                "(`dsim queue` shows why). Fix the cause and re-run to queue them again.",
+                err=True,
+            )
+        raise click.exceptions.Exit(ExitCode.INFRA)
+
+
+def _follow(store: Any, ids: list[str]) -> dict[str, str]:
+    from rich.progress import Progress
+
+    from harness.queue import FINAL
+    from harness.queue import wait as follow
+
+    with Progress(transient=False) as progress:
+        task = progress.add_task(f"grading {count(len(ids), 'submission')}", total=len(ids))
+
+        def changed(sid: str, state: str) -> None:
+            if state in FINAL:
+                progress.advance(task)
+                progress.console.print(f"{sid}: {state}")
+
+        return follow(store, ids, on_change=changed)
 
 
 COMMANDS = [grade_cmd]

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from harness.backends.base import Backend
 
 __all__ = [
+    "FINAL",
     "STALE_AFTER",
     "Outcome",
     "Summary",
@@ -35,6 +36,7 @@ __all__ = [
     "run_worker",
     "states",
     "summary",
+    "wait",
     "worker_name",
 ]
 
@@ -92,6 +94,36 @@ def states(
     Ids the store does not know are left out.
     """
     return statuses(store, submission_ids, stale_after=stale_after)
+
+
+FINAL = frozenset({"graded", "infra_error", "not queued"})
+"""States :func:`wait` stops at (``not queued``: the job is gone, nothing will change it)."""
+
+
+def wait(
+    store: Store,
+    submission_ids: Sequence[str],
+    *,
+    on_change: Callable[[str, str], None] | None = None,
+    interval: float = 1.0,
+    stale_after: float = STALE_AFTER,
+) -> dict[str, str]:
+    """Poll :func:`states` until every submission is in :data:`FINAL`; call
+    ``on_change(submission_id, state)`` for each change seen (the first look included).
+    Returns the final states."""
+    import time
+
+    seen: dict[str, str] = {}
+    while True:
+        now = states(store, submission_ids, stale_after=stale_after)
+        for sid, state in now.items():
+            if seen.get(sid) != state:
+                seen[sid] = state
+                if on_change is not None:
+                    on_change(sid, state)
+        if all(state in FINAL for state in now.values()):
+            return now
+        time.sleep(interval)
 
 
 def run_worker(
