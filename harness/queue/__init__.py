@@ -49,7 +49,8 @@ def enqueue(
     broker: str | Any | None = None,
     stale_after: float = STALE_AFTER,
 ) -> list[str]:
-    """Queue each submission for grading; return one job id per submission (given order).
+    """Queue each submission for grading; return one job id per distinct submission, in the
+    order given.
 
     For each submission: resolve its scenario (this machine must have it), store the scenario's
     content-addressed archive if the store lacks it, and make its job ``queued`` — or leave the

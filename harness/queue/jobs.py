@@ -55,7 +55,7 @@ class Queued:
     """What :func:`enqueue_rows` did."""
 
     job_ids: list[str]
-    """One per submission, in the order given."""
+    """One per distinct submission, in the order given."""
     to_send: list[str]
     """Jobs that need a message: made or put back in the queue now, or queued long enough ago
     that their message may have been lost."""
@@ -333,7 +333,7 @@ def statuses(
         keys[sid] = result_key(sub, scenario) if scenario is not None else None
     cutoff = now() - timedelta(seconds=stale_after)
     out: dict[str, str] = {}
-    for sid in ids:
+    for sid in (i for i in ids if i in subs):
         key = keys.get(sid)
         mine = [j for j in jobs if j.submission_id == sid and (key is None or j.key == key)]
         job = max(mine, key=lambda j: _aware(j.enqueued_at) or cutoff, default=None)

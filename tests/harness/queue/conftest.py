@@ -1,0 +1,203 @@
+"""Fixtures for the queue: submissions to queue, scripted grading, and real Redis and PostgreSQL.
+
+``redis_url`` and ``pg_url`` start throwaway servers on loopback / a Unix socket in a temp folder.
+A missing ``redis-server`` or PostgreSQL fails the tests that need them, everywhere: the queue's
+guarantees are only shown against the real services, so CI must never skip them.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from harness.backends.base import Backend
+from harness.errors import InfraError
+from harness.queue import WorkerConfig
+from harness.queue.worker import Grader
+from harness.result import GradingResult, ResultStatus
+from harness.scenarios.scenario import Scenario
+from harness.store import Result, Store, Submission
+from harness.workspace.submit import submit
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+def make_submissions(store: Store, scenario: Scenario, n: int, prefix: str = "c") -> list[str]:
+    """``n`` submissions of the empty diff (the AI change accepted as is), one per candidate."""
+    return [
+        submit(store, scenario, candidate=f"{prefix}{i}", diff="", review_text="", source="patch")[
+            0
+        ].id
+        for i in range(n)
+    ]
+
+
+def results(store: Store, submission_id: str | None = None) -> list[Result]:
+    with store.session() as s:
+        query = s.query(Result)
+        if submission_id is not None:
+            query = query.filter(Result.submission_id == submission_id)
+        return list(query)
+
+
+@dataclass
+class Script:
+    """A grading that needs no containers: counts its calls, can fail, block or time out."""
+
+    fail: int = 0
+    """Raise InfraError on the first ``fail`` calls."""
+    always_fail: bool = False
+    status: ResultStatus = ResultStatus.GRADED
+    gate: threading.Event | None = None
+    """Block each call until set (to stop a worker mid-grade)."""
+    started: threading.Event = field(default_factory=threading.Event)
+    calls: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __call__(
+        self, scenario: Scenario, submission: Submission, backend: Backend
+    ) -> GradingResult:
+        with self.lock:
+            self.calls.append(submission.id)
+            n = len(self.calls)
+        self.started.set()
+        if self.gate is not None:
+            while not self.gate.wait(0.05):
+                if getattr(backend, "stopping", threading.Event()).is_set():
+                    raise InfraError("the container was removed (worker stopping)")
+        if self.always_fail or n <= self.fail:
+            raise InfraError(f"engine down (call {n})")
+        return GradingResult(status=self.status)
+
+
+@pytest.fixture
+def script() -> Script:
+    return Script()
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> WorkerConfig:
+    return WorkerConfig(
+        cache=tmp_path / "cache",
+        heartbeat=0.2,
+        stale_after=1.0,
+        backoff=0.01,
+        max_backoff=0.05,
+        poll=0.05,
+        idle_exit=0.3,
+        name="testhost:1",
+    )
+
+
+@pytest.fixture
+def make_grader(store: Store, config: WorkerConfig, script: Script) -> Callable[..., Grader]:
+    from harness.backends import get_backend
+
+    def make(name: str = "testhost:1", grade: Callable[..., GradingResult] | None = None) -> Grader:
+        from dataclasses import replace
+
+        return Grader(
+            store, get_backend("local"), replace(config, name=name), grade=grade or script
+        )
+
+    return make
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def redis_url(tmp_path: Path) -> Iterator[str]:
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.fail(
+            "redis-server is not installed (apt-get install redis-server): the queue's "
+            "tests run against a real Redis and are never skipped"
+        )
+    port = _free_port()
+    folder = tmp_path / "redis"
+    folder.mkdir()
+    proc = subprocess.Popen(
+        [
+            server,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(folder),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--protected-mode",
+            "yes",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    pytest.fail("redis-server did not start")
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def _as_postgres(*argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["runuser", "-u", "postgres", "--", *argv],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="module")
+def pg_url() -> Iterator[str]:
+    """A throwaway PostgreSQL cluster reached over a Unix socket (as the store's tests do)."""
+    if not (PG_BIN / "initdb").exists():
+        pytest.fail("PostgreSQL server binaries are not installed (apt-get install postgresql)")
+    root = Path(tempfile.mkdtemp(prefix="dsim-pg-"))  # the server runs as postgres
+    shutil.chown(root, "postgres", "postgres")
+    data = root / "data"
+    made = _as_postgres(str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "dsim")
+    assert made.returncode == 0, made.stderr
+    started = _as_postgres(
+        str(PG_BIN / "pg_ctl"),
+        "-D",
+        str(data),
+        "-w",
+        "-l",
+        str(root / "log"),
+        "-o",
+        f"-k {root} -c listen_addresses=''",
+        "start",
+    )
+    assert started.returncode == 0, started.stderr + (root / "log").read_text()
+    try:
+        yield f"postgresql+psycopg://dsim@/postgres?host={root}"
+    finally:
+        _as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop")
+        shutil.rmtree(root, ignore_errors=True)
