@@ -67,16 +67,18 @@ def enqueue(
     """
     from harness.queue.jobs import enqueue_rows
 
-    queued = enqueue_rows(store, submission_ids, force=force, stale_after=stale_after)
-    if broker is not None and queued.to_send:
+    target = None
+    if broker is not None:
         from harness.queue import broker as via
 
         target = via.connect(broker) if isinstance(broker, str) else broker
-        try:
+    try:
+        queued = enqueue_rows(store, submission_ids, force=force, stale_after=stale_after)
+        if target is not None and queued.to_send:
             via.send(target, queued.to_send)
-        finally:
-            if isinstance(broker, str):
-                target.close()
+    finally:
+        if isinstance(broker, str) and target is not None:
+            target.close()
     return queued.job_ids
 
 
