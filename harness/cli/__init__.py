@@ -220,10 +220,22 @@ def _register() -> None:
         results,
         scenarios,
         scoring,
+        server,
         workflow,
     )
 
-    modules = (scenarios, workflow, results, grade, queue, scoring, overrides, reports, infra)
+    modules = (
+        scenarios,
+        workflow,
+        results,
+        grade,
+        queue,
+        scoring,
+        overrides,
+        reports,
+        server,
+        infra,
+    )
     for module in modules:
         for command in module.COMMANDS:
             cli.add_command(command)

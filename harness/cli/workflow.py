@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from harness.cli import Context, emit_json, json_option, pass_ctx, read_text, user_path
+from harness.cli import Context, count, emit_json, json_option, pass_ctx, read_text, user_path
 from harness.errors import ExitCode, InvalidInput, NotFound
 
 if TYPE_CHECKING:
@@ -183,6 +183,14 @@ def _check_started_here(ctx: Context, workspace: Path) -> None:
     help="With --patch: the REVIEW.md to submit.",
 )
 @click.option("--seed", type=int, help="With --patch: the variant seed.")
+@click.option(
+    "--to",
+    "server",
+    metavar="URL",
+    help="Send a workspace downloaded from a dsim server to that server (its token is in the "
+    "workspace).",
+)
+@click.option("--yes", "-y", is_flag=True, help="With --to: do not ask before sending.")
 @json_option
 @pass_ctx
 def submit_cmd(
@@ -193,6 +201,8 @@ def submit_cmd(
     patch_file: Path | None,
     review_file: Path | None,
     seed: int | None,
+    server: str | None,
+    yes: bool,
     as_json: bool,
 ) -> None:
     """Submit a workspace (or a patch file) for grading.
@@ -208,6 +218,13 @@ def submit_cmd(
 
     if directory and patch_file:
         raise click.UsageError("give a workspace folder or --patch, not both")
+    if server is not None:
+        if patch_file or scenario_ref or candidate or review_file or seed is not None:
+            raise click.UsageError(
+                "--to sends a workspace folder; --patch and its options are for a local store"
+            )
+        _send(directory or Path.cwd(), server, yes=yes or as_json, as_json=as_json)
+        return
     if patch_file:
         if not scenario_ref or not candidate:
             raise click.UsageError("--patch needs --scenario and --candidate")
@@ -237,6 +254,54 @@ def submit_cmd(
         _tell(receipt)
     if receipt.findings:
         raise click.exceptions.Exit(ExitCode.INTEGRITY)
+
+
+def _send(workspace: Path, server: str, *, yes: bool, as_json: bool) -> None:
+    """``dsim submit --to``: show what goes and what the server thinks of REVIEW.md, ask, send."""
+    from harness.workspace import remote
+
+    outgoing = remote.prepare(workspace, server)
+    preview = remote.send(outgoing, dry_run=True)
+    if not as_json:
+        files = changed_paths(outgoing.diff)
+        click.echo(
+            f"Your change touches {count(len(files), 'file')}"
+            + (f": {', '.join(files)}" if files else " (you ship the AI change as it is)")
+        )
+        for left in outgoing.left_out:
+            click.echo(f"  not submitted: {left.path} ({left.reason})")
+        _tell_lint(preview)
+    if not yes and not click.confirm(f"Send it to {outgoing.url}?", default=True):
+        click.echo("Nothing sent.")
+        return
+    answer = remote.send(outgoing)
+    if as_json:
+        emit_json(answer)
+        return
+    if answer.get("duplicate"):
+        click.echo(f"Already submitted: this is your latest submission {answer['submission']}.")
+    else:
+        click.echo(f"Submitted: {answer['submission']}. Your assessor will release feedback.")
+
+
+def _tell_lint(answer: dict[str, Any]) -> None:
+    review = answer.get("review") or {}
+    click.echo(f"REVIEW.md: {count(int(review.get('findings', 0)), 'finding')} recognised.")
+    if review.get("warning"):
+        click.echo(f"  warning: {review['warning']}")
+    for problem in review.get("problems") or []:
+        click.echo(f"  line {problem['line']}: {problem['why']}")
+    for found in answer.get("protected") or []:
+        click.echo(f"  protected, will not be applied: {found.get('path')} ({found.get('detail')})")
+
+
+def changed_paths(diff: str) -> list[str]:
+    """The files a unified diff touches, from its ``diff --git`` headers."""
+    paths = []
+    for line in diff.splitlines():
+        if line.startswith("diff --git a/"):
+            paths.append(line.split(" b/", 1)[-1])
+    return paths
 
 
 COMMANDS = [start_cmd, submit_cmd]

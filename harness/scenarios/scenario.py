@@ -127,6 +127,10 @@ class Scenario:
         return self.manifest.id
 
     @property
+    def title(self) -> str:
+        return self.manifest.title
+
+    @property
     def version(self) -> str:
         return self.manifest.version
 

@@ -232,10 +232,11 @@ def _ignored_codebase_files(directory: Path) -> list[str]:
     return [path for path in listed.split("\0") if path]
 
 
-def _make_workspace(
+def make_workspace(
     scenario: Scenario, directory: Path, values: Mapping[str, VariableValue]
 ) -> str:
-    """Write the two commits into ``directory``; return the AI change's commit."""
+    """Write the two commits into ``directory`` (empty); return the AI change's commit. No
+    marker and no assignment: :func:`start` adds those, as does the server's download."""
     before = materialize.pre_ai_tree(scenario, values)
     after = materialize.start_tree(scenario, values)
     transcript = render_file(scenario, scenario.manifest.ai.transcript, values)
@@ -301,7 +302,7 @@ def start(
     existed = directory.exists()
     directory.mkdir(parents=True, exist_ok=True)
     try:
-        base = _make_workspace(scenario, directory, variant.values)
+        base = make_workspace(scenario, directory, variant.values)
     except BaseException:
         shutil.rmtree(directory, ignore_errors=True)
         if existed:
