@@ -32,11 +32,18 @@ PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
 
 def make_submissions(store: Store, scenario: Scenario, n: int, prefix: str = "c") -> list[str]:
-    """``n`` submissions of the empty diff (the AI change accepted as is), one per candidate."""
+    """``n`` submissions of the empty diff (the AI change accepted as is), one per candidate.
+    Seeds are given: a default seed can pass PostgreSQL's 32-bit ``integer`` (see the report)."""
     return [
-        submit(store, scenario, candidate=f"{prefix}{i}", diff="", review_text="", source="patch")[
-            0
-        ].id
+        submit(
+            store,
+            scenario,
+            candidate=f"{prefix}{i}",
+            diff="",
+            review_text="",
+            source="patch",
+            seed=1000 + i,
+        )[0].id
         for i in range(n)
     ]
 
