@@ -164,6 +164,7 @@ def scenarios(request: Request) -> Response:
 def scenario(request: Request, scenario_id: str) -> Response:
     from harness.reports.diffview import highlight_diff
     from harness.scenarios.scenario import BRIEF, builtin_ids, resolve
+    from harness.scenarios.variants import draw, render_file
 
     require(request, *GRADERS)
     # Only library ids: a path in the URL is never resolved as a folder.
@@ -175,7 +176,7 @@ def scenario(request: Request, scenario_id: str) -> Response:
         request,
         "scenario.html.j2",
         s=s,
-        brief=(s.path / BRIEF).read_text(encoding="utf-8"),
+        brief=render_file(s, BRIEF, draw(s, 0).values),
         reference_html=highlight_diff(reference),
     )
 
@@ -191,7 +192,8 @@ def _invites_page(request: Request, **extra: Any) -> Response:
     require(request, *GRADERS)
     store = config_of(request).store
     rows = [{"row": i, "state": people.invite_state(i)} for i in people.invites(store)[:200]]
-    return page(request, "invites.html.j2", invites=rows, scenarios=library(), **extra)
+    context = {"link": None, "created": None, **extra}
+    return page(request, "invites.html.j2", invites=rows, scenarios=library(), **context)
 
 
 @router.post("/invites")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from harness.errors import InvalidInput, NotFound
 from harness.scenarios.scenario import resolve
@@ -37,7 +37,12 @@ CANDIDATE_SESSION_HOURS = 24 * 14
 """A candidate's opened invite lasts until the invite expires, at most this long."""
 THROTTLE_WINDOW = timedelta(minutes=15)
 THROTTLE_FAILURES = 5
-"""Failed sign-ins per name, or per address, within the window before sign-in is refused."""
+"""Failed sign-ins for one name from one address within the window before it is refused."""
+THROTTLE_NAME = 20
+"""... for one name from any address (password guessing spread over addresses)."""
+THROTTLE_ADDRESS = 50
+"""... from one address for any names (spraying one password over many names). Higher than the
+per-name limit so that colleagues behind one NAT do not lock each other out."""
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 
 
@@ -113,17 +118,20 @@ def authenticate(store: Store, name: str, password: str) -> User | None:
 
 
 def throttled(store: Store, name: str, ip: str) -> bool:
-    """Too many failed sign-ins for this name or from this address lately."""
+    """Too many failed sign-ins lately: for this name from this address, for this name, or from
+    this address (the limits above)."""
     since = now() - THROTTLE_WINDOW
+    failed = (AuditEntry.action == "login_failed", AuditEntry.at >= since)
     with store.session() as s:
-        failures = s.scalar(
-            select(func.count(AuditEntry.id)).where(
-                AuditEntry.action == "login_failed",
-                AuditEntry.at >= since,
-                or_(AuditEntry.subject == name, AuditEntry.ip == ip),
+        rows = s.execute(
+            select(AuditEntry.subject, AuditEntry.ip).where(
+                *failed, or_(AuditEntry.subject == name, AuditEntry.ip == ip)
             )
-        )
-    return (failures or 0) >= THROTTLE_FAILURES
+        ).all()
+    pair = sum(1 for subject, address in rows if subject == name and address == ip)
+    by_name = sum(1 for subject, _ in rows if subject == name)
+    by_address = sum(1 for _, address in rows if address == ip)
+    return pair >= THROTTLE_FAILURES or by_name >= THROTTLE_NAME or by_address >= THROTTLE_ADDRESS
 
 
 # ----------------------------------------------------------------------------- API tokens

@@ -24,7 +24,7 @@ from harness.service.app import create_app
 from harness.service.web import Config
 from harness.store import Result, Store, Submission
 
-PASSWORD = "correct horse battery"
+PASSWORD = "correct horse battery"  # noqa: S105 - test users only
 SCENARIO = "invoice-rounding"
 OTHER_SCENARIO = "feature-flags"
 KEY = b"k" * 32
@@ -77,9 +77,10 @@ def make_server(tmp_path: Path) -> Server:
     server = Server(store=store, app=create_app(config), home=home)
     for role in ("admin", "assessor", "hiring"):
         people.add_user(store, role, role, PASSWORD)
-    for name in ("ada", "bob"):
+    # bob is the second candidate: invited to another scenario only.
+    for name, scenarios in (("ada", [SCENARIO, OTHER_SCENARIO]), ("bob", [OTHER_SCENARIO])):
         server.invites[name] = people.create_invite(
-            store, name, [SCENARIO, OTHER_SCENARIO], by="assessor", expires=timedelta(days=7)
+            store, name, scenarios, by="assessor", expires=timedelta(days=7)
         )
     return server
 
