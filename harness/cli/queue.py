@@ -77,6 +77,14 @@ def _seconds(name: str, default: float, text: str) -> Callable[[Any], Any]:
     metavar="SECONDS",
     help="Stop once nothing was left to grade for this long [default: run until stopped].",
 )
+@click.option(
+    "--warm",
+    type=click.Choice(["auto", "on", "off"]),
+    default="auto",
+    show_default=True,
+    help="Create each run's container ahead of need (as `dsim grade --warm`). auto: when "
+    "--jobs is below the number of CPUs.",
+)
 @pass_ctx
 def worker_cmd(
     ctx: Context,
@@ -90,6 +98,7 @@ def worker_cmd(
     backoff: float,
     poll: float,
     idle_exit: float | None,
+    warm: str,
 ) -> None:
     """Grade queued submissions until stopped (SIGTERM: jobs cut off go back to the queue and
     no container is left).
@@ -114,6 +123,7 @@ def worker_cmd(
         backoff=backoff,
         poll=poll,
         idle_exit=idle_exit,
+        warm={"auto": None, "on": True, "off": False}[warm],
         name=worker_name(),
     )
     store = ctx.store

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from harness.backends.base import Backend, Image, ImageRecipe, Sandbox, SandboxSpec
 from harness.errors import DsimError, InfraError
-from harness.grading.pipeline import grade_one, result_key
+from harness.grading.pipeline import grade_one, result_key, warm_by_default
 from harness.queue import jobs
 from harness.queue.archives import fetch
 from harness.queue.jobs import STALE_AFTER, Claim
@@ -70,6 +70,9 @@ class WorkerConfig:
     """Seconds between looks at the store when it had nothing to claim (no broker)."""
     idle_exit: float | None = None
     """Stop after this many seconds with nothing to do (tests, batch hosts); None: never."""
+    warm: bool | None = None
+    """Make each run's container ahead of need (``dsim grade --warm``); None: when ``jobs`` is
+    below the number of CPUs (:func:`~harness.grading.pipeline.warm_by_default`)."""
     name: str = field(default_factory=worker_name)
 
     def delay(self, token: int) -> float:
@@ -342,13 +345,32 @@ def poll(grader: Grader, on_done: Callable[[Outcome], None] | None = None) -> No
         threading.Thread(target=loop, name=f"dsim-worker-{i}", daemon=True)
         for i in range(config.jobs)
     ]
-    with heartbeats(grader):
+    with running(grader):
         for thread in threads:
             thread.start()
         try:
             wait_until_stopped(grader)
         finally:
             stop(grader, threads)
+
+
+@contextmanager
+def running(grader: Grader) -> Iterator[None]:
+    """Heartbeats and (by :attr:`WorkerConfig.warm`) containers made ahead while inside; on the
+    way out, however it is left, every container this worker made is removed."""
+    config = grader.config
+    warm = warm_by_default(config.jobs) if config.warm is None else config.warm
+    try:
+        with heartbeats(grader), grader.backend.warmed(spares=config.jobs) if warm else _none():
+            yield
+    finally:
+        grader.stopping.set()
+        grader.backend.remove_live()
+
+
+@contextmanager
+def _none() -> Iterator[None]:
+    yield
 
 
 def wait_until_stopped(grader: Grader) -> None:

@@ -39,7 +39,7 @@ def test_benchmark_without_docker_runs_quick(name, tmp_path, monkeypatch):
 
 
 @pytest.mark.docker
-@pytest.mark.parametrize("name", ["bench_grading", "bench_scaling", "bench_images"])
+@pytest.mark.parametrize("name", ["bench_grading", "bench_scaling", "bench_images", "bench_queue"])
 def test_benchmark_with_docker_runs_quick(name, base_image):
     line = run_quick(name)
     assert "ratio" in line or "/min" in line or "no-op build" in line
@@ -54,4 +54,5 @@ def test_every_benchmark_script_is_smoke_tested():
         "bench_grading",
         "bench_scaling",
         "bench_images",
+        "bench_queue",
     }
