@@ -105,6 +105,8 @@ def _upsert(
                     job.worker, job.not_before, job.enqueued_at = None, None, now()
                     job.started_at = job.heartbeat_at = job.finished_at = None
                     return job.id, True
+                if force and job.state == "queued":
+                    job.force = True  # not graded yet: graded anew even if a result exists
                 old = _aware(job.enqueued_at)
                 lost = old is not None and now() - old > timedelta(seconds=stale_after)
                 return job.id, job.state == "queued" and lost

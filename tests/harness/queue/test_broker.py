@@ -3,6 +3,8 @@ redeliveries grade nothing twice, infrastructure errors go through Dramatiq's re
 
 from __future__ import annotations
 
+import threading
+
 import dramatiq
 import pytest
 from conftest import make_submissions, results
@@ -13,6 +15,7 @@ from harness import queue
 from harness.errors import InvalidInput
 from harness.queue import broker as via
 from harness.queue.worker import Ending
+from harness.store import Job
 
 
 @pytest.fixture
@@ -103,3 +106,26 @@ def test_a_bad_broker_url_is_refused_with_the_forms_that_work(store, demo):
         queue.enqueue(store, [sid], broker="http://example.invalid")
     assert "redis://" in (caught.value.hint or "")
     assert queue.states(store, [sid]) == {sid: "not queued"}  # refused before anything queued
+
+
+def test_a_worker_stopping_mid_grade_sends_the_job_back_through_redis(
+    store, demo, make_grader, script, redis_url
+):
+    # On Redis, not the stub: what matters is that the message survives the worker's stop.
+    script.gate = threading.Event()
+    [sid] = make_submissions(store, demo, 1)
+    [job] = queue.enqueue(store, [sid], broker=redis_url)
+    stopping = make_grader("host:1")
+    consuming = threading.Thread(target=via.consume, args=(stopping, via.connect(redis_url)))
+    consuming.start()
+    assert script.started.wait(10)
+    stopping.stopping.set()  # what SIGTERM does in `dsim worker`
+    consuming.join(30)
+    assert not consuming.is_alive()
+    with store.session() as s:
+        row = s.get(Job, job)
+    assert (row.state, row.attempts) == ("queued", 0)
+    assert results(store, sid) == []
+    script.gate.set()
+    via.consume(make_grader("host:2"), via.connect(redis_url))  # idle_exit ends it
+    assert [r.status for r in results(store, sid)] == ["graded"]
