@@ -278,6 +278,14 @@ def _worker_process(ctx: Context) -> subprocess.Popen[bytes]:
     "through (prints the passwords; not for real use).",
 )
 @click.option("--secure-cookies", is_flag=True, help="Mark cookies Secure (behind HTTPS).")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Server processes (pages are CPU-bound: up to one per core). Grading workers are "
+    "separate.",
+)
 @pass_ctx
 def serve_cmd(
     ctx: Context,
@@ -289,6 +297,7 @@ def serve_cmd(
     admin_name: str | None,
     demo: bool,
     secure_cookies: bool,
+    workers: int,
 ) -> None:
     """Serve dsim to a team: candidates, assessors, hiring and admins, with pages and /api/v1."""
     import uvicorn
@@ -334,7 +343,26 @@ def serve_cmd(
     )
     click.echo(f"dsim serving on http://{host}:{port} (store {store.url}; grading {grading})")
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+        if workers == 1:
+            uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+        else:
+            # Each process builds its own app from the environment (uvicorn starts them).
+            os.environ.update(
+                DSIM_HOME=str(settings.home),
+                DSIM_DB=store.url,
+                DSIM_BROKER=chosen or "",
+                DSIM_PUBLIC_URL=public_url or "",
+                DSIM_SECURE_COOKIES="1" if secure_cookies else "",
+            )
+            uvicorn.run(
+                "harness.service.app:from_environment",
+                factory=True,
+                workers=workers,
+                host=host,
+                port=port,
+                log_level="warning",
+                server_header=False,
+            )
     finally:
         if worker is not None:
             _stop(worker)

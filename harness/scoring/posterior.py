@@ -440,6 +440,7 @@ def score_all(
     now: datetime | None = None,
     candidates: Iterable[str] | None = None,
     keep_draws: bool = True,
+    details: bool = True,
 ) -> dict[str, CandidateScore]:
     """Score every candidate, or only the named ones, against the whole cohort.
 
@@ -447,10 +448,12 @@ def score_all(
     parts (posterior draws, whole results for reports) are made for the returned candidates only,
     so naming them is what keeps one candidate's score fast in a large store. ``keep_draws=False``
     drops each candidate's draws once its intervals are known (only comparisons need them:
-    192 KB per candidate at 4,000 draws).
+    192 KB per candidate at 4,000 draws). ``details=False`` loads no whole results at all: each
+    :class:`GradedSubmission` keeps its summary only (the server scores everyone this way and
+    loads one candidate's details with :func:`load_details` when a page needs them).
     """
     with _collector_paused():
-        return _score_all(store, profile, now or datetime.now(UTC), candidates, keep_draws)
+        return _score_all(store, profile, now or datetime.now(UTC), candidates, keep_draws, details)
 
 
 def _score_all(
@@ -459,6 +462,7 @@ def _score_all(
     now: datetime,
     candidates: Iterable[str] | None,
     keep_draws: bool,
+    details: bool = True,
 ) -> dict[str, CandidateScore]:
     graded, excluded = load_graded(store)
     records: dict[str, list[Record]] = defaultdict(list)
@@ -484,7 +488,8 @@ def _score_all(
     )
     abilities = _abilities(graded, profile)
     detailed: dict[str, list[GradedSubmission]] = defaultdict(list)
-    for g in load_details(store, [g for name in wanted for g in graded.get(name, [])]):
+    chosen = [g for name in wanted for g in graded.get(name, [])]
+    for g in load_details(store, chosen) if details else chosen:
         detailed[g.candidate].append(g)
     scores: dict[str, CandidateScore] = {}
     for name in wanted:

@@ -15,9 +15,10 @@ from harness.reports.candidate import CandidateReport, build_report
 from harness.reports.comparison import ComparisonReport, build_comparison
 from harness.result import VERDICTS, ItemResult, ResultStatus
 from harness.scoring.comparison import compare
-from harness.scoring.posterior import CandidateScore, score_all
+from harness.scoring.posterior import CandidateScore
 from harness.scoring.profile import Profile
 from harness.service import candidates, people
+from harness.service.cohort import CohortScores
 from harness.store import Override, Result, Store, Submission
 
 AUDITED = (
@@ -33,7 +34,6 @@ AUDITED = (
     "override",
     "regrade",
     "release",
-    "compare",
     "export",
     "user_added",
     "user_disabled",
@@ -110,7 +110,9 @@ class ResultView:
     error: str = ""
 
 
-def result_view(store: Store, profile: Profile, submission_id: str) -> ResultView:
+def result_view(
+    store: Store, profile: Profile, cohort: CohortScores, submission_id: str
+) -> ResultView:
     from harness.queue import states
 
     sub = store.submission(submission_id)
@@ -125,9 +127,9 @@ def result_view(store: Store, profile: Profile, submission_id: str) -> ResultVie
         items = result.items if result.status is not ResultStatus.INFRA_ERROR else ()
     report = None
     if items:
-        scores = score_all(store, profile, candidates=[sub.candidate], keep_draws=False)
-        if sub.candidate in scores:
-            report = build_report(store, scores[sub.candidate], profile)
+        score = cohort.detailed(sub.candidate)
+        if score is not None:
+            report = build_report(store, score, profile)
     verdicts = tuple(sorted({v.value for kind in VERDICTS for v in VERDICTS[kind]}))
     return ResultView(
         sub=sub,

@@ -219,6 +219,7 @@ def override(request: Request, submission_id: str, body: OverrideBody) -> dict[s
         verdict=body.verdict,
         reason=body.reason,
     )
+    request.app.state.cohort.invalidate()
     return {"id": row.id, "item": row.item, "verdict": row.verdict}
 
 
@@ -249,8 +250,7 @@ def candidates_list(
 ) -> dict[str, Any]:
     who = require(request, *STAFF)
     _staff_only(who)
-    scores = request.app.state.cohort.get()
-    ordered = sorted(scores.values(), key=lambda s: (-s.overall.mean, s.candidate))
+    ordered = request.app.state.cohort.ranked()
     return {
         "total": len(ordered),
         "candidates": [_score(s) for s in ordered[offset : offset + limit]],
@@ -281,7 +281,6 @@ def compare(request: Request, c: list[str] = Query(default_factory=list)) -> dic
     _staff_only(who)
     config = config_of(request)
     report = actions.comparison(request.app.state.cohort.get(), config.profile, c)
-    people.audit(config.store, who.actor, "compare", ip=client_ip(request), candidates=len(c))
     return {
         "ranking_method": report.ranking_method,
         "sentences": list(report.sentences),

@@ -93,6 +93,31 @@ def create_app(config: Config) -> FastAPI:
     return app
 
 
+def from_environment() -> FastAPI:
+    """The app as ``dsim serve --workers N`` starts it in each server process: everything from
+    the environment ``dsim serve`` sets (DSIM_HOME, DSIM_DB, DSIM_BROKER, DSIM_PUBLIC_URL,
+    DSIM_SECURE_COOKIES)."""
+    import os
+
+    from harness.config import Settings
+    from harness.config import broker as broker_url
+    from harness.scoring.profile import load_profile
+    from harness.service.security import server_key
+    from harness.store import Store
+
+    settings = Settings.resolve(None, None)
+    config = Config(
+        store=Store(settings.db_url),
+        home=settings.home,
+        key=server_key(settings.home),
+        profile=load_profile(None),
+        broker=broker_url(None),
+        public_url=os.environ.get("DSIM_PUBLIC_URL") or None,
+        secure_cookies=os.environ.get("DSIM_SECURE_COOKIES") == "1",
+    )
+    return create_app(config)
+
+
 def _quote(path: str) -> str:
     from urllib.parse import quote
 

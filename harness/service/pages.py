@@ -66,7 +66,9 @@ def queue_rows(
 def submission(request: Request, submission_id: str) -> Response:
     require(request, *GRADERS)
     config = config_of(request)
-    view = actions.result_view(config.store, config.profile, submission_id)
+    view = actions.result_view(
+        config.store, config.profile, request.app.state.cohort, submission_id
+    )
     if view.report is None:
         from harness.reports.diffview import highlight_diff
 
@@ -128,6 +130,7 @@ def override(
         verdict=verdict,
         reason=reason,
     )
+    request.app.state.cohort.invalidate()
     return _back(row.submission_id, f"Override recorded: {item} is now {verdict}.")
 
 
@@ -230,8 +233,7 @@ def revoke_invite(request: Request, invite_id: str, csrf: str = Form("")) -> Res
 @router.get("/candidates")
 def candidates_page(request: Request, page_no: int = Query(1, alias="page", ge=1)) -> Response:
     require(request, *STAFF)
-    scores = request.app.state.cohort.get()
-    ordered = sorted(scores.values(), key=lambda s: (-s.overall.mean, s.candidate))
+    ordered = request.app.state.cohort.ranked()
     start = (page_no - 1) * 100
     return page(
         request,
@@ -261,10 +263,9 @@ def candidate_page(request: Request, name: str) -> Response:
 
 @router.get("/compare")
 def compare(request: Request, c: list[str] = Query(default_factory=list)) -> Response:
-    who = require(request, *STAFF)
+    require(request, *STAFF)
     config = config_of(request)
     report = actions.comparison(request.app.state.cohort.get(), config.profile, c)
-    people.audit(config.store, who.actor, "compare", ip=client_ip(request), candidates=len(c))
     return page(request, "comparison_page.html.j2", c=report)
 
 

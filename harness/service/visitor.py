@@ -84,7 +84,6 @@ def feedback(request: Request) -> Response:
     """The candidate view of their report, once every graded submission of theirs has been
     released (an unreleased grade never shows through the aggregate)."""
     from harness.reports.feedback import build_feedback
-    from harness.scoring.posterior import score_all
 
     who = _candidate(request)
     assert who.invite is not None
@@ -93,10 +92,10 @@ def feedback(request: Request) -> Response:
     released = candidates.released(config.store, [s.id for s in mine])
     if not mine or any(s.id not in released for s in mine):
         raise HTTPException(404, "your feedback has not been released yet")
-    scores = score_all(config.store, config.profile, candidates=[who.invite.candidate])
-    if who.invite.candidate not in scores:
+    score = request.app.state.cohort.detailed(who.invite.candidate)
+    if score is None:
         raise HTTPException(404, "your feedback has not been released yet")
-    report = build_feedback(config.store, scores[who.invite.candidate], config.profile)
+    report = build_feedback(config.store, score, config.profile)
     return page(request, "feedback_page.html.j2", f=report)
 
 
