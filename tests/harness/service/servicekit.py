@@ -24,7 +24,7 @@ from harness.service.app import create_app
 from harness.service.web import Config
 from harness.store import Result, Store, Submission
 
-PASSWORD = "correct horse battery"  # noqa: S105 - test users only
+PASSWORD = "correct horse battery"
 SCENARIO = "invoice-rounding"
 OTHER_SCENARIO = "feature-flags"
 KEY = b"k" * 32

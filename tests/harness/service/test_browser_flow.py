@@ -31,7 +31,7 @@ pytestmark = pytest.mark.docker
 ROOT = Path(__file__).resolve().parents[3]
 SHOTS = ROOT / "build" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
-PASSWORD = "browser-test-password"  # noqa: S105 - a throwaway server's users
+PASSWORD = "browser-test-password"
 SCENARIO = "invoice-rounding"
 LAUNCH_ARGS = [
     "--no-sandbox",
