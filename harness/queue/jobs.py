@@ -214,14 +214,16 @@ def claim(
     return _take(store, job, worker, job.attempts, where)
 
 
-def heartbeat(store: Store, worker: str) -> int:
-    """Mark every job ``worker`` holds as alive; return how many it holds."""
+def heartbeat(store: Store, worker: str, job_ids: Sequence[str] | None = None) -> int:
+    """Mark the jobs ``worker`` holds (only ``job_ids`` of them, when given) as alive; return
+    how many were marked."""
+    if job_ids is not None and not job_ids:
+        return 0
+    where = and_(Job.worker == worker, Job.state == "running")
+    if job_ids is not None:
+        where = and_(where, Job.id.in_(list(job_ids)))
     with store.session() as s:
-        done = s.execute(
-            update(Job)
-            .where(Job.worker == worker, Job.state == "running")
-            .values(heartbeat_at=now())
-        )
+        done = s.execute(update(Job).where(where).values(heartbeat_at=now()))
         return int(getattr(done, "rowcount", 0) or 0)
 
 

@@ -164,15 +164,32 @@ class Grader:
         self._grade = grade or (lambda sc, sub, be: grade_one(sc, sub, be, reruns=config.reruns))
         self._scenarios: dict[str, Scenario] = {}
         self._lock = threading.Lock()
+        self._held: set[str] = set()
         self.busy = 0
         """Claims being graded right now."""
         self.last_busy = time.monotonic()
 
     def claim_next(self) -> Claim | None:
-        return jobs.claim_next(self.store, self.config.name, stale_after=self.config.stale_after)
+        claimed = jobs.claim_next(self.store, self.config.name, stale_after=self.config.stale_after)
+        return self._hold(claimed)
 
     def claim(self, job_id: str) -> Claim | None:
-        return jobs.claim(self.store, job_id, self.config.name, stale_after=self.config.stale_after)
+        claimed = jobs.claim(
+            self.store, job_id, self.config.name, stale_after=self.config.stale_after
+        )
+        return self._hold(claimed)
+
+    def _hold(self, claimed: Claim | None) -> Claim | None:
+        if claimed is not None:
+            with self._lock:
+                self._held.add(claimed.job_id)
+        return claimed
+
+    def held(self) -> list[str]:
+        """Jobs this worker holds now: the only ones its heartbeat keeps alive, so a claim
+        abandoned by a crash in its thread goes stale and another worker takes it over."""
+        with self._lock:
+            return sorted(self._held)
 
     def process(self, claim: Claim) -> Outcome:
         """Grade a claimed job and end the claim (see the module docstring)."""
@@ -185,6 +202,7 @@ class Grader:
             with self._lock:
                 self.busy -= 1
                 self.last_busy = time.monotonic()
+                self._held.discard(claim.job_id)
         outcome = Outcome(**{**outcome.__dict__, "seconds": time.monotonic() - started})
         log.info("%s", outcome.line())
         return outcome
@@ -215,28 +233,12 @@ class Grader:
         except _Refused as exc:
             return self._fail(claim, exc.message)
         except InfraError as exc:
-            if self.stopping.is_set():
-                jobs.hand_back(self.store, claim)
-                self.backend.remove_live()
-                return Outcome(
-                    ending=Ending.HANDED_BACK,
-                    job_id=claim.job_id,
-                    submission_id=claim.submission_id,
-                )
-            if claim.token >= self.config.attempts:
-                return self._fail(claim, exc.message)
-            delay = self.config.delay(claim.token)
-            if not jobs.retry_later(self.store, claim, error=exc.message, delay=delay):
-                return self._lost(claim)
-            return Outcome(
-                ending=Ending.RETRY,
-                job_id=claim.job_id,
-                submission_id=claim.submission_id,
-                delay=delay,
-                detail=exc.message,
-            )
+            return self._retry(claim, exc.message)
         except DsimError as exc:  # the submission is gone, or its content cannot be read
             return self._fail(claim, exc.message)
+        except Exception as exc:  # a bug or a store hiccup: retried like the engine failing
+            log.exception("job %s: unexpected error", claim.job_id)
+            return self._retry(claim, f"the worker failed: {exc!r}")
         row = Result(
             submission_id=submission.id,
             key=key,
@@ -246,6 +248,29 @@ class Grader:
             data=dump_result(result),
         )
         return self._end(claim, row, "done", "", status=result.status.value)
+
+    def _retry(self, claim: Claim, message: str) -> Outcome:
+        """After an infrastructure error: hand the job back when stopping (the error is most
+        likely the stop removing containers), else retry after a backoff, or fail it for good
+        once it had its attempts."""
+        if self.stopping.is_set():
+            jobs.hand_back(self.store, claim)
+            self.backend.remove_live()
+            return Outcome(
+                ending=Ending.HANDED_BACK, job_id=claim.job_id, submission_id=claim.submission_id
+            )
+        if claim.token >= self.config.attempts:
+            return self._fail(claim, message)
+        delay = self.config.delay(claim.token)
+        if not jobs.retry_later(self.store, claim, error=message, delay=delay):
+            return self._lost(claim)
+        return Outcome(
+            ending=Ending.RETRY,
+            job_id=claim.job_id,
+            submission_id=claim.submission_id,
+            delay=delay,
+            detail=message,
+        )
 
     def _scenario(self, content_hash: str) -> Scenario:
         with self._lock:
@@ -304,7 +329,7 @@ def heartbeats(grader: Grader) -> Iterator[None]:
     def beat() -> None:
         while not done.wait(grader.config.heartbeat):
             try:
-                jobs.heartbeat(grader.store, grader.config.name)
+                jobs.heartbeat(grader.store, grader.config.name, grader.held())
             except Exception:
                 log.exception("heartbeat failed")
 

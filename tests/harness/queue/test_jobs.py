@@ -12,7 +12,7 @@ from sqlalchemy import update
 from harness import queue
 from harness.queue import jobs
 from harness.queue.worker import Ending
-from harness.result import ResultStatus
+from harness.result import GradingResult, ResultStatus
 from harness.store import Job, ScenarioArchive, now
 
 
@@ -244,3 +244,36 @@ def test_a_worker_stopping_mid_grade_hands_the_job_back_uncounted(store, demo, m
     row = _job(store, job)
     assert (row.state, row.attempts, row.worker) == ("queued", 0, None)
     assert results(store, sid) == []
+
+
+def test_an_unexpected_error_in_the_worker_is_retried_not_left_running(store, demo, make_grader):
+    calls = []
+
+    def flaky(scenario, submission, backend):
+        calls.append(submission.id)
+        if len(calls) == 1:
+            raise RuntimeError("a bug")
+        return GradingResult(status=ResultStatus.GRADED)
+
+    [sid] = make_submissions(store, demo, 1)
+    [job] = queue.enqueue(store, [sid])
+    grader = make_grader(grade=flaky)
+    first = grader.process(grader.claim_next())
+    assert first.ending is Ending.RETRY and "RuntimeError('a bug')" in first.detail
+    assert _job(store, job).state == "queued"
+    assert grader.process(_next(grader)).ending is Ending.DONE
+    assert [r.status for r in results(store, sid)] == ["graded"]
+
+
+def test_the_heartbeat_keeps_alive_only_the_claims_in_hand(store, demo, make_grader):
+    ids = make_submissions(store, demo, 2)
+    queue.enqueue(store, ids)
+    grader = make_grader()
+    kept, dropped = grader.claim_next(), grader.claim_next()
+    grader._held.discard(dropped.job_id)  # its thread died without ending the claim
+    assert grader.held() == [kept.job_id]
+    _age_heartbeat(store, kept.job_id)
+    _age_heartbeat(store, dropped.job_id)
+    assert jobs.heartbeat(store, grader.config.name, grader.held()) == 1
+    taken = make_grader("host:2").claim_next()
+    assert taken is not None and taken.job_id == dropped.job_id  # not stuck "running" forever
