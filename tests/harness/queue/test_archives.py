@@ -9,7 +9,7 @@ import shutil
 import tarfile
 
 import pytest
-from conftest import make_submissions, results
+from queue_helpers import make_submissions, results
 from sqlalchemy import update
 
 from harness import queue

@@ -7,9 +7,9 @@ import threading
 
 import dramatiq
 import pytest
-from conftest import make_submissions, results
 from dramatiq.brokers.stub import StubBroker
 from dramatiq.common import dq_name
+from queue_helpers import make_submissions, results
 
 from harness import queue
 from harness.errors import InvalidInput

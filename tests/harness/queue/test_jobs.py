@@ -6,7 +6,7 @@ import threading
 import time
 from datetime import timedelta
 
-from conftest import make_submissions, results
+from queue_helpers import make_submissions, results
 from sqlalchemy import update
 
 from harness import queue

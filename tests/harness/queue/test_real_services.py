@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import make_submissions, results
+from queue_helpers import make_submissions, results
 from sqlalchemy import create_engine, make_url, select
 
 from harness import queue

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 from click.testing import CliRunner
-from conftest import make_submissions, results
+from queue_helpers import make_submissions, results
 
 from harness.cli import cli
 from harness.errors import ExitCode
