@@ -160,3 +160,37 @@ def test_sigterm_hands_the_job_back_and_leaves_no_container(tmp_path, base_image
     _, err = finisher.communicate(timeout=180)
     assert finisher.returncode == 0, err
     assert [r.status for r in results(store, sid)] == ["graded"]
+
+
+def test_without_a_broker_a_killed_workers_job_is_taken_over_once_its_heartbeat_is_stale(
+    tmp_path, base_image, store, demo
+):
+    db = store.url
+    ids = make_submissions(store, demo, 3)
+    queue.enqueue(store, ids)
+    tuning = ["--jobs", "1", "--reruns", "0", "--poll", "0.1", "--heartbeat", "0.5",
+              "--stale-after", "2", "--idle-exit", "2"]  # fmt: skip
+    doomed = _worker(tmp_path / "a", db, *tuning)
+    try:
+        _until(
+            lambda: _holding(store, doomed.pid) and _containers(doomed.pid),
+            120,
+            "the worker never held a job with a container",
+            every=0.01,
+        )
+        doomed.send_signal(signal.SIGKILL)
+        doomed.communicate(timeout=10)
+    finally:
+        if doomed.poll() is None:
+            doomed.kill()
+            doomed.communicate(timeout=10)
+    assert _containers(doomed.pid)
+    heir = _worker(tmp_path / "b", db, *tuning)
+    _, err = heir.communicate(timeout=180)
+    assert heir.returncode == 0, err
+    assert not _containers(doomed.pid)
+    assert set(queue.states(store, ids).values()) == {"graded"}
+    for sid in ids:
+        assert [r.status for r in results(store, sid)] == ["graded"]
+    with store.session() as s:
+        assert s.query(Job).filter(Job.attempts == 2).count() == 1  # the one taken over
