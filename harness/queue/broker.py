@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlparse
 
-from harness.errors import InvalidInput
+from harness.errors import InfraError, InvalidInput
 from harness.queue.worker import Ending, Grader, Outcome, running, wait_until_stopped
 
 log = logging.getLogger(__name__)
@@ -39,11 +39,12 @@ def connect(url: str, *, heartbeat_timeout: float = 60.0) -> Any:
     scheme = urlparse(url).scheme
     if scheme not in SCHEMES:
         raise InvalidInput(
-            f"{url!r} is not a broker URL",
+            f"{shown(url)!r} is not a broker URL",
             hint="use redis://host:6379/0 or amqp://user:password@host:5672/ (--broker / "
             "DSIM_BROKER)",
         )
     if scheme.startswith("redis"):
+        import redis
         from dramatiq.brokers.redis import RedisBroker
 
         broker: Any = RedisBroker(  # type: ignore[no-untyped-call]
@@ -53,18 +54,31 @@ def connect(url: str, *, heartbeat_timeout: float = 60.0) -> Any:
             # often enough that a kill is recovered within about a heartbeat timeout.
             maintenance_chance=50_000,
         )
+        try:
+            broker.client.ping()
+        except redis.RedisError as exc:
+            raise InfraError(
+                f"cannot reach the broker at {shown(url)}: {exc}",
+                hint="start it, or fix --broker / DSIM_BROKER (nothing was queued)",
+            ) from exc
     else:
         try:
             from dramatiq.brokers.rabbitmq import RabbitmqBroker
         except ImportError as exc:
-            from harness.errors import InfraError
-
             raise InfraError(
                 "the RabbitMQ client is not installed", hint="pip install 'dramatiq[rabbitmq]'"
             ) from exc
         broker = RabbitmqBroker(url=url)
     broker.declare_queue(QUEUE)
     return broker
+
+
+def shown(url: str) -> str:
+    """``url`` with its password hidden, for messages."""
+    parts = urlparse(url)
+    if not parts.password:
+        return url
+    return parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")).geturl()
 
 
 def send(broker: Any, job_ids: Sequence[str], *, delay: float | None = None) -> None:

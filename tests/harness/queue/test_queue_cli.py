@@ -93,3 +93,17 @@ def test_grade_through_redis_waits_for_a_worker_and_shows_progress(
         _, err = worker.communicate(timeout=60)
     assert worker.returncode == 0, err
     assert all(len(results(store, sid)) == 1 for sid in ids)
+
+
+def test_an_unreachable_broker_is_an_infra_error_that_hides_the_password(store, demo, tmp_path):
+    import socket
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    [sid] = make_submissions(store, demo, 1)
+    url = f"redis://:hunter2@127.0.0.1:{port}/0"
+    done = _dsim(store, tmp_path, "grade", sid, "--broker", url)
+    assert done.exit_code == ExitCode.INFRA and "cannot reach the broker" in done.output
+    assert "hunter2" not in done.output and ":***@" in done.output
+    assert json.loads(_dsim(store, tmp_path, "queue", "--json").output)["queued"] == 0
