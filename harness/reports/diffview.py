@@ -8,6 +8,7 @@ The result is therefore safe to drop into a page even when the diff is hostile.
 
 from __future__ import annotations
 
+import threading
 from functools import cache, lru_cache
 from typing import Any
 
@@ -29,15 +30,22 @@ def _formatter() -> Any:
     return HtmlFormatter(nowrap=True, noclasses=True, style="default")
 
 
+_FINDING = threading.Lock()
+
+
 @cache
 def _lexer(path: str) -> Any:
-    from pygments.lexers import TextLexer, get_lexer_for_filename
+    from pygments.lexers import get_lexer_for_filename
+    from pygments.lexers.special import TextLexer
     from pygments.util import ClassNotFound
 
-    try:
-        return get_lexer_for_filename(path, stripnl=False, ensurenl=False)
-    except ClassNotFound:
-        return TextLexer(stripnl=False, ensurenl=False)
+    # pygments loads lexer modules lazily; two threads loading at once (a server rendering
+    # two reports) made one of them fail with ImportError.
+    with _FINDING:
+        try:
+            return get_lexer_for_filename(path, stripnl=False, ensurenl=False)
+        except ClassNotFound:
+            return TextLexer(stripnl=False, ensurenl=False)
 
 
 def _code(text: str, path: str) -> str:

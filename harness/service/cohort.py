@@ -55,34 +55,42 @@ class CohortScores:
         self._lock = threading.Lock()
         self._cached: _Cached | None = None
         self._checked = float("-inf")
+        self._checking = threading.Lock()
 
     def invalidate(self) -> None:
         """Score again at the next request (after a change this process made)."""
         self._checked = float("-inf")
 
     def get(self) -> dict[str, CandidateScore]:
-        cached = self._cached
-        if cached is not None and time.monotonic() - self._checked < RECHECK_SECONDS:
-            return cached.scores
-        key = fingerprint(self.store)
-        self._checked = time.monotonic()
-        if cached is not None and cached.key == key:
-            return cached.scores
-        with self._lock:  # one scoring at a time; the others wait for it
-            cached = self._cached
-            if cached is not None and cached.key == key:
-                return cached.scores
-            scores = score_all(self.store, self.profile, details=False)
-            ranked = sorted(scores.values(), key=lambda s: (-s.overall.mean, s.candidate))
-            self._cached = _Cached(key=key, scores=scores, ranked=ranked)
-            return scores
+        """Everyone's score, by candidate id."""
+        return self._current().scores
 
     def ranked(self) -> list[CandidateScore]:
         """Everyone, best score first (ties by name)."""
-        scores = self.get()
+        return self._current().ranked
+
+    def _current(self) -> _Cached:
         cached = self._cached
-        assert cached is not None and cached.scores is scores
-        return cached.ranked
+        if cached is not None and time.monotonic() - self._checked < RECHECK_SECONDS:
+            return cached
+        if cached is not None and not self._checking.acquire(blocking=False):
+            return cached  # another request is checking right now: no stampede
+        try:
+            key = fingerprint(self.store)
+            self._checked = time.monotonic()
+        finally:
+            if cached is not None:
+                self._checking.release()
+        if cached is not None and cached.key == key:
+            return cached
+        with self._lock:  # one scoring at a time; the others wait for it
+            cached = self._cached
+            if cached is not None and cached.key == key:
+                return cached
+            scores = score_all(self.store, self.profile, details=False)
+            ranked = sorted(scores.values(), key=lambda s: (-s.overall.mean, s.candidate))
+            self._cached = _Cached(key=key, scores=scores, ranked=ranked)
+            return self._cached
 
     def detailed(self, candidate: str) -> CandidateScore | None:
         """One candidate's score with their whole results loaded (for the report)."""

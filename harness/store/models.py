@@ -18,10 +18,10 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     DateTime,
     Float,
     ForeignKey,
-    Integer,
     String,
     Table,
     Text,
@@ -69,7 +69,7 @@ class Assignment(Base):
     scenario_hash: Mapped[str] = mapped_column(String(64))
     scenario_ref: Mapped[str] = mapped_column(Text)
     """Built-in id, or the absolute folder of a scenario outside the library."""
-    seed: Mapped[int] = mapped_column(Integer)
+    seed: Mapped[int] = mapped_column(BigInteger)
     variables: Mapped[dict[str, Any]] = mapped_column(JSON)
     workspace: Mapped[str] = mapped_column(Text)
     base_commit: Mapped[str] = mapped_column(String(64))
@@ -92,7 +92,7 @@ class Submission(Base):
     scenario_version: Mapped[str] = mapped_column(String(40))
     scenario_ref: Mapped[str] = mapped_column(Text)
     """Built-in id, or the absolute folder of a scenario outside the library."""
-    seed: Mapped[int] = mapped_column(Integer)
+    seed: Mapped[int] = mapped_column(BigInteger)
     diff: Mapped[str] = mapped_column(Text)
     review: Mapped[str] = mapped_column(Text, default="")
     content_hash: Mapped[str] = mapped_column(String(64), index=True)

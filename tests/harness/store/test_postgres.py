@@ -95,6 +95,24 @@ def test_submit_grade_override_and_score_on_postgresql(pg_url, demo):
         again.close()
 
 
+def test_any_default_seed_fits_on_postgresql(pg_url, demo):
+    """Default seeds reach 2**32 - 1; PostgreSQL's 32-bit integer refused half of them."""
+    store = Store(pg_url)
+    try:
+        row, _ = submit(
+            store,
+            demo,
+            candidate="pg-big",
+            diff="",
+            review_text="",
+            source="patch",
+            seed=2**32 - 1,
+        )
+        assert store.submission(row.id).seed == 2**32 - 1
+    finally:
+        store.close()
+
+
 def _new_database(pg_url: str, name: str) -> str:
     from sqlalchemy import create_engine, make_url
 
