@@ -232,9 +232,7 @@ def _ignored_codebase_files(directory: Path) -> list[str]:
     return [path for path in listed.split("\0") if path]
 
 
-def make_workspace(
-    scenario: Scenario, directory: Path, values: Mapping[str, VariableValue]
-) -> str:
+def make_workspace(scenario: Scenario, directory: Path, values: Mapping[str, VariableValue]) -> str:
     """Write the two commits into ``directory`` (empty); return the AI change's commit. No
     marker and no assignment: :func:`start` adds those, as does the server's download."""
     before = materialize.pre_ai_tree(scenario, values)
