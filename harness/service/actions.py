@@ -94,8 +94,22 @@ def queue(
 
 
 def _summary(store: Store, submission_id: str) -> str:
-    row = store.latest_result(submission_id)
-    return row.result.text() if row is not None else ""
+    """The latest result in one line, from its stored summary (not the whole result)."""
+    from harness.result import load_summary
+
+    with store.session() as s:
+        row = s.execute(
+            select(Result.status, Result.summary, Result.data["error"])
+            .where(Result.submission_id == submission_id)
+            .order_by(Result.graded_at.desc())
+            .limit(1)
+        ).first()
+    if row is None:
+        return ""
+    status, summary, error = row
+    if status == ResultStatus.INFRA_ERROR.value or summary is None:
+        return f"infrastructure error: {error}" if error else status
+    return load_summary(summary).text()
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,74 @@ PRE_COOKIE = "dsim_pre"
 STATIC = {"htmx.min.js": "text/javascript", "htmx.LICENSE": "text/plain"}
 
 
+class BodyLimit:
+    """Refuse a request body over ``limit`` bytes with 413 while it streams in (Content-Length
+    or chunked alike), before a form parser spools it to memory or disk."""
+
+    def __init__(self, app: Any, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await self._refuse(send)
+            return
+        seen = 0
+        refused = False
+
+        async def counted() -> Any:
+            # Over the limit: answer 413 now and tell the app the client went away (an
+            # exception here would be turned into a 400 by the app's body parsing).
+            nonlocal seen, refused
+            if refused:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    refused = True
+                    await self._refuse(send)
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def guarded(message: Any) -> None:
+            if not refused:
+                await send(message)
+
+        await self.app(scope, counted, guarded)
+
+    async def _refuse(self, send: Any) -> None:
+        body = (
+            f'{{"error": {{"status": 413, "message": "the request is over '
+            f'{self.limit // 1024} KB"}}}}'
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    *((k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+def body_limit() -> int:
+    """The largest request any route needs: a diff and a review at their limits, twice (the
+    check page sends them back in its confirm form, form-encoded), and room for the rest."""
+    from harness.config import SubmissionLimits
+
+    limits = SubmissionLimits.from_env()
+    return 3 * (limits.diff_kb + limits.review_kb) * 1024 + 64 * 1024
+
+
 def create_app(config: Config) -> FastAPI:
     from harness.service import api, pages, visitor
     from harness.service.cohort import CohortScores
@@ -90,6 +158,7 @@ def create_app(config: Config) -> FastAPI:
     app.include_router(visitor.router)
     app.include_router(pages.router)
     app.include_router(api.router)
+    app.add_middleware(BodyLimit, limit=body_limit())
     return app
 
 

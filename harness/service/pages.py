@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from harness.errors import DsimError
-from harness.service import actions, candidates, people
+from harness.service import actions, people
 from harness.service.web import (
     GRADERS,
     STAFF,
@@ -392,6 +392,3 @@ def audit_page(request: Request, action: str = "", before: int | None = None) ->
         actions=actions.AUDITED,
         limit=limit,
     )
-
-
-__all__ = ["candidates", "router"]

@@ -9,7 +9,7 @@ signed session cookie (a user's, or a candidate's opened invite). Nothing else a
 from __future__ import annotations
 
 import hmac
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -74,7 +74,6 @@ class Principal:
     csrf: str | None = None
     """The session's CSRF token (None for bearer tokens, which carry no ambient authority)."""
     session_secret: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def actor(self) -> str:

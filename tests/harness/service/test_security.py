@@ -197,3 +197,36 @@ def test_an_oversized_upload_is_refused_before_it_is_read_whole(
         files={"diff_file": ("big.diff", b"+" * 10_000, "text/plain")},
     )
     assert answer.status_code == 413
+
+
+def test_a_request_body_over_the_limit_is_refused_while_it_streams(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from servicekit import make_server  # type: ignore[import-not-found]
+
+    monkeypatch.setenv("DSIM_MAX_DIFF_KB", "4")
+    monkeypatch.setenv("DSIM_MAX_REVIEW_KB", "1")
+    server = make_server(tmp_path)  # the limit is read when the app is made: 3 x 5 KB + 64 KB
+    client = server.candidate("ada")
+    csrf = csrf_of(client, f"/me/{SCENARIO}")
+    big = b"+" * 200_000
+    declared = client.post(
+        f"/me/{SCENARIO}/check",
+        data={"csrf": csrf},
+        files={"diff_file": ("big.diff", big, "text/plain")},
+    )
+    assert declared.status_code == 413
+
+    def chunks():  # type: ignore[no-untyped-def]
+        for _ in range(50):
+            yield b"x" * 4096
+
+    streamed = client.post(
+        "/api/v1/workspace/submit",
+        content=chunks(),
+        headers={"Content-Type": "application/json"},
+    )
+    assert streamed.status_code == 413
+    assert streamed.headers["x-frame-options"] == "DENY"
+    assert client.get("/me").status_code == 200  # the server is fine afterwards
+    server.store.close()
