@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from harness.cli import Context, count, emit_json, json_option, pass_ctx, read_text, user_path
-from harness.errors import ExitCode, InvalidInput, NotFound
+from harness.errors import ExitCode, NotFound
 
 if TYPE_CHECKING:
     from harness.workspace.submit import Receipt
@@ -133,19 +133,6 @@ def _tell(receipt: Receipt) -> None:
         )
 
 
-def _refuse_binaries(diff: str) -> None:
-    """A binary file is refused before anything is stored, as from a workspace (exit 3)."""
-    from harness.scenarios import patches
-
-    binaries = [c.path for c in patches.parse(diff, source="--patch") if c.binary]
-    if binaries:
-        raise InvalidInput(
-            "binary files cannot be submitted",
-            problems=binaries,
-            hint="remove them from the patch or make them text",
-        )
-
-
 def _check_started_here(ctx: Context, workspace: Path) -> None:
     """A workspace started with another store (another --home / DSIM_HOME / --db) is named
     with the store dsim looked in, not mistaken for a lost assignment."""
@@ -230,7 +217,7 @@ def submit_cmd(
             raise click.UsageError("--patch needs --scenario and --candidate")
         scenario = resolve(scenario_ref)
         diff = read_text(patch_file, hint="--patch takes a unified diff (`git diff` output)")
-        _refuse_binaries(diff)
+        submission.refuse_binaries(diff, source="--patch")
         receipt = submission.hand_in(
             ctx.store,
             scenario,

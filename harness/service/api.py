@@ -96,8 +96,7 @@ def workspace_status(request: Request) -> dict[str, Any]:
 @router.post("/workspace/submit")
 def workspace_submit(request: Request, body: WorkspaceSubmission) -> dict[str, Any]:
     """Hand in the workspace's change (``dsim submit --to``)."""
-    from harness.queue import enqueue
-    from harness.workspace.submit import check_limits, split_protected
+    from harness.workspace.submit import check_limits, refuse_binaries, split_protected
 
     who, scenario_id = _workspace(request)
     assert who.invite is not None
@@ -110,7 +109,7 @@ def workspace_submit(request: Request, body: WorkspaceSubmission) -> dict[str, A
     }
     if body.dry_run:
         check_limits(body.diff, body.review)
-        candidates.refuse_binaries(body.diff)
+        refuse_binaries(body.diff, source="the uploaded diff")
         task = candidates.task_for(config.store, who.invite, scenario_id)
         _, protected = split_protected(task.scenario, body.diff)
         return {"stored": False, "review": lint, "protected": [p.as_dict() for p in protected]}
@@ -121,18 +120,8 @@ def workspace_submit(request: Request, body: WorkspaceSubmission) -> dict[str, A
         diff=body.diff,
         review_text=body.review,
         source="remote",
-    )
-    if not receipt.duplicate:
-        enqueue(config.store, [receipt.submission.id], broker=config.broker)
-    people.audit(
-        config.store,
-        who.actor,
-        "submission",
-        receipt.submission.id,
+        broker=config.broker,
         ip=client_ip(request),
-        scenario=scenario_id,
-        duplicate=receipt.duplicate,
-        via="api",
     )
     return {
         "stored": not receipt.duplicate,

@@ -18,13 +18,14 @@ from pathlib import Path
 from sqlalchemy import select
 
 from harness.errors import InvalidInput, NotFound
-from harness.scenarios import patches
+from harness.queue import enqueue
 from harness.scenarios.scenario import BRIEF, Scenario, resolve
 from harness.scenarios.variants import default_seed, draw, render_file
+from harness.service.people import audit
 from harness.service.security import workspace_token
 from harness.store import Assignment, Invite, Release, Store, Submission, now
 from harness.workspace.start import MARKER, make_workspace
-from harness.workspace.submit import Receipt, hand_in
+from harness.workspace.submit import Receipt, hand_in, refuse_binaries
 
 ARCHIVE_ROOT_MODE = 0o755
 
@@ -178,21 +179,21 @@ def elapsed(assignment: Assignment) -> float:
     return (datetime.now(UTC) - started).total_seconds()
 
 
-def refuse_binaries(diff: str) -> None:
-    binaries = [c.path for c in patches.parse(diff, source="the uploaded diff") if c.binary]
-    if binaries:
-        raise InvalidInput(
-            "binary files cannot be submitted",
-            problems=binaries,
-            hint="remove them from the diff or make them text",
-        )
-
-
 def hand_in_for(
-    store: Store, invite: Invite, scenario_id: str, *, diff: str, review_text: str, source: str
+    store: Store,
+    invite: Invite,
+    scenario_id: str,
+    *,
+    diff: str,
+    review_text: str,
+    source: str,
+    broker: str | None,
+    ip: str,
 ) -> Receipt:
     """Store the candidate's change for one of their invite's scenarios (limits, binaries and
-    whether the diff applies are checked first; nothing is stored when one fails).
+    whether the diff applies are checked first; nothing is stored when one fails), queue it for
+    grading unless it repeats their latest submission, and audit it (``source`` says how it
+    came: ``upload`` from the page, ``remote`` from ``dsim submit --to``).
 
     Raises:
         InvalidInput: the workspace was never downloaded, a binary file, over a limit.
@@ -204,9 +205,9 @@ def hand_in_for(
             "download the workspace first",
             hint="the time budget starts when you download it; submit from that workspace",
         )
-    refuse_binaries(diff)
+    refuse_binaries(diff, source="the uploaded diff")
     assignment = current.assignment
-    return hand_in(
+    receipt = hand_in(
         store,
         current.scenario,
         candidate=assignment.candidate,
@@ -218,6 +219,19 @@ def hand_in_for(
         elapsed_seconds=elapsed(assignment),
         candidate_name=assignment.candidate_name or assignment.candidate,
     )
+    if not receipt.duplicate:
+        enqueue(store, [receipt.submission.id], broker=broker)
+    audit(
+        store,
+        f"candidate:{invite.id}",
+        "submission",
+        receipt.submission.id,
+        ip=ip,
+        scenario=scenario_id,
+        duplicate=receipt.duplicate,
+        via=source,
+    )
+    return receipt
 
 
 def release(store: Store, submission_id: str, *, by: str) -> bool:

@@ -23,7 +23,7 @@ from harness.service.web import (
 )
 from harness.store import now
 from harness.workspace.review_notes import TEMPLATE, check_review
-from harness.workspace.submit import check_limits, split_protected
+from harness.workspace.submit import check_limits, refuse_binaries, split_protected
 
 router = APIRouter(include_in_schema=False)
 
@@ -184,7 +184,7 @@ async def check(
     text = (await _diff_of(diff, diff_file)).replace("\r\n", "\n")
     review = review.replace("\r\n", "\n")
     check_limits(text, review)
-    candidates.refuse_binaries(text)
+    refuse_binaries(text, source="the uploaded diff")
     _, protected = split_protected(task.scenario, text)
     return page(
         request,
@@ -206,30 +206,19 @@ def submit(
     diff: str = Form(""),
     review: str = Form(""),
 ) -> Response:
-    from harness.queue import enqueue
 
     who = _candidate(request)
     check_csrf(request, who, csrf)
     assert who.invite is not None
     config = config_of(request)
-    receipt = candidates.hand_in_for(
+    candidates.hand_in_for(
         config.store,
         who.invite,
         scenario_id,
         diff=diff.replace("\r\n", "\n"),
         review_text=review.replace("\r\n", "\n"),
         source="upload",
-    )
-    if not receipt.duplicate:
-        enqueue(config.store, [receipt.submission.id], broker=config.broker)
-    people.audit(
-        config.store,
-        who.actor,
-        "submission",
-        receipt.submission.id,
+        broker=config.broker,
         ip=client_ip(request),
-        scenario=scenario_id,
-        duplicate=receipt.duplicate,
-        via="page",
     )
     return RedirectResponse(f"/me/{scenario_id}", status_code=303)

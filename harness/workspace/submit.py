@@ -153,6 +153,18 @@ def split_protected(scenario: Scenario, diff: str) -> tuple[str, list[Finding]]:
     return "".join(kept), findings
 
 
+def refuse_binaries(diff: str, *, source: str) -> None:
+    """A diff that carries a binary file is refused before anything is stored (InvalidInput
+    naming the files): from a patch file, an upload or the API alike."""
+    binaries = [c.path for c in patches.parse(diff, source=source) if c.binary]
+    if binaries:
+        raise InvalidInput(
+            "binary files cannot be submitted",
+            problems=binaries,
+            hint="remove them from the diff or make them text",
+        )
+
+
 def _kb(size: int) -> str:
     return f"{size / 1024:.1f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.2f} MB"
 
