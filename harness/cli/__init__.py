@@ -215,6 +215,7 @@ def _register() -> None:
         grade,
         infra,
         overrides,
+        privacy,
         queue,
         reports,
         results,
@@ -233,6 +234,7 @@ def _register() -> None:
         scoring,
         overrides,
         reports,
+        privacy,
         server,
         infra,
     )

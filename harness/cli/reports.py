@@ -58,11 +58,16 @@ def report_cmd(
     "--format",
     "fmt",
     type=click.Choice(["json", "csv", "junit"]),
-    required=True,
     help="json: the exchange file (`dsim import` reads it); csv: one row per "
     "candidate × dimension; junit: a testsuite per graded submission.",
 )
 @click.option("--candidate", help="Only this candidate.")
+@click.option(
+    "--access",
+    is_flag=True,
+    help="With --candidate: everything stored about that person, as readable JSON for them "
+    "(the right of access; no hidden tests, flaw details or other people's data).",
+)
 @click.option(
     "-o",
     "--output",
@@ -74,9 +79,24 @@ def report_cmd(
 @profile_option
 @pass_ctx
 def export_cmd(
-    ctx: Context, fmt: str, candidate: str | None, output: Path, profile_path: Path | None
+    ctx: Context,
+    fmt: str | None,
+    candidate: str | None,
+    access: bool,
+    output: Path,
+    profile_path: Path | None,
 ) -> None:
-    """Export scores and evidence as JSON, CSV or JUnit XML (docs/export-format.md)."""
+    """Export scores and evidence as JSON, CSV or JUnit XML (docs/export-format.md), or with
+    --access one person's data for them (docs/privacy.md)."""
+    if access:
+        if candidate is None:
+            raise click.UsageError("--access exports one person's data: name them with --candidate")
+        if fmt not in (None, "json"):
+            raise click.UsageError("--access writes JSON only: drop --format or use --format json")
+        _access(ctx, candidate, output)
+        return
+    if fmt is None:
+        raise click.UsageError("choose --format json, csv or junit (or --access --candidate NAME)")
     from harness.reports.export import Format, export
     from harness.scoring.posterior import score_all
     from harness.scoring.profile import load_profile
@@ -90,6 +110,15 @@ def export_cmd(
         keep_draws=False,
     )
     write_text(output, export(ctx.store, scores, Format(fmt), candidate=candidate))
+
+
+def _access(ctx: Context, candidate: str, output: Path) -> None:
+    import json
+
+    from harness.privacy.access import export
+
+    data = export(ctx.store, candidate)
+    write_text(output, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 @click.command("import")

@@ -88,3 +88,45 @@ def load_profile(path: Path | None = None) -> Profile:
         penalty=float(diff["penalty"]),
         tie_margin=float(data["comparison"]["tie_margin"]),
     )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Retention:
+    """How long candidate data is kept (the profile's ``[retention]``; docs/privacy.md)."""
+
+    diffs_days: int
+    """A graded submission's raw diff is blanked this many days after it was submitted."""
+    reviews_days: int
+    """A graded submission's REVIEW.md text is blanked this many days after it was submitted."""
+    unused_invites_days: int
+    """An invite never opened is removed this many days after it expired."""
+
+
+def load_retention(path: Path | None = None) -> Retention:
+    """The ``[retention]`` policy of the default profile, overlaid with ``path``'s when given.
+
+    Raises:
+        InvalidInput: the file cannot be read, or a retention key is unknown or not a whole number
+            of days >= 1 (every problem listed).
+    """
+    values = dict(_default()["retention"])
+    if path is not None:
+        try:
+            overlay = tomllib.loads(path.read_text(encoding="utf-8")).get("retention", {})
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise InvalidInput(f"cannot read profile {path}: {exc}") from exc
+        values.update(overlay)
+    problems = [
+        f"retention.{key} is not a retention key"
+        for key in values
+        if key not in Retention.__dataclass_fields__
+    ]
+    problems += [
+        f"retention.{key} must be a whole number of days >= 1 (got {value!r})"
+        for key, value in values.items()
+        if key in Retention.__dataclass_fields__
+        and (not isinstance(value, int) or isinstance(value, bool) or value < 1)
+    ]
+    if problems:
+        raise InvalidInput(f"profile {path} is invalid", problems=problems)
+    return Retention(**values)

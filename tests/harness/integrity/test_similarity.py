@@ -1,0 +1,159 @@
+"""Similarity flags copied work and leaves independent work alone."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from similarity_cohort import COPY_OF_CAREFUL, HONEST, REVIEWS
+
+from harness.cli import cli
+from harness.integrity import compare, similarity
+from harness.integrity.similarity import Entry, own_code, placeholders
+from harness.scenarios import patches
+from harness.scenarios.scaffold import scaffold
+from harness.scenarios.scenario import Scenario, load
+from harness.scenarios.variants import draw
+from harness.store import Store, Submission
+
+
+@pytest.fixture
+def greet(tmp_path: Path) -> Scenario:
+    return load(scaffold("greet-demo", tmp_path / "greet-demo"))
+
+
+def diff_adding(code: str) -> str:
+    return patches.make({}, {"src/greeter/duration.py": code.encode()})
+
+
+def entry(scenario: Scenario, name: str, code: str, review: str = "", seed: int = 1) -> Entry:
+    return Entry(
+        submission_id=f"s-{name}",
+        candidate=name,
+        diff=diff_adding(code),
+        review=review,
+        values=draw(scenario, seed).values,
+    )
+
+
+def honest(scenario: Scenario) -> list[Entry]:
+    return [
+        entry(scenario, name, code, REVIEWS[name], seed=i)
+        for i, (name, code) in enumerate(HONEST.items())
+    ]
+
+
+def test_an_honest_cohort_of_independent_fixes_raises_no_flag(greet: Scenario) -> None:
+    result = compare(greet, honest(greet))
+    assert result.compared == len(HONEST)
+    assert result.pairs == ()
+
+
+def test_a_copy_with_renamed_variables_and_reordered_functions_is_flagged(
+    greet: Scenario,
+) -> None:
+    copy = entry(greet, "copycat", COPY_OF_CAREFUL, seed=7)
+    result = compare(greet, [*honest(greet), copy])
+    assert [(p.a, p.b) for p in result.pairs] == [("careful", "copycat")]
+    (match,) = result.pairs[0].matches
+    assert match.kind == "code"
+    assert match.share_a > 0.9 and match.share_b > 0.9
+    # The fragments are the candidates' own text, side by side.
+    assert any("partition" in f for f in match.fragments_a)
+    assert any("partition" in f for f in match.fragments_b)
+    assert any("todo" in f for f in match.fragments_b)
+
+
+def test_a_copied_review_is_flagged_even_when_the_code_differs(greet: Scenario) -> None:
+    copied = REVIEWS["careful"].upper().replace("\n- ", "\n  -  ")
+    copy = entry(greet, "echo", HONEST["emil"].replace("text", "spec"), copied, seed=3)
+    result = compare(greet, [*honest(greet)[:3], copy])
+    kinds = {(p.a, p.b): [m.kind for m in p.matches] for p in result.pairs}
+    assert kinds == {("careful", "echo"): ["review"]}
+
+
+def test_variant_values_do_not_hide_a_copy(greet: Scenario) -> None:
+    # Two people with different greetings: the copy carries its own variant's value.
+    a, b = draw(greet, 0).values, draw(greet, 1).values
+    seed_b = 1
+    while b["greeting"] == a["greeting"]:
+        seed_b += 1
+        b = draw(greet, seed_b).values
+    code = HONEST["brook"].replace('"0s"', "GREETING").replace("bad duration", "{}")
+    mine = code.replace("GREETING", repr(str(a["greeting"]) + ", world"))
+    theirs = code.replace("GREETING", repr(str(b["greeting"]) + ", world"))
+    assert mine != theirs
+    assert placeholders(mine, a) == placeholders(theirs, b)
+
+
+def test_placeholders_replace_whole_values_only() -> None:
+    assert (
+        placeholders(
+            "rate = 0.25; x = 0.255; cur = 'EUR' + 'EURO'", {"base": 0.25, "currency": "EUR"}
+        )
+        == "rate = {{base}}; x = 0.255; cur = '{{currency}}' + 'EURO'"
+    )
+
+
+def test_only_added_lines_are_the_candidates_own() -> None:
+    diff = patches.make({"a.py": b"keep = 1\ngone = 2\n"}, {"a.py": b"keep = 1\nmine = 3\n"})
+    assert own_code(diff) == "mine = 3\n"
+
+
+def test_the_ai_change_and_the_base_are_boilerplate(greet: Scenario) -> None:
+    # Everyone pastes the AI's loud.py into a new module: shared, but not theirs.
+    ai = "def shout(name):\n    return greet(name).upper() + '!'\n" * 3
+    entries = [
+        entry(greet, n, ai + "\n" + code, seed=i) for i, (n, code) in enumerate(HONEST.items())
+    ]
+    assert compare(greet, entries).pairs == ()
+
+
+def test_two_line_fixes_are_too_small_to_compare(greet: Scenario) -> None:
+    tiny = [entry(greet, n, "x = name.strip()\n") for n in ("ada", "brook")]
+    result = compare(greet, tiny)
+    assert result.too_small == ("ada", "brook") and result.pairs == ()
+
+
+def _store_with_cohort(tmp_path: Path, scenario: Scenario) -> Store:
+    store = Store(f"sqlite:///{tmp_path / 'dsim.db'}")
+    codes = {**HONEST, "copycat": COPY_OF_CAREFUL}
+    for i, (name, code) in enumerate(codes.items()):
+        store.add(
+            Submission(
+                candidate=name,
+                scenario_id=scenario.id,
+                scenario_version=scenario.version,
+                scenario_ref=str(scenario.path),
+                seed=i,
+                diff=diff_adding(code),
+                review=REVIEWS.get(name, ""),
+                content_hash=name,
+                source="patch",
+            )
+        )
+    return store
+
+
+def test_dsim_similarity_lists_the_copied_pair_as_json_and_text(
+    tmp_path: Path, greet: Scenario
+) -> None:
+    _store_with_cohort(tmp_path, greet)
+    db = ["--db", f"sqlite:///{tmp_path / 'dsim.db'}"]
+    out = CliRunner().invoke(cli, [*db, "similarity", "--scenario", greet.id, "--json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    (scenario,) = data["scenarios"]
+    assert [(p["a"], p["b"]) for p in scenario["pairs"]] == [("careful", "copycat")]
+    text = CliRunner().invoke(cli, [*db, "similarity"])
+    assert "careful ~ copycat" in text.output and " | " in text.output
+
+
+def test_an_unknown_scenario_is_a_clear_error(tmp_path: Path, greet: Scenario) -> None:
+    store = _store_with_cohort(tmp_path, greet)
+    with pytest.raises(Exception, match="no submissions to scenario 'nope'"):
+        similarity(store, scenario="nope")
+    out = CliRunner().invoke(cli, ["--db", store.url, "similarity", "--scenario", "nope"])
+    assert out.exit_code != 0 and "dsim results" in out.output
