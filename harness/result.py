@@ -351,6 +351,22 @@ class Scope:
 
 
 @dataclass(frozen=True, kw_only=True)
+class GradedAgainst:
+    """The exact scenario a result was graded against: its content, and the pack that shipped it."""
+
+    scenario: str
+    """The scenario id."""
+    version: str
+    """The scenario's own version (``scenario.toml``)."""
+    content_hash: str
+    """sha256 over the scenario's files (its lock aside): the content, exactly."""
+    pack: str = ""
+    """The installed pack (a distribution name; ``dsim`` for the built-in library); empty for a
+    folder outside every installed pack."""
+    pack_version: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
 class GradingResult:
     """Everything grading established about one submission."""
 
@@ -370,6 +386,9 @@ class GradingResult:
     timings: dict[str, float] = field(default_factory=dict)
     error: str = ""
     """Why an ``errored`` or ``infra_error`` result has no verdicts."""
+    graded_against: GradedAgainst | None = None
+    """The scenario content and pack it was graded against; None on results stored before packs
+    (an optional field: schema 2 reads the same with or without it)."""
 
     @property
     def integrity(self) -> tuple[Finding, ...]:

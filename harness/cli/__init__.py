@@ -215,6 +215,7 @@ def _register() -> None:
         grade,
         infra,
         overrides,
+        packs,
         privacy,
         queue,
         reports,
@@ -227,6 +228,7 @@ def _register() -> None:
 
     modules = (
         scenarios,
+        packs,
         workflow,
         results,
         grade,

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from harness.cli import Context, count, emit_json, json_option, pass_ctx, user_path
+from harness.cli import count, emit_json, json_option, user_path
 from harness.errors import CheckFailed, ExitCode, InvalidInput
 
 
@@ -28,6 +28,8 @@ def describe(scenario: Any, *, assessor: bool = False) -> dict[str, Any]:
         "flaws_by_category": dict(sorted(Counter(f.category.value for f in m.flaws).items())),
         "flaws": len(m.flaws),
         "requirements": list(m.runtime.requirements),
+        "pack": scenario.pack.name if scenario.pack else None,
+        "pack_version": scenario.pack.version if scenario.pack else None,
     }
     if assessor:
         data["flaw_details"] = [
@@ -52,32 +54,58 @@ def describe(scenario: Any, *, assessor: bool = False) -> dict[str, Any]:
 
 @click.group("scenarios")
 def scenarios_group() -> None:
-    """The built-in scenario library."""
+    """The scenario library: every installed pack, the built-in one included."""
 
 
 @scenarios_group.command("list")
 @json_option
 def list_cmd(as_json: bool) -> None:
-    """List the built-in scenarios."""
-    from harness.scenarios.scenario import library
+    """List the installed packs and their scenarios.
 
-    rows = [describe(s) for s in library()]
+    A broken pack, a scenario id two packs share or a refused scenario is one `Error:` line on
+    stderr naming the pack (exit code 3); everything else is still listed.
+    """
+    from harness.scenarios.scenario import survey
+
+    scenarios, found, problems = survey()
+    rows = [describe(s) for s in scenarios]
     if as_json:
         emit_json(rows)
-        return
+    else:
+        _print_library(rows, found.packs)
+    for problem in problems:
+        click.echo(f"Error: {problem}", err=True)
+    if problems:
+        raise click.exceptions.Exit(ExitCode.INVALID_INPUT)
+
+
+def _print_library(rows: list[dict[str, Any]], packs: Any) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    console = Console()
+    listed = Counter(r["pack"] for r in rows)
+    shelf = Table(title=count(len(packs), "pack"), title_justify="left")
+    shelf.add_column("pack", no_wrap=True, style="bold")
+    shelf.add_column("version", no_wrap=True)
+    shelf.add_column("scenarios", justify="right", no_wrap=True)
+    shelf.add_column("folder")
+    for pack in packs:
+        shelf.add_row(pack.name, pack.version, str(listed[pack.name]), str(pack.root))
+    console.print(shelf)
     table = Table(title=count(len(rows), "scenario"), title_justify="left")
     table.add_column("id", no_wrap=True, style="bold")
+    table.add_column("pack", no_wrap=True)
     table.add_column("level", no_wrap=True)
     table.add_column("min", justify="right", no_wrap=True)
     table.add_column("domain")
     table.add_column("flaws by category")
     for r in rows:
         cats = ", ".join(c if n == 1 else f"{c}×{n}" for c, n in r["flaws_by_category"].items())
-        table.add_row(r["id"], r["difficulty"], str(r["time_budget_minutes"]), r["domain"], cats)
-    Console().print(table)
+        table.add_row(
+            r["id"], r["pack"], r["difficulty"], str(r["time_budget_minutes"]), r["domain"], cats
+        )
+    console.print(table)
     click.echo("`dsim scenarios show ID` describes one; `dsim start ID --candidate NAME` begins.")
 
 
@@ -104,6 +132,9 @@ def _show_lines(data: dict[str, Any]) -> list[str]:
     lines = [
         f"{data['id']} {data['version']}: {data['title']}",
         f"  {data['summary']}",
+        f"  pack: {data['pack']} {data['pack_version']}"
+        if data["pack"]
+        else "  pack: none (a folder outside every installed pack)",
         f"  domain: {data['domain']}; difficulty: {data['difficulty']}; "
         f"time budget: {count(data['time_budget_minutes'], 'minute')}",
         f"  skills: {', '.join(data['skills']) or 'none listed'}",
@@ -206,9 +237,7 @@ def new_cmd(scenario_id: str, directory: Path | None) -> None:
 @click.option("--backend", default="docker", show_default=True)
 @click.option("--no-lock", is_flag=True, help="Do not write scenario.lock.json.")
 @json_option
-@pass_ctx
 def check_cmd(
-    ctx: Context,
     refs: tuple[str, ...],
     all_: bool,
     runs: int,
@@ -217,15 +246,26 @@ def check_cmd(
     as_json: bool,
 ) -> None:
     """Prove scenarios sound in real runs and write their lock files."""
-    from harness.backends import get_backend
-    from harness.grading.check import check
-    from harness.grading.pipeline import image_for, warm_by_default
     from harness.scenarios.scenario import library, resolve
-    from harness.scenarios.validation import validate
 
     if not refs and not all_:
         raise click.UsageError("name scenarios (id or path) or pass --all")
-    scenarios = library() if all_ else [resolve(r) for r in refs]
+    # Checking is how a lock is (re)written, so a scenario whose lock is stale is checked, not
+    # refused.
+    scenarios = library(verify=False) if all_ else [resolve(r, verify=False) for r in refs]
+    run_checks(scenarios, backend=backend, runs=runs, write_lock=not no_lock, as_json=as_json)
+
+
+def run_checks(
+    scenarios: list[Any], *, backend: str, runs: int, write_lock: bool, as_json: bool
+) -> None:
+    """Validate and self-check ``scenarios`` one after another, print the rows (or JSON), and
+    raise CheckFailed when any fails (InvalidInput when one does not validate)."""
+    from harness.backends import get_backend
+    from harness.grading.check import check
+    from harness.grading.pipeline import image_for, warm_by_default
+    from harness.scenarios.validation import validate
+
     chosen = get_backend(backend)
     reports = []
     # Runs are one after another: one container made ahead overlaps its start with a run.
@@ -241,7 +281,7 @@ def check_cmd(
                 )
             image, python = image_for(scenario, chosen)
             report = check(
-                scenario, chosen, runs=runs, image=image, python=python, write_lock=not no_lock
+                scenario, chosen, runs=runs, image=image, python=python, write_lock=write_lock
             )
             reports.append(report)
             if not as_json:

@@ -16,12 +16,12 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import graders
 from harness import __version__
 from harness.backends.base import Backend, ImageRecipe
-from harness.errors import DsimError, InfraError, PatchError
+from harness.errors import DsimError, InfraError, InvalidInput, PatchError
 from harness.grading.context import (
     GradeContext,
     GraderOutput,
@@ -33,6 +33,7 @@ from harness.grading.context import (
 from harness.result import (
     Finding,
     FindingCode,
+    GradedAgainst,
     GradingResult,
     HiddenTests,
     ItemResult,
@@ -44,7 +45,7 @@ from harness.result import (
     dump_result,
 )
 from harness.scenarios import materialize, patches
-from harness.scenarios.scenario import LOCK, Scenario, resolve
+from harness.scenarios.scenario import LOCK, Scenario, installed, load, resolve
 from harness.scenarios.variants import draw
 from harness.store import Result, Store, Submission
 from harness.workspace.submit import split_protected
@@ -123,15 +124,42 @@ def build_context(
     return ctx, notes
 
 
+def graded_against(scenario: Scenario) -> GradedAgainst:
+    """What a result records of its scenario. A scenario without its pack (a worker's copy
+    unpacked from the store) is credited to the installed pack that has the same id with the
+    same content, if one does."""
+    pack = scenario.pack
+    if pack is None:
+        owner = installed().owners.get(scenario.id)
+        folder = owner.root / scenario.id if owner is not None else None
+        if folder is not None and folder.resolve() != scenario.path.resolve():
+            try:
+                same = load(folder).content_hash == scenario.content_hash
+            except DsimError:
+                same = False
+            pack = owner if same else None
+        else:
+            pack = owner
+    return GradedAgainst(
+        scenario=scenario.id,
+        version=scenario.version,
+        content_hash=scenario.content_hash,
+        pack=pack.name if pack else "",
+        pack_version=pack.version if pack else "",
+    )
+
+
 def grade_one(
     scenario: Scenario, submission: Submission, backend: Backend, *, reruns: int = 0
 ) -> GradingResult:
-    """Grade one submission: every default grader, assembled into one result.
+    """Grade one submission: every default grader, assembled into one result that records the
+    scenario content and pack it was graded against.
 
     Raises InfraError when the engine, an image or the harness fails (the caller stores it as
     ``infra_error``); a submission that no longer applies is an ``errored`` result, not a raise.
     """
     started = time.monotonic()
+    against = graded_against(scenario)
     try:
         ctx, notes = build_context(scenario, submission, backend, reruns=reruns)
     except PatchError as exc:
@@ -140,9 +168,30 @@ def grade_one(
             items=_all_failed(scenario),
             error=exc.message,
             findings=(Finding(code=FindingCode.PATCH_FAILED, message=exc.message),),
+            graded_against=against,
         )
     outputs = {name: graders.get(name)(ctx) for name in graders.DEFAULT}
-    return assemble(ctx, outputs, notes=notes, seconds=time.monotonic() - started)
+    result = assemble(ctx, outputs, notes=notes, seconds=time.monotonic() - started)
+    return replace(result, graded_against=against)
+
+
+def changed_under(store: Store, submission: Submission, scenario: Scenario) -> str | None:
+    """Why grading is refused: the candidate started the same version of this pack scenario with
+    other content, so the pack was upgraded under them without a version bump. None when the
+    scenario is not from a pack or nothing changed."""
+    if scenario.pack is None or submission.assignment_id is None:
+        return None
+    started = store.assignment(submission.assignment_id)
+    if started.scenario_version != scenario.version or started.scenario_hash in (
+        "",
+        scenario.content_hash,
+    ):
+        return None
+    return (
+        f"pack {scenario.pack.label}: scenario {scenario.id} {scenario.version} is not the content "
+        f"this candidate started ({started.scenario_hash[:12]}, installed "
+        f"{scenario.content_hash[:12]}): the pack changed it without a version bump"
+    )
 
 
 def assemble(
@@ -210,6 +259,13 @@ def grade_submission(
     started = time.monotonic()
     submission = store.submission(submission_id)
     scenario = resolve(submission.scenario_ref)
+    changed = changed_under(store, submission, scenario)
+    if changed is not None:
+        raise InvalidInput(
+            changed,
+            hint=f"install the {scenario.pack.name if scenario.pack else 'pack'} release the "
+            "candidate started with, or ask its authors to bump the scenario's version",
+        )
     key = result_key(submission, scenario)
     existing = None if force else store.result_for(submission.id, key)
     if existing is not None and existing.isolated == backend.isolated:
@@ -225,7 +281,11 @@ def grade_submission(
     try:
         result = grade_one(scenario, submission, backend, reruns=reruns)
     except InfraError as exc:
-        result = GradingResult(status=ResultStatus.INFRA_ERROR, error=exc.message)
+        result = GradingResult(
+            status=ResultStatus.INFRA_ERROR,
+            error=exc.message,
+            graded_against=graded_against(scenario),
+        )
     store.add(
         Result(
             submission_id=submission.id,

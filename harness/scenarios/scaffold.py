@@ -1,4 +1,5 @@
-"""``dsim scenario new``: a small scenario that validates and passes ``scenario check`` as is.
+"""``dsim scenario new`` and ``dsim pack new``: a small scenario (alone, or as the sample of a new
+pack) that validates and passes ``scenario check`` as is.
 
 Every file explains itself and points at docs/scenario-format.md; the author replaces the toy
 codebase, change and tests with real ones.
@@ -6,6 +7,7 @@ codebase, change and tests with real ones.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from harness.errors import InvalidInput
@@ -87,8 +89,6 @@ greeting = ["Hello", "Hi", "Welcome"]
 
 def scaffold(scenario_id: str, target: Path) -> Path:
     """Write the skeleton to ``target``; refuse to overwrite anything."""
-    import re
-
     if not re.fullmatch(ID_PATTERN, scenario_id):
         raise InvalidInput(
             f"{scenario_id!r} is not a valid scenario id",
@@ -121,4 +121,101 @@ def scaffold(scenario_id: str, target: Path) -> Path:
         path = target / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
+    return target
+
+
+PACK_NAME_PATTERN = r"[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?"
+"""A distribution name as pip normalises it (lowercase; letters, digits, ``.``, ``_``, ``-``)."""
+
+_PACK_PYPROJECT = """\
+# A dsim scenario pack: an ordinary Python distribution (docs/packs.md in dsim).
+# Build it with `pip wheel --no-deps .` or `python -m build`; install the wheel only where grading
+# happens (the dsim server and its workers), never on a candidate's machine.
+[build-system]
+requires = ["setuptools>=68"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "{name}"
+version = "0.1.0"            # bump it with every release; bump a scenario's own version too
+description = "Private dsim scenarios"
+requires-python = ">=3.11"
+# No dependency on dsim: a pack is data, read by the dsim installed beside it.
+
+# What makes it a pack: the folder of scenarios, named by its package.
+[project.entry-points."dsim.scenarios"]
+{entry} = "{module}"
+
+[tool.setuptools]
+include-package-data = false
+
+[tool.setuptools.packages.find]
+where = ["src"]
+include = ["{module}"]
+
+[tool.setuptools.package-data]
+{module} = ["**/*"]
+
+[tool.setuptools.exclude-package-data]
+{module} = ["**/__pycache__/*", "**/*.pyc"]
+"""
+
+_PACK_CI = """\
+#!/bin/sh
+# CI for this pack (needs dsim and a running Docker engine): every scenario must validate and
+# prove itself sound in real runs. Commit the scenario.lock.json files `scenario check` writes.
+set -eu
+cd "$(dirname "$0")"
+dsim scenario validate src/{module}/*/
+dsim scenario check --runs 3 src/{module}/*/
+"""
+
+_PACK_README = """\
+# {name}
+
+A dsim scenario pack. Each folder under `src/{module}/` is one scenario
+(docs/scenario-format.md in dsim); `{sample}` is a working sample to copy or replace.
+
+- Add a scenario: `dsim scenario new my-id --dir src/{module}/my-id`
+- Check everything and write the locks: `dsim pack check .` (CI runs `./ci.sh`)
+- Build: `pip wheel --no-deps -w dist .`, then install the wheel where grading happens
+- See it: `dsim scenarios list`
+
+Scenario ids must be unique across every installed pack. Bump a scenario's `version` whenever its
+content changes: dsim refuses a scenario whose content no longer matches the lock of its version.
+"""
+
+
+def pack_module(name: str) -> str:
+    """The package name a pack called ``name`` keeps its scenarios in."""
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def scaffold_pack(name: str, target: Path) -> Path:
+    """Write a pack skeleton to ``target`` (pyproject, CI script, a sample scenario that passes
+    validation and ``scenario check``); refuse to overwrite anything."""
+    if not re.fullmatch(PACK_NAME_PATTERN, name) or not pack_module(name).isidentifier():
+        raise InvalidInput(
+            f"{name!r} is not a valid pack name",
+            hint="use lowercase letters, digits and dashes, e.g. acme-scenarios",
+        )
+    if target.exists() and any(target.iterdir()):
+        raise InvalidInput(f"{target} exists and is not empty", hint="choose another --dir")
+    module = pack_module(name)
+    sample = f"{module.replace('_', '-')}-greeting"
+    fields = {"name": name, "module": module, "entry": module, "sample": sample}
+    files = {
+        "pyproject.toml": _PACK_PYPROJECT.format(**fields),
+        "ci.sh": _PACK_CI.format(**fields),
+        "README.md": _PACK_README.format(**fields),
+        ".gitignore": "build/\ndist/\n*.egg-info/\n__pycache__/\n",
+        f"src/{module}/__init__.py": f'"""The {name} scenario pack: each sub-folder is one '
+        'scenario (package data, not code)."""\n',
+    }
+    for rel, text in files.items():
+        path = target / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    (target / "ci.sh").chmod(0o755)
+    scaffold(sample, target / "src" / module / sample)
     return target

@@ -1,20 +1,27 @@
 """Scenarios on disk: where they are, what their files are called, and loading them.
 
-This is the one module that knows the file names of the scenario format. The built-in library is
-found through package data (the ``scenarios`` package), never through the current directory.
+This is the one module that knows the file names of the scenario format. The library is every
+installed scenario pack (:mod:`harness.scenarios.packs`), the built-in one included; it is found
+through installed distributions and package data, never through the current directory.
+
+Invariant: a scenario loaded from a pack is refused (:func:`refusal`) when its lock was written for
+the version it still declares but for other content — the pack changed it without a version bump,
+so results under that version would no longer be comparable.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
 from harness.errors import InvalidInput, NotFound
 from harness.scenarios.manifest import Manifest, parse_manifest
+from harness.scenarios.packs import Installed, Pack, PackProblem, discover
 
 MANIFEST = "scenario.toml"
 LOCK = "scenario.lock.json"
@@ -121,6 +128,8 @@ class Scenario:
 
     path: Path
     manifest: Manifest
+    pack: Pack | None = None
+    """The installed pack it was loaded from; None for a folder outside every pack."""
 
     @property
     def id(self) -> str:
@@ -136,9 +145,9 @@ class Scenario:
 
     @property
     def ref(self) -> str:
-        """How to find this scenario again: its id when built in, else its absolute folder."""
-        builtin = builtin_root() / self.id
-        if builtin.resolve() == self.path.resolve():
+        """How to find this scenario again: its id when it comes from an installed pack, else its
+        absolute folder."""
+        if self.pack is not None or installed().owner_of(self.path) is not None:
             return self.id
         return str(self.path.resolve())
 
@@ -177,9 +186,14 @@ def builtin_root() -> Path:
     return Path(str(resources.files("scenarios")))
 
 
+def installed() -> Installed:
+    """Every installed scenario pack (the built-in library included) and what is wrong with any."""
+    return discover(MANIFEST)
+
+
 def builtin_ids() -> list[str]:
-    root = builtin_root()
-    return sorted(p.name for p in root.iterdir() if (p / MANIFEST).is_file())
+    """The id of every installed scenario, across all packs (ids two packs share left out)."""
+    return sorted(installed().owners)
 
 
 def load(path: Path) -> Scenario:
@@ -194,20 +208,130 @@ def load(path: Path) -> Scenario:
     return Scenario(path=path, manifest=manifest)
 
 
-def resolve(ref: str) -> Scenario:
-    """Find a scenario by built-in id or by folder path."""
+def _lock_fields(scenario: Scenario) -> tuple[str, str] | None:
+    """(version, content hash) the scenario's lock was written for; None without a lock.
+
+    Raises:
+        ValueError: the lock is unreadable.
+    """
+    lock = scenario.path / LOCK
+    if not lock.is_file():
+        return None
+    try:
+        data = json.loads(lock.read_text(encoding="utf-8"))
+        return str(data.get("version", "")), str(data["content_hash"])
+    except (OSError, KeyError, TypeError, AttributeError) as exc:
+        raise ValueError(str(exc)) from exc
+
+
+def changed_without_bump(scenario: Scenario) -> bool:
+    """Is there a lock for the scenario's version whose content hash is not the scenario's?"""
+    try:
+        fields = _lock_fields(scenario)
+    except ValueError:
+        return False
+    return (
+        fields is not None
+        and fields[0] == scenario.version
+        and fields[1] != (scenario.content_hash)
+    )
+
+
+def refusal(scenario: Scenario) -> str | None:
+    """Why an installed scenario may not be used as it is (None when it may).
+
+    A pack's scenario must carry the id of its folder, and its lock, when it has one, must be for
+    its content: a lock for the same version but other content means the scenario changed
+    without a version bump; a lock for another version means it was never checked as it is.
+    """
+    folder = scenario.path.name
+    if scenario.id != folder:
+        return f"folder {folder} holds scenario {scenario.id!r}; a pack's folders are named by id"
+    try:
+        fields = _lock_fields(scenario)
+    except ValueError:
+        return f"{folder}/{LOCK} is unreadable; run `dsim pack check` on the pack's source"
+    if fields is None or fields[1] == scenario.content_hash:
+        return None
+    locked_version, locked_hash = fields
+    if locked_version == scenario.version:
+        return (
+            f"scenario {scenario.id} {scenario.version} changed since it was locked (content "
+            f"{scenario.content_hash[:12]}, locked {locked_hash[:12]}) without a version bump; "
+            "bump `version` in its scenario.toml and run `dsim pack check`"
+        )
+    return (
+        f"scenario {scenario.id} is version {scenario.version} but its lock is for "
+        f"{locked_version or 'an unknown version'}; run `dsim pack check` to lock it"
+    )
+
+
+def _from_pack(pack: Pack, scenario_id: str, *, verify: bool) -> Scenario:
+    """An installed scenario with its pack; InvalidInput naming the pack when it is refused."""
+    folder = pack.root / scenario_id
+    try:
+        scenario = replace(load(folder), pack=pack)
+    except InvalidInput as exc:
+        raise InvalidInput(
+            f"pack {pack.label}: {exc.summary}", problems=exc.problems, hint=exc.hint
+        ) from None
+    why = refusal(scenario) if verify else None
+    if why is not None:
+        raise InvalidInput(
+            f"pack {pack.label}: {why}",
+            hint=f"install a release of {pack.name} whose scenarios match their locks",
+        )
+    return scenario
+
+
+def resolve(ref: str, *, verify: bool = True) -> Scenario:
+    """Find a scenario by installed id or by folder path.
+
+    Args:
+        ref: a scenario id from any installed pack, or a scenario folder.
+        verify: refuse an installed scenario whose lock does not match it (:func:`refusal`);
+            ``False`` only for the tools that rewrite locks.
+
+    Raises:
+        NotFound: no folder and no installed scenario by that name.
+        InvalidInput: two packs share the id, the manifest is invalid, or the scenario is
+            refused; the message names the pack.
+    """
     candidate = Path(ref)
+    found = installed()
     if (candidate / MANIFEST).is_file():
+        pack = found.owner_of(candidate)
+        if pack is not None:
+            return _from_pack(pack, candidate.name, verify=verify)
         return load(candidate)
-    builtin = builtin_root() / ref
-    if (builtin / MANIFEST).is_file():
-        return load(builtin)
-    known = ", ".join(builtin_ids()) or "(none)"
-    close = fnmatch.filter(builtin_ids(), f"*{ref}*")
-    hint = f"did you mean {', '.join(close)}?" if close else f"known scenarios: {known}"
-    raise NotFound(f"no scenario {ref!r}", hint=hint)
+    pack = found.owners.get(ref)
+    if pack is not None:
+        return _from_pack(pack, ref, verify=verify)
+    clash = found.clash(ref)
+    if clash is not None:
+        raise InvalidInput(str(clash), hint="uninstall one of the packs or ask its authors")
+    ids = sorted(found.owners)
+    close = fnmatch.filter(ids, f"*{ref}*")
+    hint = f"did you mean {', '.join(close)}?" if close else f"known scenarios: {', '.join(ids)}"
+    raise NotFound(f"no scenario {ref!r}", hint=hint if ids else "no scenario pack is installed")
 
 
-def library() -> list[Scenario]:
-    """Every built-in scenario, loaded."""
-    return [load(builtin_root() / sid) for sid in builtin_ids()]
+def survey(*, verify: bool = True) -> tuple[list[Scenario], Installed, list[PackProblem]]:
+    """Every installed scenario that loads (and, with ``verify``, is not refused), the packs, and
+    every problem — broken packs, clashing ids, scenarios left out — each naming its pack."""
+    found = installed()
+    problems = list(found.problems)
+    scenarios: list[Scenario] = []
+    for sid, pack in sorted(found.owners.items()):
+        try:
+            scenarios.append(_from_pack(pack, sid, verify=verify))
+        except InvalidInput as exc:
+            what = exc.summary.removeprefix(f"pack {pack.label}: ")
+            problems.append(PackProblem(packs=(pack.label,), scenario=sid, what=what))
+    return scenarios, found, problems
+
+
+def library(*, verify: bool = True) -> list[Scenario]:
+    """Every installed scenario that loads, from every pack (see :func:`survey` for what was
+    left out and why)."""
+    return survey(verify=verify)[0]
