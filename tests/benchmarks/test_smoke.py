@@ -32,7 +32,9 @@ def run_quick(name: str) -> str:
     return lines[0]
 
 
-@pytest.mark.parametrize("name", ["bench_start", "bench_scoring", "bench_reports", "bench_serve"])
+@pytest.mark.parametrize(
+    "name", ["bench_start", "bench_scoring", "bench_reports", "bench_serve", "bench_similarity"]
+)
 def test_benchmark_without_docker_runs_quick(name, tmp_path, monkeypatch):
     monkeypatch.setenv("DSIM_HOME", str(tmp_path))
     run_quick(name)
@@ -56,4 +58,5 @@ def test_every_benchmark_script_is_smoke_tested():
         "bench_images",
         "bench_queue",
         "bench_serve",
+        "bench_similarity",
     }
