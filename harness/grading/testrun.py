@@ -98,6 +98,9 @@ def payload(
     scratch = "/tmp/dsim-out" if isolated else f"{root}/scratch"
     config = {
         "tree": f"{root}/tree",
+        # First on sys.path, so hidden tests import their shared helpers (hidden/_support.py)
+        # and no module of the candidate's can stand in for one.
+        "hidden": f"{root}/tree/{names.hidden_dir}",
         "scratch": scratch,
         "ini": f"{root}/lib/pytest.ini",
         "nonce": names.nonce,

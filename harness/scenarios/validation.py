@@ -327,7 +327,23 @@ def _check_selectors(
                         "or the repo: fix the path",
                     )
                 )
+            elif _names_helper(selector):
+                problems.append(
+                    Problem(
+                        file=MANIFEST,
+                        where=where,
+                        what=f"selector {selector!r} names a helper module of the hidden "
+                        "suites, which holds no test: name the test modules that use it",
+                    )
+                )
     return problems
+
+
+def _names_helper(selector: str) -> bool:
+    """Does ``selector`` name a hidden helper (``hidden/_support.py``, any ``hidden/_*.py``)?
+    Helpers are imported by hidden tests, never collected as tests."""
+    path = selector.split("::", 1)[0]
+    return path.startswith("hidden/") and path.rsplit("/", 1)[-1].startswith("_")
 
 
 def _check_locations(scenario: Scenario, start: dict[str, bytes]) -> list[Problem]:

@@ -1,41 +1,10 @@
 """The ticket: GETs are retried on 503 (and other transient failures), honouring Retry-After."""
 
-import json
-
 import pytest
 
-from apiclient import ApiError, OrdersClient, Response, TransportError, settings
+from apiclient import ApiError, TransportError, settings
 
-
-class FakeTransport:
-    """Answers with the queued responses (or raises the queued exceptions), in order."""
-
-    def __init__(self, *answers, repeat_last=False):
-        self.answers = list(answers)
-        self.repeat_last = repeat_last
-        self.requests = []
-
-    def send(self, request):
-        self.requests.append(request)
-        if self.repeat_last and len(self.answers) == 1:
-            answer = self.answers[0]
-        else:
-            answer = self.answers.pop(0)
-        if isinstance(answer, Exception):
-            raise answer
-        return answer
-
-
-def ok(payload, status=200):
-    return Response(status, {"Content-Type": "application/json"}, json.dumps(payload).encode())
-
-
-def error(status, message="unavailable", **headers):
-    return Response(status, dict(headers), json.dumps({"error": message}).encode())
-
-
-def client_with(transport, delays, **kwargs):
-    return OrdersClient(transport, token="t0k", sleep=delays.append, **kwargs)
+from _support import FakeTransport, client_with, error, ok
 
 
 def test_get_is_retried_on_503_until_it_succeeds():
