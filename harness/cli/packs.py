@@ -31,9 +31,11 @@ def new_cmd(name: str, directory: Path | None) -> None:
     directory = directory or Path(name)
     with user_path(directory, hint="choose a writable folder with --dir"):
         target = scaffold_pack(name, directory)
+    # pip reads a bare word as a package name to download: name the folder as a path.
+    where = target if target.is_absolute() or str(target).startswith(".") else f"./{target}"
     click.echo(
         f"Created {target}. Next: `dsim pack check {target}` (validates, self-checks and locks "
-        f"every scenario), then `pip wheel --no-deps -w dist {target}`."
+        f"every scenario), then `pip wheel --no-deps -w dist {where}`."
     )
 
 
