@@ -5,11 +5,12 @@ imported by reports, the server and the CLI. Nothing here feeds a verdict or a s
 scoring never import this package (the import contracts keep it so).
 """
 
-from harness.integrity.cohort import Unavailable, attempts, similarity, timing
+from harness.integrity.cohort import About, Unavailable, about, attempts, similarity, timing
 from harness.integrity.similarity import Match, Pair, ScenarioSimilarity, Settings, compare
 from harness.integrity.timing import Attempt, TimingFlag, TimingSettings, TimingSignal, signals
 
 __all__ = [
+    "About",
     "Attempt",
     "Match",
     "Pair",
@@ -19,6 +20,7 @@ __all__ = [
     "TimingSettings",
     "TimingSignal",
     "Unavailable",
+    "about",
     "attempts",
     "compare",
     "signals",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from harness.errors import DsimError, NotFound
-from harness.integrity.similarity import Entry, ScenarioSimilarity, Settings, compare
+from harness.integrity.similarity import Entry, Pair, ScenarioSimilarity, Settings, compare
 from harness.integrity.timing import Attempt, TimingSettings, TimingSignal, signals
 from harness.result import ItemKind, Verdict
 from harness.scenarios.scenario import Scenario, resolve
@@ -125,3 +125,31 @@ def timing(
 ) -> list[TimingSignal]:
     """The flagged timings of every scenario (or ``scenario``)."""
     return signals(attempts(store, scenario=scenario), settings)
+
+
+@dataclass(frozen=True, kw_only=True)
+class About:
+    """The integrity signals that concern one candidate, for their assessor report."""
+
+    pairs: tuple[Pair, ...]
+    """Flagged pairs with this candidate on one side, highest score first."""
+    timing: tuple[TimingSignal, ...]
+    unavailable: tuple[Unavailable, ...] = ()
+
+
+def about(store: Store, candidate: str, settings: Settings | None = None) -> About:
+    """Similarity pairs and timing flags naming ``candidate`` (an id), computed over the
+    cohorts of the scenarios they submitted to only."""
+    scenarios = sorted({s.scenario_id for s in store.submissions(candidate=candidate)})
+    pairs: list[Pair] = []
+    flags: list[TimingSignal] = []
+    missing: list[Unavailable] = []
+    for scenario_id in scenarios:
+        done, skipped = similarity(store, scenario=scenario_id, settings=settings)
+        pairs += [p for result in done for p in result.pairs if p.names(candidate)]
+        missing += skipped
+        flags += [
+            s for s in timing(store, scenario=scenario_id) if s.attempt.candidate == candidate
+        ]
+    pairs.sort(key=lambda p: -p.score)
+    return About(pairs=tuple(pairs), timing=tuple(flags), unavailable=tuple(missing))

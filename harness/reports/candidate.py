@@ -130,6 +130,58 @@ class ScenarioSection:
 
 
 @dataclass(frozen=True, kw_only=True)
+class SimilarPair:
+    """Another candidate whose own work on a scenario is alike (harness.integrity)."""
+
+    other: str
+    scenario: str
+    kind: str
+    """``code`` or ``review``."""
+    mine: float
+    """Share of this candidate's own tokens found in the other's."""
+    theirs: float
+    fragments: tuple[tuple[str, str], ...]
+    """Matching fragments side by side: (this candidate's, the other's)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class IntegrityNotes:
+    """Signals for the assessor; they never change a verdict or the score."""
+
+    pairs: tuple[SimilarPair, ...] = ()
+    timing: tuple[str, ...] = ()
+    """One sentence per timing flag, with the numbers."""
+    unavailable: tuple[str, ...] = ()
+    """Scenarios that could not be compared here, with why."""
+
+
+def integrity_notes(about: Any, candidate: str) -> IntegrityNotes:
+    """The report's view of :func:`harness.integrity.about` for ``candidate``."""
+    pairs = []
+    for pair in about.pairs:
+        first = pair.a == candidate
+        for m in pair.matches:
+            mine, theirs = (
+                (m.fragments_a, m.fragments_b) if first else (m.fragments_b, m.fragments_a)
+            )
+            pairs.append(
+                SimilarPair(
+                    other=pair.b if first else pair.a,
+                    scenario=pair.scenario_id,
+                    kind=m.kind,
+                    mine=m.share_a if first else m.share_b,
+                    theirs=m.share_b if first else m.share_a,
+                    fragments=tuple(zip(mine, theirs, strict=False)),
+                )
+            )
+    return IntegrityNotes(
+        pairs=tuple(pairs),
+        timing=tuple(s.text() for s in about.timing),
+        unavailable=tuple(f"{u.scenario_id}: {u.reason}" for u in about.unavailable),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
 class CandidateReport:
     """Everything the assessor report shows."""
 
@@ -154,6 +206,8 @@ class CandidateReport:
     records: tuple[DeliveryRow, ...]
     """The delivery records the score counts, oldest first."""
     sections: tuple[ScenarioSection, ...]
+    integrity: IntegrityNotes | None = None
+    """Similarity and timing signals (``dsim report``); None where they were not computed."""
 
 
 #: The most of a candidate's text a page renders; the stored submission always keeps all of it.
@@ -350,9 +404,14 @@ def ability_note(ability: Ability | None) -> str:
 
 
 def build_report(
-    store: Store, score: CandidateScore, profile: Profile, *, now: datetime | None = None
+    store: Store,
+    score: CandidateScore,
+    profile: Profile,
+    *,
+    now: datetime | None = None,
+    integrity: IntegrityNotes | None = None,
 ) -> CandidateReport:
-    """The assessor report of one scored candidate."""
+    """The assessor report of one scored candidate (with ``integrity`` signals when given)."""
     runs = sorted(score.graded, key=lambda g: (g.submitted_at, g.scenario))
     sections = tuple(
         build_section(g, store.submission(g.submission_id), f"scenario-{n}")
@@ -395,6 +454,7 @@ def build_report(
             for r in records
         ),
         sections=sections,
+        integrity=integrity,
     )
 
 
@@ -427,4 +487,7 @@ def candidate_html(
         )
     if for_candidate:
         return render_feedback(build_feedback(store, scores[candidate], profile))
-    return render_report(build_report(store, scores[candidate], profile))
+    from harness.integrity import about
+
+    notes = integrity_notes(about(store, candidate), candidate)
+    return render_report(build_report(store, scores[candidate], profile, integrity=notes))
