@@ -260,9 +260,15 @@ def _match(kind: str, one: Any, other: Any) -> Match | None:
     )
 
 
-def _shared_pairs(prints: Sequence[Any], minimum: int) -> set[tuple[int, int]]:
-    """Index pairs sharing at least ``minimum`` fingerprints (an inverted index, so a cohort of
-    independent work costs far less than comparing every pair in full)."""
+def _shared_pairs(prints: Sequence[Any], share: float, k: int) -> set[tuple[int, int]]:
+    """Index pairs worth comparing in full, from an inverted index of fingerprints (so a cohort of
+    independent work costs far less than comparing every pair in full).
+
+    A shared fingerprint covers at most ``k`` tokens per place it occurs, so a side reaches
+    ``share`` of its covered tokens only with ``share * coverage / k`` shared fingerprints; the
+    bound is halved for fingerprints that occur twice in one document. Pairs below it cannot be
+    flagged and are skipped (a test checks the index against comparing every pair).
+    """
     owners: dict[int, list[int]] = {}
     for i, fingerprint in enumerate(prints):
         if fingerprint is None:
@@ -273,7 +279,11 @@ def _shared_pairs(prints: Sequence[Any], minimum: int) -> set[tuple[int, int]]:
     for holders in owners.values():
         if len(holders) > 1:
             counts.update(combinations(holders, 2))
-    return {pair for pair, n in counts.items() if n >= minimum}
+    return {
+        (i, j)
+        for (i, j), n in counts.items()
+        if n * 2 * k >= share * min(prints[i].token_coverage, prints[j].token_coverage)
+    }
 
 
 def compare(
@@ -312,7 +322,8 @@ def compare(
     pairs = []
     for kind in ("code", "review"):
         docs = [getattr(p, kind) for p in prints]
-        for i, j in sorted(_shared_pairs(docs, minimum=2)):
+        k = settings.k if kind == "code" else settings.review_k
+        for i, j in sorted(_shared_pairs(docs, settings.threshold, k)):
             match = _match(kind, docs[i], docs[j])
             if match is None or match.score < settings.threshold:
                 continue

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from similarity_cohort import COPY_OF_CAREFUL, HONEST, REVIEWS
 
 from harness.cli import cli
-from harness.integrity import compare, similarity
-from harness.integrity.similarity import Entry, own_code, placeholders
+from harness.integrity import Settings, compare, similarity
+from harness.integrity.similarity import Entry, _fingerprint, boilerplate, own_code, placeholders
 from harness.scenarios import patches
 from harness.scenarios.scaffold import scaffold
 from harness.scenarios.scenario import Scenario, load
@@ -157,3 +157,38 @@ def test_an_unknown_scenario_is_a_clear_error(tmp_path: Path, greet: Scenario) -
         similarity(store, scenario="nope")
     out = CliRunner().invoke(cli, ["--db", store.url, "similarity", "--scenario", "nope"])
     assert out.exit_code != 0 and "dsim results" in out.output
+
+
+@pytest.mark.parametrize("threshold", [0.05, 0.3, 0.6])
+def test_the_inverted_index_drops_no_pair_a_full_comparison_would_flag(
+    greet: Scenario, threshold: float
+) -> None:
+    from itertools import combinations
+
+    from harness.integrity.similarity import _match
+    from harness.integrity.similarity import compare as run
+
+    half = "\n\n".join(COPY_OF_CAREFUL.split("\n\n\n")[:2]) + "\n\n" + HONEST["dana"]
+    entries = [
+        *honest(greet),
+        entry(greet, "copycat", COPY_OF_CAREFUL, seed=7),
+        entry(greet, "half", half, seed=8),
+    ]
+    settings = Settings(threshold=threshold)
+    found = {(p.a, p.b) for p in run(greet, entries, settings).pairs}
+    # Brute force: every pair's code compared in full, no index.
+    shared = boilerplate(greet, entries[0].values, settings)
+    prints = [
+        _fingerprint(
+            placeholders(own_code(e.diff), e.values), settings, code=True, boilerplate=shared.code
+        )
+        for e in entries
+    ]
+    expected = set()
+    for i, j in combinations(range(len(entries)), 2):
+        match = _match("code", prints[i], prints[j])
+        if match is not None and match.score >= threshold:
+            expected.add((entries[i].candidate, entries[j].candidate))
+    assert ("careful", "copycat") in expected
+    assert (("careful", "half") in expected) == (threshold <= 0.3)  # half of it is copied
+    assert found >= expected
