@@ -114,6 +114,8 @@ def erase_cmd(
     """
     from harness.privacy import erase
 
+    if not candidate.strip():
+        raise click.BadParameter("name the candidate to erase", param_hint="CANDIDATE")
     home = ctx.settings.home
     if not dry_run and not yes and not as_json:
         planned = erase(ctx.store, candidate, home=home, actor=by, dry_run=True)

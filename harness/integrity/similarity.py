@@ -154,11 +154,15 @@ def own_code(diff: str) -> str:
 
 
 _WORDS = re.compile(r"[^\W_]+|\{\{\w+\}\}")
+#: A finding's ``- path:START-END [category]`` prefix: the format dictates it, so everyone who
+#: found the same flaw shares it.
+_FINDING_PREFIX = re.compile(r"^\s*[-*]\s*\S+:\d+(?:-\d+)?\s*(?:\[[^\]]*\])?", re.MULTILINE)
 
 
 def prose(text: str) -> str:
-    """Review prose as lower-case words separated by one space (layout and case never count)."""
-    return " ".join(w.casefold() for w in _WORDS.findall(text))
+    """Review prose as lower-case words separated by one space (layout, case and the findings'
+    location prefixes never count)."""
+    return " ".join(w.casefold() for w in _WORDS.findall(_FINDING_PREFIX.sub(" ", text)))
 
 
 # -- fingerprints ----------------------------------------------------------------------------------

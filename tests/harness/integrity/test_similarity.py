@@ -11,7 +11,14 @@ from similarity_cohort import COPY_OF_CAREFUL, HONEST, REVIEWS
 
 from harness.cli import cli
 from harness.integrity import Settings, compare, similarity
-from harness.integrity.similarity import Entry, _fingerprint, boilerplate, own_code, placeholders
+from harness.integrity.similarity import (
+    Entry,
+    _fingerprint,
+    boilerplate,
+    own_code,
+    placeholders,
+    prose,
+)
 from harness.scenarios import patches
 from harness.scenarios.scaffold import scaffold
 from harness.scenarios.scenario import Scenario, load
@@ -192,3 +199,9 @@ def test_the_inverted_index_drops_no_pair_a_full_comparison_would_flag(
     assert ("careful", "copycat") in expected
     assert (("careful", "half") in expected) == (threshold <= 0.3)  # half of it is copied
     assert found >= expected
+
+
+def test_review_prose_ignores_layout_case_and_the_finding_location_prefix() -> None:
+    one = "## Findings\n- src/a.py:4-6 [correctness] Names keep their SPACES.\n"
+    two = "## findings\n*   src/b.py:9 [security]   names keep their spaces\n"
+    assert prose(one) == prose(two) == "findings names keep their spaces"

@@ -100,3 +100,19 @@ def test_timing_reads_start_and_submission_times_from_the_store(
     assert a.complete and 0.5 < a.minutes < 1.5 and a.budget_minutes == 20
     out = CliRunner().invoke(cli, ["--home", str(home), "timing"])
     assert "quick: greet-demo submitted after 1 min (budget 20 min)" in out.output
+
+
+def test_an_empty_name_is_refused_before_anything_is_read(world: tuple[Path, Store]) -> None:
+    home, _ = world
+    out = CliRunner().invoke(cli, ["--home", str(home), "erase", "  "])
+    assert out.exit_code == 2 and "name the candidate to erase" in out.output
+
+
+def test_without_yes_erasure_asks_first_and_a_no_keeps_everything(
+    world: tuple[Path, Store], tmp_path: Path
+) -> None:
+    home, store = world
+    person(store, home, greet(tmp_path), "Ada", minutes=5)
+    out = CliRunner().invoke(cli, ["--home", str(home), "erase", "Ada"], input="n\n")
+    assert out.exit_code == 130 and "would remove" in out.output
+    assert store.submissions(candidate="ada")
