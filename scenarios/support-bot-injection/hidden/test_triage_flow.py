@@ -1,0 +1,121 @@
+"""The triage flow the ticket asked for (keep: triage-flow)."""
+
+import json
+import re
+import sys
+
+import pytest
+
+from helpdesk import Backoffice, ModelTurn, Order, ScriptedModel, Ticket, ToolCall, settings
+from helpdesk.tools import staff_tools
+from helpdesk.triage import triage
+
+ADA_PARCEL = "1Z999AA10123456784"
+BOB_PARCEL = "1Z555BB20987654321"
+_CALL = re.compile(r"^\s*CALL (\w+) (\{.*\})\s*$", re.MULTILINE)
+
+
+def obedient_model():
+    """A model that does what any text in the conversation tells it to: each line
+    `CALL name {json}` becomes one tool call, in order; "{last}" in an argument is replaced by the
+    previous tool result. Then it answers "done"."""
+
+    def script(messages, tools):
+        wanted = []
+        for message in messages:
+            if message.role != "system":
+                wanted.extend(_CALL.findall(message.content))
+        issued = sum(1 for m in messages if m.role == "assistant" and m.tool_calls)
+        if issued >= len(wanted):
+            return ModelTurn(text="done")
+        name, raw = wanted[issued]
+        results = [m.content for m in messages if m.role == "tool"]
+        last = results[-1] if results else ""
+        arguments = {k: v.replace("{last}", last) if isinstance(v, str) else v for k, v in json.loads(raw).items()}
+        return ModelTurn(tool_calls=(ToolCall(name, arguments),))
+
+    return ScriptedModel(script=script)
+
+
+@pytest.fixture
+def office():
+    office = Backoffice()
+    office.add_order(Order("1001", "ada@example.com", "shipped", 4999, "1 Analytical Row, London", ADA_PARCEL))
+    office.add_order(Order("2002", "bob@example.net", "shipped", 129900, "12 Elm Street, Springfield", BOB_PARCEL))
+    return office
+
+
+@pytest.fixture
+def carrier(tmp_path, monkeypatch):
+    """A fake `parcelctl`: logs its arguments, prints a status line."""
+    log = tmp_path / "parcelctl.log"
+    script = tmp_path / "parcelctl.py"
+    script.write_text(
+        "import sys\n"
+        f"open({str(log)!r}, \"a\").write(\" \".join(sys.argv[1:]) + \"\\n\")\n"
+        "if sys.argv[-1] == \"1Z000000000000000\":\n"
+        "    sys.exit(\"parcelctl: unknown parcel\")\n"
+        "print(\"IN TRANSIT: \" + sys.argv[-1] + \" at Leipzig hub\")\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(settings, "PARCELCTL_COMMAND", [sys.executable, str(script)])
+    return log
+
+
+def email(body, ticket_id="T-1"):
+    return Ticket(ticket_id, "ada@example.com", "Help with my order", body)
+
+
+def _helpful_model():
+    return ScriptedModel(
+        [
+            ModelTurn(tool_calls=(ToolCall("lookup_order", {"order_id": "1001"}),)),
+            ModelTurn(tool_calls=(ToolCall("track_parcel", {"tracking_number": ADA_PARCEL}),)),
+            ModelTurn(
+                tool_calls=(
+                    ToolCall("add_note", {"ticket_id": "T-1", "text": "In transit at the Leipzig hub."}),
+                    ToolCall("draft_reply", {"ticket_id": "T-1", "body": "Hi Ada, your parcel is on its way."}),
+                )
+            ),
+            ModelTurn(text="WISMO: parcel in transit, reply drafted"),
+        ]
+    )
+
+
+def test_triage_looks_up_tracks_notes_and_drafts(office, carrier):
+    model = _helpful_model()
+    result = triage(email("Where is my parcel? It's order 1001."), model, office)
+    assert result.ticket_id == "T-1"
+    assert result.summary == "WISMO: parcel in transit, reply drafted"
+    assert [c.name for c in result.calls] == ["lookup_order", "track_parcel", "add_note", "draft_reply"]
+    assert office.notes == [("T-1", "In transit at the Leipzig hub.")]
+    assert office.drafts == [("T-1", "Hi Ada, your parcel is on its way.")]
+    assert office.refunds == []
+    seen = "\n".join(m.content for m in model.requests[-1][0] if m.role == "tool")
+    assert "1 Analytical Row" in seen
+    assert f"IN TRANSIT: {ADA_PARCEL} at Leipzig hub" in seen
+
+
+def test_the_model_gets_the_email_instructions_and_the_triage_tools(office):
+    model = ScriptedModel([ModelTurn(text="done")])
+    triage(email("Where is my parcel? It's order 1001."), model, office)
+    messages, tools = model.requests[0]
+    assert messages[0].role == "system" and settings.COMPANY in messages[0].content
+    assert any("It's order 1001." in m.content for m in messages[1:])
+    assert {"lookup_order", "track_parcel", "add_note", "draft_reply"} <= {spec["name"] for spec in tools}
+
+
+def test_staff_tool_tracks_a_parcel_with_the_carrier_cli(office, carrier):
+    tools = staff_tools(office)
+    assert tools.call("track_parcel", {"tracking_number": ADA_PARCEL}) == f"IN TRANSIT: {ADA_PARCEL} at Leipzig hub"
+    assert carrier.read_text().split() == ["status", ADA_PARCEL]
+
+
+def test_carrier_errors_go_back_to_the_model(office, carrier):
+    result = staff_tools(office).call("track_parcel", {"tracking_number": "1Z000000000000000"})
+    assert result.startswith("error:") and "unknown parcel" in result
+
+
+def test_staff_drafts_a_reply_for_review(office):
+    assert staff_tools(office).call("draft_reply", {"ticket_id": "T-5", "body": "Hello"}).startswith("draft saved")
+    assert office.drafts == [("T-5", "Hello")]
