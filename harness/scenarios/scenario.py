@@ -310,10 +310,10 @@ def resolve(ref: str, *, verify: bool = True) -> Scenario:
     clash = found.clash(ref)
     if clash is not None:
         raise InvalidInput(str(clash), hint="uninstall one of the packs or ask its authors")
-    ids = sorted(found.owners)
-    close = fnmatch.filter(ids, f"*{ref}*")
-    hint = f"did you mean {', '.join(close)}?" if close else f"known scenarios: {', '.join(ids)}"
-    raise NotFound(f"no scenario {ref!r}", hint=hint if ids else "no scenario pack is installed")
+    # With several packs the ids no longer fit one line: name the close ones, else the listing.
+    close = fnmatch.filter(sorted(found.owners), f"*{ref}*")
+    hint = f"did you mean {', '.join(close)}?" if close else "`dsim scenarios list` shows them"
+    raise NotFound(f"no scenario {ref!r}", hint=hint)
 
 
 def survey(*, verify: bool = True) -> tuple[list[Scenario], Installed, list[PackProblem]]:

@@ -190,9 +190,12 @@ def test_a_folder_named_unlike_its_id_is_refused(site):
         resolve("wrong-name")
 
 
-def test_an_unknown_id_lists_the_installed_ones():
+def test_an_unknown_id_suggests_close_ones_or_the_listing():
     with pytest.raises(NotFound) as info:
         resolve("no-such-scenario-anywhere")
+    assert info.value.hint == "`dsim scenarios list` shows them"
+    with pytest.raises(NotFound) as info:
+        resolve("invoice")
     assert "invoice-rounding" in (info.value.hint or "")
 
 
