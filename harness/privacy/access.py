@@ -61,6 +61,35 @@ def _result(row: Result) -> dict[str, Any]:
     }
 
 
+def _signals(store: Store, cid: str) -> list[dict[str, Any]]:
+    """Flags raised about them, for a human (never part of a score): similarity without the
+    other person's name or text, timing with the cohort's aggregate numbers only."""
+    from harness.integrity import about
+
+    found = about(store, cid)
+    out: list[dict[str, Any]] = [
+        {
+            "kind": "similarity",
+            "scenario": p.scenario_id,
+            "compared_on": [m.kind for m in p.matches],
+            "score": round(p.score, 3),
+            "note": "your own work was similar to another candidate's; an assessor looks at it",
+        }
+        for p in found.pairs
+    ]
+    out += [
+        {
+            "kind": "timing",
+            "scenario": t.attempt.scenario_id,
+            "flag": t.flag.value,
+            "minutes": round(t.attempt.minutes, 1),
+            "budget_minutes": t.attempt.budget_minutes,
+        }
+        for t in found.timing
+    ]
+    return out
+
+
 def export(store: Store, candidate: str) -> dict[str, Any]:
     """Everything stored about ``candidate`` (a name or id), in the shape docs/privacy.md shows.
 
@@ -160,6 +189,7 @@ def export(store: Store, candidate: str) -> dict[str, Any]:
             }
             for r in records
         ],
+        "integrity_signals": _signals(store, cid),
         "activity": [
             {"at": _iso(e.at), "action": e.action, "ip": e.ip if e.actor in own_actors else ""}
             for e in audit

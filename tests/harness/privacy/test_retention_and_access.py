@@ -93,6 +93,9 @@ def test_the_access_export_holds_their_data_and_nobody_elses(home: Path, tmp_pat
     assert data["submissions"][0]["results"][0]["flaws_fixed"] == 1
     assert data["submissions"][0]["verdict_changes"][0]["reason"] == "Ada only trimmed one side"
     assert data["delivery_records"][0]["note"] == "Ada's first change"
+    # Submitted 3 minutes in, complete, budget 20: the timing flag is theirs to see.
+    (signal,) = data["integrity_signals"]
+    assert signal["kind"] == "timing" and signal["flag"] == "fast_complete"
     text = json.dumps(data)
     for secret in ("Bo", "untrimmed-name", "hidden/", "test_shout", "sam", "hira"):
         assert secret not in text, secret
