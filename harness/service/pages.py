@@ -184,6 +184,28 @@ def scenario(request: Request, scenario_id: str) -> Response:
     )
 
 
+@router.get("/scenarios/{scenario_id}/similarity")
+def scenario_similarity(request: Request, scenario_id: str) -> Response:
+    """Assessors only: candidates whose own work on the scenario is alike (docs/privacy.md)."""
+    from harness.integrity import Settings, similarity
+
+    require(request, *GRADERS)
+    store = config_of(request).store
+    done, missing = (
+        ([], [])
+        if not store.submissions(scenario=scenario_id)
+        else similarity(store, scenario=scenario_id)
+    )
+    return page(
+        request,
+        "similarity.html.j2",
+        scenario_id=scenario_id,
+        threshold=Settings().threshold,
+        results=done,
+        missing=missing,
+    )
+
+
 @router.get("/invites")
 def invites(request: Request) -> Response:
     return _invites_page(request)

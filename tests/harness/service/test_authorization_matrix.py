@@ -96,6 +96,7 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/submissions/{submission_id}/release"): page_for(*GRADERS, ok=303),
     ("GET", "/scenarios"): page_for(*GRADERS),
     ("GET", "/scenarios/{scenario_id}"): page_for(*GRADERS),
+    ("GET", "/scenarios/{scenario_id}/similarity"): page_for(*GRADERS),
     ("GET", "/invites"): page_for(*GRADERS),
     ("POST", "/invites"): page_for(*GRADERS),
     ("POST", "/invites/{invite_id}/revoke"): page_for(*GRADERS, ok=303),
