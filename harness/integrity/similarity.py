@@ -243,8 +243,12 @@ def _usable(fingerprint: Any, settings: Settings) -> bool:
 def _fragments(fingerprint: Any, slices: Any) -> tuple[str, ...]:
     spans = sorted(zip(slices[0], slices[1], strict=True), key=lambda s: s[0] - s[1])
     out = []
+    raw = fingerprint.raw_code
     for start, end in spans[:FRAGMENTS]:
-        text = fingerprint.raw_code[int(start) : int(end)].strip("\n")
+        # Whole lines: the k-gram positions map back to the raw text only approximately.
+        first = raw.rfind("\n", 0, int(start)) + 1
+        last = raw.find("\n", int(end))
+        text = raw[first : len(raw) if last < 0 else last].strip("\n")
         out.append(text if len(text) <= FRAGMENT_CHARS else text[: FRAGMENT_CHARS - 1] + "…")
     return tuple(out)
 
