@@ -53,17 +53,26 @@ def score_cmd(ctx: Context, candidate: str, profile_path: Path | None, as_json: 
         emit_json(s.as_dict())
         return
     d = s.as_dict()
-    click.echo(
-        f"{candidate}: {d['score']} (80% interval {d['interval'][0]}–{d['interval'][1]})"
-        f"  {_bar(s.overall.low, s.overall.high, s.overall.mean)}"
-    )
+    if s.overall.measured:
+        click.echo(
+            f"{candidate}: {d['score']} (80% interval {d['interval'][0]}–{d['interval'][1]})"
+            f"  {_bar(s.overall.low, s.overall.high, s.overall.mean)}"
+        )
+    else:
+        click.echo(f"{candidate}: no score yet")
+    click.echo(f"  {s.meaning}")
     click.echo(f"  basis: {s.basis}")
+    for conflict in d["conflicts"]:
+        click.echo(f"  warning: {conflict}; that dimension follows the delivery records")
     if s.percentile is not None:
         click.echo(
             f"  percentile: {s.percentile} among {s.cohort_size} who took the same "
             "scenario versions"
         )
     for name, dim in s.dimensions.items():
+        if not dim.measured:
+            click.echo(f"  {name:<8}   n/a  (no evidence)")
+            continue
         click.echo(
             f"  {name:<8} {dim.mean * 100:5.1f}  ({dim.low * 100:.0f}–{dim.high * 100:.0f})"
             f"  {_bar(dim.low, dim.high, dim.mean)}"
@@ -158,13 +167,15 @@ def compare_cmd(
     if as_json:
         emit_json(result.as_dict(scores))
         return
-    click.echo(f"ranked by {result.ranking_method}")
+    click.echo(
+        f"ranked by {result.ranking_method}; score = what they did, interval = their likely level"
+    )
     for rank, name in enumerate(result.order, start=1):
         s = scores[name]
         tie = any(name in pair for pair in result.ties)
         click.echo(
             f"{rank:>2}. {fit(name, 20)} {s.overall.mean * 100:5.1f} "
-            f"({s.overall.low * 100:.0f}–{s.overall.high * 100:.0f}) "
+            f"({s.overall.low * 100:.0f}–{s.overall.high * 100:.0f}, likely {s.level * 100:.0f}) "
             f"{_bar(s.overall.low, s.overall.high, s.overall.mean)}"
             f"{'  ~tie' if tie else ''}"
         )

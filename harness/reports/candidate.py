@@ -195,6 +195,10 @@ class CandidateReport:
     evidence: Mapping[str, tuple[float, float]]
     """Per dimension, weighted (successes, failures) behind the posterior."""
     basis: str
+    meaning: str
+    """What the score and its interval mean, in plain words."""
+    conflicts: tuple[str, ...]
+    """Dimensions on which delivery records disagree with the simulation."""
     percentile: float | None
     cohort_size: int
     scenarios: tuple[str, ...]
@@ -433,6 +437,8 @@ def build_report(
             d: (score.dimensions[d].successes, score.dimensions[d].failures) for d in DIMENSIONS
         },
         basis=score.basis,
+        meaning=score.meaning,
+        conflicts=tuple(score.conflicts),
         percentile=score.percentile,
         cohort_size=score.cohort_size,
         scenarios=tuple(score.scenarios),

@@ -41,21 +41,30 @@ class Interval:
     """A point estimate and its credible interval, all in [0, 1]."""
 
     mean: float
-    """Posterior mean."""
+    """The point estimate: what the evidence shows."""
     low: float
-    """Lower end of the credible interval."""
+    """Lower end of the credible interval (where the true level lies)."""
     high: float
     """Upper end of the credible interval."""
+    measured: bool = True
+    """False without any evidence: the numbers are the prior's."""
 
     @property
     def text(self) -> str:
-        """``57.7 (42–72)`` on the 0–100 scale the reports use."""
+        """``57.7 (42–72)`` on the 0–100 scale the reports use; ``n/a`` without evidence."""
+        if not self.measured:
+            return "n/a (no evidence)"
         return f"{self.mean * 100:.1f} ({self.low * 100:.0f}–{self.high * 100:.0f})"
 
 
 def interval_of(score: Any) -> Interval:
     """An :class:`Interval` from a scoring ``DimensionScore`` (anything with mean/low/high)."""
-    return Interval(mean=float(score.mean), low=float(score.low), high=float(score.high))
+    return Interval(
+        mean=float(score.mean),
+        low=float(score.low),
+        high=float(score.high),
+        measured=bool(getattr(score, "measured", True)),
+    )
 
 
 def heat(p: float) -> tuple[str, str]:

@@ -1,20 +1,20 @@
 """Comparing candidates: who is ahead, how sure we are, and ties called as ties.
 
-"Probability ahead" comes from the posterior draws (independent per candidate). When the cohort
-was large enough for the Rasch fit, the ranking and an extra difficulty-adjusted probability use
-the abilities θ with a normal approximation: P = Φ((θa − θb) / sqrt(se_a² + se_b²)).
+One truth: the ranking is by the posterior median of the overall score (the likely level, which
+weighs how much evidence each candidate has), and every "probability ahead", sentence, tie and
+heat-map cell comes from the same posterior draws as that median and the displayed interval. The
+Rasch ability is a diagnostic beside the score and never ranks anyone.
 """
 
 from __future__ import annotations
 
 import itertools
-import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from harness.scoring.posterior import Ability, CandidateScore, prob_ahead
+from harness.scoring.posterior import CandidateScore, prob_ahead
 from harness.scoring.profile import DIMENSIONS, Profile
 
 
@@ -52,15 +52,13 @@ def _pairwise(chosen: list[CandidateScore], dimension: str) -> dict[str, dict[st
     draws = np.stack([s.draws[dimension] for s in chosen])
     out: dict[str, dict[str, float]] = {}
     for i, a in enumerate(chosen):
-        ahead = (draws[i][None, :] > draws).mean(axis=1)
+        ahead = (draws[i][None, :] > draws).mean(axis=1) + 0.5 * (draws[i][None, :] == draws).mean(
+            axis=1
+        )
         out[a.candidate] = {
             b.candidate: round(float(ahead[j]), 3) for j, b in enumerate(chosen) if j != i
         }
     return out
-
-
-def _phi(x: float) -> float:
-    return 0.5 * (1 + math.erf(x / math.sqrt(2)))
 
 
 def _sentence(a: str, b: str, overall: float, dims: dict[str, float], margin: float) -> str:
@@ -80,19 +78,9 @@ def _sentence(a: str, b: str, overall: float, dims: dict[str, float], margin: fl
     return f"{a} vs {b}: " + "; ".join(parts) + "."
 
 
-def _ability(score: CandidateScore) -> Ability:
-    assert score.ability is not None  # compare() checks every chosen one has one
-    return score.ability
-
-
 def compare(scores: dict[str, CandidateScore], names: list[str], profile: Profile) -> Comparison:
     chosen = [scores[n] for n in names]
-    abilities = {s.candidate: s.ability for s in chosen}
-    rasch = all(a is not None and a.rasch for a in abilities.values())
-    if rasch:
-        chosen.sort(key=lambda s: -_ability(s).theta)
-    else:
-        chosen.sort(key=lambda s: -s.overall.mean)
+    chosen.sort(key=lambda s: (-s.level, s.candidate))
     order = [s.candidate for s in chosen]
     matrix = _pairwise(chosen, "overall")
     # Per-dimension probabilities for every pair when the group is small; for large groups only
@@ -107,23 +95,11 @@ def compare(scores: dict[str, CandidateScore], names: list[str], profile: Profil
             }
             for d in DIMENSIONS
         }
-    adjusted: dict[str, dict[str, float]] | None = None
-    if rasch:
-        adjusted = {}
-        for a in chosen:
-            row: dict[str, float] = {}
-            for b in chosen:
-                if b is a:
-                    continue
-                ta, tb = _ability(a).theta, _ability(b).theta
-                se = math.hypot(_ability(a).se, _ability(b).se)
-                row[b.candidate] = round(_phi((ta - tb) / se), 3)
-            adjusted[a.candidate] = row
     sentences: list[str] = []
     ties: list[tuple[str, str]] = []
     for i, first in enumerate(order):
         for second in order[i + 1 :]:
-            p = adjusted[first][second] if adjusted else matrix[first][second]
+            p = matrix[first][second]
             if abs(p - 0.5) <= profile.tie_margin:
                 ties.append((first, second))
             # Neighbours in the ranking always get a sentence; every pair when there are few.
@@ -132,10 +108,10 @@ def compare(scores: dict[str, CandidateScore], names: list[str], profile: Profil
                 sentences.append(_sentence(first, second, p, per_dim, profile.tie_margin))
     return Comparison(
         order=order,
-        ranking_method="difficulty-adjusted ability (Rasch)" if rasch else "posterior mean score",
+        ranking_method="likely level (posterior median of the judgment score)",
         matrix=matrix,
         by_dimension=by_dim,
-        adjusted=adjusted,
+        adjusted=None,
         sentences=sentences,
         ties=ties,
     )

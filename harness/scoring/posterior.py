@@ -1,29 +1,16 @@
-"""The judgment score: Beta posteriors over weighted evidence, delivery records that take over.
+"""The judgment score of every candidate: load the cohort's evidence from the store, turn each
+graded submission and delivery record into trials (:mod:`harness.scoring.model` has the model),
+and report posteriors, percentiles and the difficulty diagnostic.
 
-Per dimension, evidence is (successes, failures) with weights:
-
-- catch:   each flaw, weight = severity (fixed → success; removed, i.e. the flawed code deleted
-           rather than fixed → half a success and half a failure);
-- keep:    each keep, weight 1 (kept → success);
-- safety:  each graded submission, weight 1, split passed/total regression tests;
-- explain: each submission, weight 1, split (recall + precision) / 2 of REVIEW.md findings;
-- scope:   each submission, weight 1, split in-scope / touched files (protected-path attempts count
-           as out of scope; an empty change is fully in scope).
-
-Simulation evidence is multiplied by ``simulation_discount`` and by 0.5 ** (age / half-life);
-delivery records enter at full weight. Posterior per dimension: Beta(α + S, β + F). The overall
-score is the weighted sum of the dimensions, computed on seeded Monte Carlo draws so its interval
-and every "probability ahead" are exact up to sampling error. Never evidence: infrastructure
-errors, runs without isolation (local backend), flaky items. docs/scoring.md has the formulas and
-a worked example.
+Never evidence: infrastructure errors, runs without isolation (local backend), flaky items.
+docs/scoring.md has the formulas, a worked example and the validation by simulation.
 """
 
 from __future__ import annotations
 
 import gc
-import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -41,6 +28,17 @@ from harness.result import (
     ResultSummary,
     Verdict,
 )
+from harness.scoring.model import (
+    DimensionScore,
+    Evidence,
+    age_of,
+    aged,
+    cohort_prior,
+    meaning,
+    point,
+    posterior,
+    totals_of,
+)
 from harness.scoring.profile import DIMENSIONS, Profile
 from harness.store import Override, Record, Store, queries
 
@@ -51,17 +49,6 @@ EXCLUDED_STATUSES = {
     ResultStatus.INFRA_ERROR: "infrastructure error",
     ResultStatus.ERRORED: "harness could not apply",
 }
-
-
-@dataclass(kw_only=True)
-class Evidence:
-    """Weighted successes and failures for one dimension from one source."""
-
-    dimension: str
-    successes: float
-    failures: float
-    source: str
-    """``simulation`` or ``delivery``."""
 
 
 class AbilityMethod(StrEnum):
@@ -144,15 +131,6 @@ class GradedSubmission:
 
 
 @dataclass(kw_only=True)
-class DimensionScore:
-    mean: float
-    low: float
-    high: float
-    successes: float
-    failures: float
-
-
-@dataclass(kw_only=True)
 class CandidateScore:
     """Everything ``dsim score`` says about one candidate."""
 
@@ -161,9 +139,19 @@ class CandidateScore:
     dimensions: dict[str, DimensionScore]
     basis: str
     delivery_share: float
+    """The delivery records' share of the evidence, averaged over the dimensions by weight
+    (``delivery_shares`` has it per dimension)."""
     scenarios: list[str]
     excluded: list[str]
     observations: int
+    delivery_shares: dict[str, float] = field(default_factory=dict)
+    conflicts: tuple[str, ...] = ()
+    """Dimensions on which delivery records disagree with the simulation (they follow the
+    records)."""
+    meaning: str = ""
+    """What the number and its interval mean, in plain words."""
+    level: float = 0.0
+    """The posterior median of the overall score (comparisons rank by it)."""
     percentile: float | None = None
     cohort_size: int = 0
     ability: Ability | None = None
@@ -171,22 +159,28 @@ class CandidateScore:
     draws: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
-        def dim(d: DimensionScore) -> dict[str, float]:
+        def dim(d: DimensionScore) -> dict[str, Any]:
             return {
                 "mean": round(d.mean, 4),
                 "low": round(d.low, 4),
                 "high": round(d.high, 4),
                 "successes": round(d.successes, 3),
                 "failures": round(d.failures, 3),
+                "measured": d.measured,
             }
 
         return {
             "candidate": self.candidate,
-            "score": round(self.overall.mean * 100, 1),
+            "score": round(self.overall.mean * 100, 1) if self.overall.measured else None,
             "interval": [round(self.overall.low * 100, 1), round(self.overall.high * 100, 1)],
+            "meaning": self.meaning,
             "dimensions": {k: dim(v) for k, v in self.dimensions.items()},
             "basis": self.basis,
             "delivery_share": round(self.delivery_share, 3),
+            "delivery_shares": {k: round(v, 3) for k, v in self.delivery_shares.items()},
+            "conflicts": [
+                f"delivery records disagree with the simulation on {d}" for d in self.conflicts
+            ],
             "scenarios": self.scenarios,
             "excluded": self.excluded,
             "percentile": self.percentile,
@@ -298,9 +292,9 @@ def _collector_paused() -> Iterator[None]:
 def simulation_evidence(
     graded: GradedSubmission, profile: Profile, now: datetime, excluded: list[str]
 ) -> list[Evidence]:
-    """The evidence one graded submission gives, discounted and aged."""
-    age_days = max((now - graded.submitted_at).total_seconds() / 86400, 0.0)
-    weight = profile.simulation_discount * 0.5 ** (age_days / profile.half_life_days)
+    """The trials one graded submission gives (see :mod:`harness.scoring.model`), aged."""
+    age = age_of(graded.submitted_at, now)
+    weight = aged(profile.simulation_discount, age, profile)
     out: list[Evidence] = []
 
     def add(dimension: str, successes: float, failures: float) -> None:
@@ -310,26 +304,34 @@ def simulation_evidence(
                 successes=successes * weight,
                 failures=failures * weight,
                 source="simulation",
+                age_days=age,
             )
         )
 
+    usable = []
     for item in graded.items:
         if item.verdict == Verdict.FLAKY:
             excluded.append(f"{graded.scenario}: {item.id} rests on a flaky test")
-            continue
-        if item.kind == ItemKind.FLAW:
-            credit = {Verdict.FIXED: 1.0, Verdict.REMOVED: 0.5}.get(item.verdict, 0.0)
-            add("catch", item.severity * credit, item.severity * (1 - credit))
         else:
+            usable.append(item)
+    flaws = [i for i in usable if i.kind == ItemKind.FLAW]
+    # Severity weighs flaws against each other (weights average 1): importance, not evidence.
+    mean_severity = sum(i.severity for i in flaws) / len(flaws) if flaws else 1.0
+    for item in flaws:
+        credit = {Verdict.FIXED: 1.0, Verdict.REMOVED: 0.5}.get(item.verdict, 0.0)
+        share = item.severity / mean_severity
+        add("catch", share * credit, share * (1 - credit))
+    for item in usable:
+        if item.kind != ItemKind.FLAW:
             ok = item.verdict == Verdict.KEPT
             add("keep", float(ok), float(not ok))
     reg = graded.summary.regression
     if reg.total:
         add("safety", reg.passed / reg.total, 1 - reg.passed / reg.total)
     review = graded.summary.sections.review
-    if review is not None:
+    if review is not None and flaws:
         quality = (review.recall + review.precision) / 2
-        add("explain", quality, 1 - quality)
+        add("explain", quality * len(flaws), (1 - quality) * len(flaws))
     scope = graded.summary.sections.scope
     if scope is not None:
         touched = scope.in_scope + scope.out_of_scope
@@ -338,99 +340,71 @@ def simulation_evidence(
     return out
 
 
-def delivery_evidence(records: Iterable[Record]) -> list[Evidence]:
-    """Delivery records at full weight; a record without a dimension informs every dimension."""
+def delivery_evidence(records: Sequence[Record], profile: Profile, now: datetime) -> list[Evidence]:
+    """One trial per record (on its dimension, or on every dimension), aged by the record's date;
+    weights say how much records matter among themselves (they average 1), never how many there
+    are."""
+    if not records:
+        return []
+    mean_weight = sum(max(r.weight, 0.0) for r in records) / len(records) or 1.0
     out: list[Evidence] = []
     for r in records:
         ok = r.outcome == "pass"
+        age = age_of(r.date, now)
+        share = aged(max(r.weight, 0.0) / mean_weight, age, profile)
         dims = [r.dimension] if r.dimension else list(DIMENSIONS)
-        share = r.weight / len(dims)
         out.extend(
             Evidence(
-                dimension=d, successes=share * ok, failures=share * (not ok), source="delivery"
+                dimension=d,
+                successes=share * ok,
+                failures=share * (not ok),
+                source="delivery",
+                age_days=age,
             )
             for d in dims
         )
     return out
 
 
-def _seed(candidate: str) -> int:
-    return int.from_bytes(hashlib.sha256(candidate.encode()).digest()[:8], "big")
+def _days(days: float) -> str:
+    if days < 1:
+        return "today"
+    if days < 60:
+        return f"{days:.0f} day{'s' * (round(days) != 1)} old"
+    return f"{days / 30.4:.0f} months old"
 
 
-def _beta(
-    evidence: list[Evidence], profile: Profile
-) -> tuple[dict[str, list[float]], np.ndarray, np.ndarray]:
-    """Summed (successes, failures) per dimension and the posterior Beta parameters."""
-    totals = {d: [0.0, 0.0] for d in DIMENSIONS}
-    for e in evidence:
-        totals[e.dimension][0] += e.successes
-        totals[e.dimension][1] += e.failures
-    alphas = np.array([profile.alpha + totals[d][0] for d in DIMENSIONS])
-    betas = np.array([profile.beta + totals[d][1] for d in DIMENSIONS])
-    return totals, alphas, betas
-
-
-def overall_mean(evidence: list[Evidence], profile: Profile) -> float:
-    """The overall score's posterior mean, without drawing: all that percentiles need."""
-    _, alphas, betas = _beta(evidence, profile)
-    return float(_weights(profile) @ (alphas / (alphas + betas)))
-
-
-def _weights(profile: Profile) -> np.ndarray:
-    return np.array([profile.weights[d] for d in DIMENSIONS])
-
-
-def posterior(
-    candidate: str, evidence: list[Evidence], profile: Profile
-) -> tuple[dict[str, DimensionScore], DimensionScore, dict[str, np.ndarray]]:
-    """Per-dimension Beta posteriors and the overall score, from seeded draws."""
-    rng = np.random.default_rng(_seed(candidate))
-    lo_q, hi_q = (1 - profile.interval) / 2, 1 - (1 - profile.interval) / 2
-    totals, alphas, betas = _beta(evidence, profile)
-    # One (dimensions x draws) matrix and one quantile call for everything: seeded, repeatable.
-    sample = rng.beta(alphas[:, None], betas[:, None], (len(DIMENSIONS), profile.draws))
-    weights = _weights(profile)
-    overall = weights @ sample
-    stacked = np.vstack([sample, overall])
-    k_lo, k_hi = int(lo_q * (profile.draws - 1)), int(np.ceil(hi_q * (profile.draws - 1)))
-    # Order statistics by partial sort: what np.quantile does, without its copies per call.
-    parted = np.partition(stacked, [k_lo, k_hi], axis=1)
-    bounds = parted[:, [k_lo, k_hi]].T
-    draws = {d: sample[k] for k, d in enumerate(DIMENSIONS)}
-    draws["overall"] = overall
-    means = alphas / (alphas + betas)
-    dims = {
-        d: DimensionScore(
-            mean=float(means[k]),
-            low=float(bounds[0, k]),
-            high=float(bounds[1, k]),
-            successes=totals[d][0],
-            failures=totals[d][1],
-        )
-        for k, d in enumerate(DIMENSIONS)
-    }
-    overall_score = DimensionScore(
-        mean=float(weights @ means),
-        low=float(bounds[0, -1]),
-        high=float(bounds[1, -1]),
-        successes=0,
-        failures=0,
+def basis_text(
+    evidence: Sequence[Evidence],
+    scenarios: int,
+    records: int,
+    shares: dict[str, float],
+    profile: Profile,
+) -> str:
+    """Where the score comes from: how much of each kind, how old, and, with records, the
+    delivery share per dimension."""
+    sim = [e for e in evidence if e.source == "simulation"]
+    dlv = [e for e in evidence if e.source == "delivery"]
+    parts = []
+    if sim:
+        parts.append(f"simulation ({scenarios} scenario{'s' * (scenarios != 1)})")
+    if dlv:
+        parts.append(f"delivery records ({records} record{'s' * (records != 1)})")
+    if not parts:
+        return "no evidence"
+    if len(parts) == 1:
+        parts[0] = parts[0].replace(" (", " only (", 1)
+    ages = [e.age_days for e in evidence]
+    newest, oldest = min(ages), max(ages)
+    age = f"newest {_days(newest)}" + (
+        f", oldest {_days(oldest)} (counting {0.5 ** (oldest / profile.half_life_days):.0%})"
+        if oldest - newest >= 30
+        else ""
     )
-    return dims, overall_score, draws
-
-
-def basis_text(sim_weight: float, del_weight: float, scenarios: int, observations: int) -> str:
-    if del_weight <= 0:
-        return f"simulation only ({scenarios} scenario{'s' * (scenarios != 1)})"
-    obs = f"{observations} observation{'s' * (observations != 1)}"
-    if sim_weight <= 0:
-        return f"delivery records only ({obs})"
-    share = del_weight / (sim_weight + del_weight)
-    return (
-        f"{share:.0%} delivery records ({obs}), "
-        f"{1 - share:.0%} simulation ({scenarios} scenario{'s' * (scenarios != 1)})"
-    )
+    text = " and ".join(parts) + f"; {age}"
+    if dlv:
+        text += "; delivery share " + ", ".join(f"{d} {shares.get(d, 0.0):.0%}" for d in DIMENSIONS)
+    return text
 
 
 def score_all(
@@ -479,12 +453,10 @@ def _score_all(
             for g in graded.get(name, [])
             for e in simulation_evidence(g, profile, now, skipped[name])
         ]
-        evidence[name] += delivery_evidence(records.get(name, []))
+        evidence[name] += delivery_evidence(records.get(name, []), profile, now)
+    prior = cohort_prior([totals_of(evidence[name]) for name in names], profile)
     standing = _percentiles(
-        {
-            name: (_scenarios(graded.get(name, [])), overall_mean(evidence[name], profile))
-            for name in names
-        }
+        {name: (_scenarios(graded.get(name, [])), point(evidence[name], profile)) for name in names}
     )
     abilities = _abilities(graded, profile)
     detailed: dict[str, list[GradedSubmission]] = defaultdict(list)
@@ -493,17 +465,23 @@ def _score_all(
         detailed[g.candidate].append(g)
     scores: dict[str, CandidateScore] = {}
     for name in wanted:
-        dims, overall, draws = posterior(name, evidence[name], profile)
-        sim = sum(e.successes + e.failures for e in evidence[name] if e.source == "simulation")
-        dlv = sum(e.successes + e.failures for e in evidence[name] if e.source == "delivery")
+        post = posterior(evidence[name], profile, prior)
         runs = detailed.get(name, [])
         percentile, cohort_size = standing.get(name, (None, 0))
+        shares = post.delivery_shares
         scores[name] = CandidateScore(
             candidate=name,
-            overall=overall,
-            dimensions=dims,
-            basis=basis_text(sim, dlv, len(runs), len(records.get(name, []))),
-            delivery_share=dlv / (sim + dlv) if sim + dlv else 0.0,
+            overall=post.overall,
+            dimensions=post.dimensions,
+            basis=basis_text(
+                evidence[name], len(runs), len(records.get(name, [])), shares, profile
+            ),
+            delivery_share=sum(profile.weights[d] * shares[d] for d in DIMENSIONS)
+            / sum(profile.weights.values()),
+            delivery_shares=shares,
+            conflicts=post.conflicts,
+            meaning=meaning(post.overall, profile.interval, len(runs)),
+            level=post.level,
             scenarios=_scenarios(runs),
             excluded=skipped[name],
             observations=len(records.get(name, [])),
@@ -511,7 +489,7 @@ def _score_all(
             cohort_size=cohort_size,
             ability=abilities.get(name),
             graded=runs,
-            draws=draws if keep_draws else {},
+            draws=post.draws if keep_draws else {},
         )
     return scores
 
@@ -544,8 +522,43 @@ def item_key(graded: GradedSubmission, item: ItemSummary) -> str:
     return f"{graded.scenario}@{graded.version}:{item.id}"
 
 
+MIN_ITEMS_PER_CANDIDATE = 3
+"""A candidate with fewer usable items in the fit is left unadjusted."""
+
+
+def _raw(graded: list[GradedSubmission], warning: str) -> Ability:
+    runs = [item for g in graded for item in g.items if item.verdict != Verdict.FLAKY]
+    rate = sum(i.verdict.success for i in runs) / len(runs) if runs else 0.0
+    return Ability(method=AbilityMethod.RAW, pass_rate=round(rate, 4), warning=warning)
+
+
+def _components(rows: list[tuple[str, str, int]]) -> list[tuple[set[str], set[str]]]:
+    """Connected groups of (candidates, items) in the bipartite graph of responses."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for person, item, _ in rows:
+        parent[find("c:" + person)] = find("i:" + item)
+    groups: dict[str, tuple[set[str], set[str]]] = {}
+    for node in list(parent):
+        people, items = groups.setdefault(find(node), (set(), set()))
+        (people if node.startswith("c:") else items).add(node[2:])
+    return list(groups.values())
+
+
 def _abilities(graded: dict[str, list[GradedSubmission]], profile: Profile) -> dict[str, Ability]:
-    """Difficulty-adjusted ability from a Rasch fit, when the cohort is large enough."""
+    """A difficulty diagnostic from a Rasch fit, when the design supports one.
+
+    Items with too few responses, and then candidates with too few items left, are left out of
+    the fit one by one (they get a raw pass rate saying why); a cohort that splits into groups
+    sharing no item gets no adjustment at all, with the groups named. The Rasch ability is
+    reported beside the score; it never replaces the score or the ranking.
+    """
     from harness.scoring.difficulty import fit
 
     rows = [
@@ -555,39 +568,57 @@ def _abilities(graded: dict[str, list[GradedSubmission]], profile: Profile) -> d
         for item in g.items
         if item.verdict != Verdict.FLAKY
     ]
-    people = {r[0] for r in rows}
     per_item: dict[str, int] = defaultdict(int)
     for r in rows:
         per_item[r[1]] += 1
-    enough = len(people) >= profile.min_candidates and all(
-        n >= profile.min_responses_per_item for n in per_item.values()
-    )
-    if not enough:
-        out = {}
-        for name in people:
-            runs = [item for g in graded[name] for item in g.items if item.verdict != Verdict.FLAKY]
-            rate = sum(i.verdict.success for i in runs) / len(runs) if runs else 0
-            out[name] = Ability(
-                method=AbilityMethod.RAW,
-                pass_rate=round(rate, 4),
-                warning=f"cohort too small for difficulty adjustment ({len(people)} "
-                f"candidates, need {profile.min_candidates}, and every item "
-                f"{profile.min_responses_per_item} responses): raw pass rates are "
-                "not comparable across different scenarios",
+    kept = [r for r in rows if per_item[r[1]] >= profile.min_responses_per_item]
+    per_person: dict[str, int] = defaultdict(int)
+    for r in kept:
+        per_person[r[0]] += 1
+    kept = [r for r in kept if per_person[r[0]] >= MIN_ITEMS_PER_CANDIDATE]
+    fitted_people = {r[0] for r in kept}
+    out: dict[str, Ability] = {}
+    for name in graded:
+        if name not in fitted_people and kept:
+            out[name] = _raw(
+                graded[name],
+                "not difficulty-adjusted: too few of this candidate's items have "
+                f"{profile.min_responses_per_item} responses in the cohort",
             )
-        return out
-    fitted = fit(rows, penalty=profile.penalty)
-    return {
-        name: Ability(
+    if len(fitted_people) < profile.min_candidates:
+        warning = (
+            f"cohort too small for difficulty adjustment ({len(fitted_people)} candidates "
+            f"with enough shared items, need {profile.min_candidates}): raw pass rates are not "
+            "comparable across different scenarios"
+        )
+        return {name: _raw(graded[name], warning) for name in graded}
+    groups = _components(kept)
+    if len(groups) > 1:
+        named = "; ".join(
+            f"{len(people)} candidates on " + ", ".join(sorted({i.split(":", 1)[0] for i in items}))
+            for people, items in sorted(groups, key=lambda g: -len(g[0]))
+        )
+        warning = (
+            "no difficulty adjustment: the cohort splits into groups that took no scenario in "
+            f"common ({named}); their abilities cannot be put on one scale"
+        )
+        return {name: _raw(graded[name], warning) for name in graded}
+    fitted = fit(kept, penalty=profile.penalty)
+    counts: dict[str, int] = defaultdict(int)
+    for r in kept:
+        counts[r[0]] += 1
+    for name in fitted_people:
+        out[name] = Ability(
             method=AbilityMethod.RASCH,
             theta=round(fitted.ability[name], 4),
             se=round(fitted.ability_se[name], 4),
-            items=len(per_item),
+            items=counts[name],
         )
-        for name in people
-    }
+    return out
 
 
 def prob_ahead(a: CandidateScore, b: CandidateScore, dimension: str = "overall") -> float:
-    """P(a's true value exceeds b's) on a dimension, from the posterior draws."""
-    return float(np.mean(a.draws[dimension] > b.draws[dimension]))
+    """P(a's true value exceeds b's) on a dimension, from the posterior draws (equal draws, as
+    for identical evidence, count half)."""
+    x, y = a.draws[dimension], b.draws[dimension]
+    return float(np.mean(x > y) + 0.5 * np.mean(x == y))

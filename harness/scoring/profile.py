@@ -15,6 +15,8 @@ from typing import Any
 from harness.errors import InvalidInput
 
 DIMENSIONS = ("catch", "keep", "safety", "explain", "scope")
+GAIN = ("catch", "explain")
+"""What a person achieves; the other dimensions measure what their changes cost."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -26,15 +28,19 @@ class Profile:
     beta: float
     """Beta prior failures, per dimension."""
     weights: dict[str, float]
-    """Dimension weights in the overall score, normalised to sum to 1."""
+    """Dimension weights, normalised within the gain (catch, explain) and within the cost (keep,
+    safety, scope) dimensions: overall = gain × (1 − cost)."""
     simulation_discount: float
-    """Weight of simulation evidence relative to a delivery record."""
+    """Weight of one simulation trial relative to one delivery record."""
     half_life_days: float
-    """Simulation evidence halves in weight every this many days."""
+    """Evidence (simulation and delivery records) halves in weight every this many days."""
     interval: float
     """Credible interval mass (0.80 → 10th to 90th percentile)."""
     draws: int
     """Monte Carlo draws for overall scores and comparisons."""
+    conflict_level: float
+    """Simulation and delivery records disagree on a dimension when the probability that one is
+    above the other exceeds this; the dimension then follows the records."""
     min_candidates: int
     min_responses_per_item: int
     penalty: float
@@ -69,20 +75,35 @@ def load_profile(path: Path | None = None) -> Profile:
         if problems:
             raise InvalidInput(f"profile {path} is invalid", problems=problems)
     weights = {d: float(data["weights"].get(d, 0.0)) for d in DIMENSIONS}
-    total = sum(weights.values())
-    if total <= 0 or any(w < 0 for w in weights.values()):
-        raise InvalidInput("profile weights must be non-negative and not all zero")
+    gain = sum(weights[d] for d in GAIN)
+    cost = sum(w for d, w in weights.items() if d not in GAIN)
+    if gain <= 0 or cost <= 0 or any(w < 0 for w in weights.values()):
+        raise InvalidInput(
+            "profile weights must be non-negative, with catch + explain > 0 and "
+            "keep + safety + scope > 0"
+        )
     ev, diff = data["evidence"], data["difficulty"]
-    if not 0 < ev["interval"] < 1 or ev["half_life_days"] <= 0 or ev["draws"] < 100:
-        raise InvalidInput("profile evidence: interval in (0, 1), half_life_days > 0, draws >= 100")
+    if (
+        not 0 < ev["interval"] < 1
+        or ev["half_life_days"] <= 0
+        or ev["draws"] < 100
+        or not 0.5 < ev["conflict_level"] < 1
+        or data["prior"]["alpha"] <= 0
+        or data["prior"]["beta"] <= 0
+    ):
+        raise InvalidInput(
+            "profile: prior alpha and beta > 0; evidence interval in (0, 1), half_life_days > 0, "
+            "draws >= 100, conflict_level in (0.5, 1)"
+        )
     return Profile(
         alpha=float(data["prior"]["alpha"]),
         beta=float(data["prior"]["beta"]),
-        weights={d: w / total for d, w in weights.items()},
+        weights={d: w / (gain if d in GAIN else cost) for d, w in weights.items()},
         simulation_discount=float(ev["simulation_discount"]),
         half_life_days=float(ev["half_life_days"]),
         interval=float(ev["interval"]),
         draws=int(ev["draws"]),
+        conflict_level=float(ev["conflict_level"]),
         min_candidates=int(diff["min_candidates"]),
         min_responses_per_item=int(diff["min_responses_per_item"]),
         penalty=float(diff["penalty"]),

@@ -44,10 +44,13 @@ def test_difficulty_adjustment_beats_raw_pass_rate_on_different_scenario_sets():
     everyone on the easy set above the hard set; the fitted model corrects for it."""
     rng, theta, b = cohort(2, 200, 12)
     order = np.argsort(b)
-    easy, hard = order[:6], order[6:]
-    # Overlap: everyone also takes two shared items, which links the two halves.
-    shared = [int(easy[-1]), int(hard[0])]
-    takes = [list(hard) + shared if c % 2 else list(easy) + shared for c in range(200)]
+    # Two middle items everyone takes link the halves; each half has five items of its own (the
+    # shared ones used to be one of each half's own items, answered twice).
+    shared = [int(order[5]), int(order[6])]
+    easy = [int(i) for i in order[:5]]
+    hard = [int(i) for i in order[7:]]
+    takes = [hard + shared if c % 2 else easy + shared for c in range(200)]
+    assert all(len(set(t)) == len(t) == 7 for t in takes)
     rows = draw(rng, theta, b, takes)
     joint = fit(rows)
     raw: dict[str, list[int]] = {}
