@@ -146,11 +146,12 @@ def main() -> int:
     facts = _common.header("bench_similarity", settings, with_docker=False)
     scenario, entries, planted = make_entries(n)
     _common.wait_quiet(args.wait_quiet, args.quiet_busy)
-    walls, found = [], set()
+    walls, cpus, found = [], [], set()
     for _ in range(repeats):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         result = compare(scenario, entries)
         walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu)
         found = {(p.a, p.b) for p in result.pairs}
     missed = planted - found
     extra = found - planted
@@ -158,11 +159,14 @@ def main() -> int:
     sd = statistics.stdev(walls) if len(walls) > 1 else 0.0
     pairs = n * (n - 1) // 2
     print(f"wall per run: {_common.fmt(walls)}")
+    print(f"CPU per run:  {_common.fmt(cpus)} (this process: steadier than wall on a busy machine)")
+    cpu_mean = statistics.mean(cpus)
+    cpu_sd = statistics.stdev(cpus) if len(cpus) > 1 else 0.0
     _common.result_line(
         "bench_similarity",
         f"{n} submissions ({pairs} pairs) compared in {mean:.2f} ± {sd:.2f} s "
-        f"(mean ± sd of {len(walls)}); planted copies found {len(planted) - len(missed)}/"
-        f"{len(planted)}, other pairs flagged {len(extra)}",
+        f"(mean ± sd of {len(walls)}), CPU {cpu_mean:.2f} ± {cpu_sd:.2f} s; planted copies "
+        f"found {len(planted) - len(missed)}/{len(planted)}, other pairs flagged {len(extra)}",
         quick=args.quick,
     )
     _common.write_json(
@@ -171,6 +175,7 @@ def main() -> int:
             "machine": facts,
             "settings": settings,
             "walls": walls,
+            "cpus": cpus,
             "missed": sorted(missed),
             "extra": sorted(extra),
         },
