@@ -33,6 +33,7 @@ CSV_COLUMNS = (
     "scenarios",
     "percentile",
     "cohort_size",
+    "delivery_disagrees",
 )
 
 # XML 1.0 forbids most control characters; pytest messages can carry ANSI colour codes.
@@ -69,6 +70,9 @@ def export_csv(scores: Iterable[CandidateScore]) -> str:
                     ";".join(s.scenarios),
                     "" if s.percentile is None else s.percentile,
                     s.cohort_size,
+                    # per dimension: delivery records disagree with the simulation (the row
+                    # follows the records); on the overall row, every dimension that does
+                    (name in s.conflicts) if name != "overall" else ";".join(s.conflicts),
                 ]
             )
     return out.getvalue()
