@@ -210,8 +210,7 @@ def boilerplate(
     the transcript, the REVIEW.md template and the reference REVIEW.md."""
     start = materialize.start_tree(scenario, values)
     code = [data.decode("utf-8", "replace") for data in start.values()]
-    reference = scenario.path / scenario.manifest.reference.patch
-    if reference.exists() or scenario.file(scenario.manifest.reference.patch).exists():
+    if scenario.file(scenario.manifest.reference.patch).exists():
         code.append(own_code(materialize.reference_patch(scenario, values)))
     texts = [
         render_file(scenario, BRIEF, values),
@@ -226,6 +225,15 @@ def boilerplate(
     return Boilerplate(
         code=_all_hashes(code, settings, code=True),
         review=_all_hashes(texts, settings, code=False),
+    )
+
+
+def _union(parts: Sequence[Boilerplate]) -> Boilerplate:
+    import numpy as np
+
+    return Boilerplate(
+        code=np.unique(np.concatenate([p.code for p in parts])),
+        review=np.unique(np.concatenate([p.review for p in parts])),
     )
 
 
@@ -301,7 +309,11 @@ def compare(
     settings = settings or Settings()
     if not entries:
         return ScenarioSimilarity(scenario_id=scenario.id, compared=0)
-    shared = boilerplate(scenario, entries[0].values, settings)
+    # The boilerplate of every variant in the cohort: a value that also occurs literally in the
+    # scenario (a test's fixed "USD" beside the variant's currency) is put back to a placeholder
+    # in one variant and not in another.
+    variants = {tuple(sorted((k, str(v)) for k, v in e.values.items())): e.values for e in entries}
+    shared = _union([boilerplate(scenario, values, settings) for values in variants.values()])
     prints = []
     small = []
     for entry in entries:

@@ -205,3 +205,24 @@ def test_review_prose_ignores_layout_case_and_the_finding_location_prefix() -> N
     one = "## Findings\n- src/a.py:4-6 [correctness] Names keep their SPACES.\n"
     two = "## findings\n*   src/b.py:9 [security]   names keep their spaces\n"
     assert prose(one) == prose(two) == "findings names keep their spaces"
+
+
+def test_two_people_submitting_the_expected_fix_of_a_builtin_scenario_are_not_flagged() -> None:
+    from harness.scenarios import materialize
+    from harness.scenarios.scenario import resolve
+
+    scenario = resolve("invoice-rounding")
+    entries = []
+    for name, seed in (("ada", 0), ("bo", 1), ("cy", 2)):
+        values = draw(scenario, seed).values
+        entries.append(
+            Entry(
+                submission_id=name,
+                candidate=name,
+                diff=materialize.reference_patch(scenario, values),
+                review="",
+                values=values,
+            )
+        )
+    result = compare(scenario, entries)
+    assert result.pairs == () and set(result.too_small) == {"ada", "bo", "cy"}
