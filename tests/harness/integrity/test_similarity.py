@@ -226,3 +226,25 @@ def test_two_people_submitting_the_expected_fix_of_a_builtin_scenario_are_not_fl
         )
     result = compare(scenario, entries)
     assert result.pairs == () and set(result.too_small) == {"ada", "bo", "cy"}
+
+
+def test_a_scenario_not_installed_here_is_reported_not_compared(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'dsim.db'}")
+    for name in ("ada", "bo"):
+        store.add(
+            Submission(
+                candidate=name,
+                scenario_id="private-pack-scenario",
+                scenario_version="1.0.0",
+                scenario_ref=str(tmp_path / "gone"),
+                seed=1,
+                diff="",
+                review="",
+                content_hash=name,
+                source="patch",
+            )
+        )
+    done, missing = similarity(store)
+    assert done == [] and [m.scenario_id for m in missing] == ["private-pack-scenario"]
+    out = CliRunner().invoke(cli, ["--db", store.url, "similarity"])
+    assert out.exit_code == 0 and "private-pack-scenario: not compared" in out.output
