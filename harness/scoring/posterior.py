@@ -586,9 +586,14 @@ def _abilities(graded: dict[str, list[GradedSubmission]], profile: Profile) -> d
                 f"{profile.min_responses_per_item} responses in the cohort",
             )
     if len(fitted_people) < profile.min_candidates:
+        why = (
+            f"{len(graded)} candidates, need {profile.min_candidates}"
+            if len(graded) < profile.min_candidates
+            else f"{len(fitted_people)} of {len(graded)} candidates have items answered by "
+            f"{profile.min_responses_per_item} or more, need {profile.min_candidates}"
+        )
         warning = (
-            f"cohort too small for difficulty adjustment ({len(fitted_people)} candidates "
-            f"with enough shared items, need {profile.min_candidates}): raw pass rates are not "
+            f"cohort too small for difficulty adjustment ({why}): raw pass rates are not "
             "comparable across different scenarios"
         )
         return {name: _raw(graded[name], warning) for name in graded}
