@@ -4,8 +4,9 @@ opened in place, or opened from before result summaries.
 The fixtures (tests/fixtures/stores/README.md) were written by dsim 0.1.0 (commit 0b4fab2): a
 graded store, its JSON export, and the scores that release computed at a fixed clock. The score
 model changed on purpose in issue 17 (trials, the observed share as the estimate, gain x (1 -
-cost), a cohort prior), so the numbers are pinned for this model in release-0.1.0-scores-issue17.json
-(made from the store opened in place); release-0.1.0-scores.json stays as 0.1.0 computed them.
+cost), a cohort prior), so the numbers are pinned for this model in
+release-0.1.0-scores-issue17.json (made from the store opened in place);
+release-0.1.0-scores.json stays as 0.1.0 computed them.
 """
 
 from __future__ import annotations
