@@ -118,11 +118,6 @@ def erase(
         subs = list(s.scalars(select(Submission).where(Submission.candidate == person.cid)))
         invites = list(s.scalars(select(Invite).where(Invite.candidate == person.cid)))
         records = list(s.scalars(select(Record).where(Record.engineer == person.cid)))
-        if not (assignments or subs or invites or records):
-            raise NotFound(
-                f"the store holds nothing about {person.cid!r}",
-                hint="`dsim results` and `dsim invites list` show the names the store knows",
-            )
         sub_ids = [r.id for r in subs]
         invite_ids = [r.id for r in invites]
         results = list(s.scalars(select(Result.id).where(Result.submission_id.in_(sub_ids))))
@@ -134,6 +129,13 @@ def erase(
         person.ids |= set(results) | set(jobs)
         pattern = _names_pattern(person.names)
         audit_ids = [e.id for e in s.scalars(select(AuditEntry)) if _names_them(e, person, pattern)]
+        # Audit entries alone count: retention may have removed an unused invite and left its
+        # audit entry naming the person.
+        if not (assignments or subs or invites or records or audit_ids):
+            raise NotFound(
+                f"the store holds nothing about {person.cid!r}",
+                hint="`dsim results` and `dsim invites list` show the names the store knows",
+            )
         plan: list[tuple[str, Any, Any]] = [
             ("web sessions", WebSession, WebSession.invite_id.in_(invite_ids)),
             ("releases", Release, Release.submission_id.in_(sub_ids)),

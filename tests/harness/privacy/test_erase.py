@@ -116,3 +116,12 @@ def test_without_yes_erasure_asks_first_and_a_no_keeps_everything(
     out = CliRunner().invoke(cli, ["--home", str(home), "erase", "Ada"], input="n\n")
     assert out.exit_code == 130 and "would remove" in out.output
     assert store.submissions(candidate="ada")
+
+
+def test_audit_entries_alone_are_erased_too(world: tuple[Path, Store]) -> None:
+    home, store = world
+    store.add(AuditEntry(actor="hira", action="invite_created", detail={"candidate": "Zed Q"}))
+    done = erase(store, "zed q", home=home, actor="cli")
+    assert done.removed == {"audit entries": 1}
+    with store.session() as s:
+        assert [e.action for e in s.scalars(select(AuditEntry))] == ["erase"]
