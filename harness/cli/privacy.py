@@ -116,8 +116,10 @@ def erase_cmd(
 
     if not candidate.strip():
         raise click.BadParameter("name the candidate to erase", param_hint="CANDIDATE")
+    if as_json and not (yes or dry_run):
+        raise click.UsageError("--json cannot ask for confirmation: add --yes (or --dry-run)")
     home = ctx.settings.home
-    if not dry_run and not yes and not as_json:
+    if not dry_run and not yes:
         planned = erase(ctx.store, candidate, home=home, actor=by, dry_run=True)
         click.echo(_erasure_text(planned, candidate))
         click.confirm("Erase all of this for good?", abort=True)

@@ -71,8 +71,8 @@ def test_erasing_someone_unknown_is_a_clear_error(world: tuple[Path, Store]) -> 
     home, store = world
     with pytest.raises(NotFound, match="holds nothing about 'nobody'"):
         erase(store, "Nobody", home=home, actor="cli")
-    out = CliRunner().invoke(cli, ["--home", str(home), "erase", "Nobody", "--json"])
-    assert out.exit_code != 0 and json.loads(out.output)["error"]["hint"]
+    out = CliRunner().invoke(cli, ["--home", str(home), "erase", "Nobody", "--json", "--yes"])
+    assert out.exit_code == 4 and "dsim results" in json.loads(out.output)["error"]["hint"]
 
 
 def test_a_folder_outside_home_without_their_marker_is_left(
@@ -125,3 +125,13 @@ def test_audit_entries_alone_are_erased_too(world: tuple[Path, Store]) -> None:
     assert done.removed == {"audit entries": 1}
     with store.session() as s:
         assert [e.action for e in s.scalars(select(AuditEntry))] == ["erase"]
+
+
+def test_json_output_never_erases_without_yes(world: tuple[Path, Store], tmp_path: Path) -> None:
+    home, store = world
+    person(store, home, greet(tmp_path), "Ada", minutes=5)
+    refused = CliRunner().invoke(cli, ["--home", str(home), "erase", "Ada", "--json"])
+    assert refused.exit_code == 2 and "--yes" in refused.output
+    assert store.submissions(candidate="ada")
+    done = CliRunner().invoke(cli, ["--home", str(home), "erase", "Ada", "--json", "--yes"])
+    assert done.exit_code == 0 and json.loads(done.output)["removed"]["submissions"] == 1
