@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from harness.errors import DsimError, NotFound
 from harness.integrity.similarity import Entry, Pair, ScenarioSimilarity, Settings, compare
 from harness.integrity.timing import Attempt, TimingSettings, TimingSignal, signals
-from harness.result import ItemKind, Verdict
+from harness.result import ItemKind, Verdict, load_summary
 from harness.scenarios.scenario import Scenario, resolve
 from harness.scenarios.variants import draw
 from harness.store import Store, Submission
@@ -79,7 +79,8 @@ def _complete(store: Store, submission_id: str) -> bool:
     row = store.latest_result(submission_id)
     if row is None:
         return False
-    items = row.result.summary().items
+    # The stored summary (a few hundred bytes), not the whole result with its test output.
+    items = (load_summary(row.summary) if row.summary else row.result.summary()).items
     flaws = [i for i in items if i.kind == ItemKind.FLAW]
     keeps = [i for i in items if i.kind == ItemKind.KEEP]
     return (
