@@ -226,7 +226,9 @@ def new_cmd(scenario_id: str, directory: Path | None) -> None:
 
 @scenario_group.command("check")
 @click.argument("refs", nargs=-1)
-@click.option("--all", "all_", is_flag=True, help="Check every built-in scenario.")
+@click.option(
+    "--all", "all_", is_flag=True, help="Check every built-in scenario (not other packs')."
+)
 @click.option(
     "--runs",
     type=click.IntRange(min=1),
@@ -246,13 +248,18 @@ def check_cmd(
     as_json: bool,
 ) -> None:
     """Prove scenarios sound in real runs and write their lock files."""
+    from harness.scenarios.packs import BUILTIN_PACK
     from harness.scenarios.scenario import library, resolve
 
     if not refs and not all_:
         raise click.UsageError("name scenarios (id or path) or pass --all")
     # Checking is how a lock is (re)written, so a scenario whose lock is stale is checked, not
-    # refused.
-    scenarios = library(verify=False) if all_ else [resolve(r, verify=False) for r in refs]
+    # refused. --all is the built-in pack only: an installed pack is checked from its source
+    # (`dsim pack check`), never by writing locks into site-packages.
+    if all_:
+        scenarios = [s for s in library(verify=False) if s.pack and s.pack.name == BUILTIN_PACK]
+    else:
+        scenarios = [resolve(r, verify=False) for r in refs]
     run_checks(scenarios, backend=backend, runs=runs, write_lock=not no_lock, as_json=as_json)
 
 
