@@ -19,6 +19,7 @@ Invariants:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from importlib import metadata, resources
@@ -30,6 +31,8 @@ GROUP = "dsim.scenarios"
 BUILTIN_PACKAGE = "scenarios"
 """The package holding the built-in library (shipped as package data of dsim)."""
 BUILTIN_PACK = "dsim"
+_VALUE = re.compile(r"[A-Za-z_][\w.]*(?::[A-Za-z_][\w.]*)?")
+"""An entry point value dsim reads: ``package`` or ``package:attribute``."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -109,8 +112,21 @@ def _folder_of(entry: metadata.EntryPoint) -> Path:
     return Path(str(value))
 
 
-def _entry_points() -> list[metadata.EntryPoint]:
-    return sorted(metadata.entry_points(group=GROUP), key=lambda e: (_dist_name(e), e.name))
+def _entry_points() -> list[metadata.EntryPoint | PackProblem]:
+    """Every ``dsim.scenarios`` entry point, read one distribution at a time so that one with
+    unreadable metadata is a problem naming it, not a failure of the whole listing."""
+    found: dict[str, list[metadata.EntryPoint | PackProblem]] = {}
+    for dist in metadata.distributions():
+        name = dist.metadata["Name"] or "?"
+        if name in found:  # the same distribution twice on sys.path: the first one wins
+            continue
+        try:
+            found[name] = list(dist.entry_points.select(group=GROUP))
+        except Exception as exc:  # noqa: BLE001 - a broken entry_points.txt raises anything
+            if f"[{GROUP}]" in (dist.read_text("entry_points.txt") or ""):
+                what = f"its entry points cannot be read ({type(exc).__name__}: {exc})"
+                found[name] = [PackProblem(packs=(f"{name} {dist.version}",), what=what)]
+    return [e for name in sorted(found) for e in found[name]]
 
 
 def _dist_name(entry: metadata.EntryPoint) -> str:
@@ -137,6 +153,9 @@ def _load(
     version = entry.dist.version if entry.dist is not None else "?"
     label = f"{name} {version}"
     declared = f"{entry.name} = {entry.value}"
+    if not _VALUE.fullmatch(entry.value):
+        what = f"entry point `{declared}` names no folder: use `package` or `package:attribute`"
+        return None, PackProblem(packs=(label,), what=what)
     try:
         root = _folder_of(entry)
     except Exception as exc:  # noqa: BLE001 - a pack's own import may raise anything
@@ -157,7 +176,7 @@ def _load(
 
 def discover(
     contains: str,
-    entries: Callable[[], Iterable[metadata.EntryPoint]] = _entry_points,
+    entries: Callable[[], Iterable[metadata.EntryPoint | PackProblem]] = _entry_points,
 ) -> Installed:
     """Every installed pack and which owns each scenario id (``contains``: the manifest's file
     name, which marks a scenario folder).
@@ -166,7 +185,12 @@ def discover(
     """
     found: list[Pack] = []
     problems: list[PackProblem] = []
-    listed = list(entries())
+    listed: list[metadata.EntryPoint] = []
+    for entry in entries():
+        if isinstance(entry, PackProblem):
+            problems.append(entry)
+        else:
+            listed.append(entry)
     per_dist: dict[str, int] = {}
     for entry in listed:
         per_dist[_dist_name(entry)] = per_dist.get(_dist_name(entry), 0) + 1

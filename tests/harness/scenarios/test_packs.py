@@ -350,3 +350,21 @@ def test_pack_check_refuses_to_relock_a_changed_scenario_without_a_bump(tmp_path
     proc = dsim(tmp_path, "pack", "check", str(empty))
     assert proc.returncode == ExitCode.INVALID_INPUT
     assert "holds no scenario" in proc.stderr
+
+
+def test_an_entry_point_naming_no_folder_is_one_problem(site):
+    install_pack(site, "blank-pack", "1.0.0", "blank_pkg", value="blank_pkg: ")
+    (problem,) = installed().problems
+    assert str(problem).startswith("pack blank-pack 1.0.0: entry point `blank_pkg = blank_pkg:`")
+    assert "use `package` or `package:attribute`" in str(problem)
+
+
+def test_unreadable_entry_points_are_one_problem_naming_the_distribution(site):
+    install_pack(site, "garbled-pack", "1.0.0", "garbled_pkg", ("garbled-one",))
+    (site / "garbled_pack-1.0.0.dist-info" / "entry_points.txt").write_text(
+        "[dsim.scenarios]\nthis line has no equals sign\n"
+    )
+    install_pack(site, "tidy-pack", "1.0.0", "tidy_pkg", ("tidy-one",))
+    found = installed()
+    assert [str(p).split(":")[0] for p in found.problems] == ["pack garbled-pack 1.0.0"]
+    assert "tidy-one" in found.owners
