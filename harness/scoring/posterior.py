@@ -465,7 +465,7 @@ def _score_all(
         detailed[g.candidate].append(g)
     scores: dict[str, CandidateScore] = {}
     for name in wanted:
-        post = posterior(evidence[name], profile, prior)
+        post = posterior(evidence[name], profile, prior, name=name)
         runs = detailed.get(name, [])
         percentile, cohort_size = standing.get(name, (None, 0))
         shares = post.delivery_shares

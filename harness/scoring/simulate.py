@@ -163,7 +163,7 @@ def evidence_of(runs: Sequence[GradedSubmission], profile: Profile) -> list[Evid
 def score(
     runs: Sequence[GradedSubmission], profile: Profile, prior: Prior | None = None
 ) -> Posterior:
-    return posterior(evidence_of(runs, profile), profile, prior)
+    return posterior(evidence_of(runs, profile), profile, prior, name="simulated")
 
 
 def cohort(
@@ -184,7 +184,10 @@ def cohort(
         taken = [shapes[i] for i in rng.integers(0, len(shapes), scenarios)]
         people.append((skill, evidence_of(simulate(rng, skill, taken), profile)))
     prior = cohort_prior([totals_of(ev) for _, ev in people], profile) if use_cohort_prior else None
-    return [(skill, posterior(ev, profile, prior)) for skill, ev in people]
+    return [
+        (skill, posterior(ev, profile, prior, name=f"simulated-{i}"))
+        for i, (skill, ev) in enumerate(people)
+    ]
 
 
 @dataclass(frozen=True, kw_only=True)
