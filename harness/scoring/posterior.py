@@ -173,6 +173,7 @@ class CandidateScore:
             "candidate": self.candidate,
             "score": round(self.overall.mean * 100, 1) if self.overall.measured else None,
             "interval": [round(self.overall.low * 100, 1), round(self.overall.high * 100, 1)],
+            "likely_level": round(self.level * 100, 1),
             "meaning": self.meaning,
             "dimensions": {k: dim(v) for k, v in self.dimensions.items()},
             "basis": self.basis,
