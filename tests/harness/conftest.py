@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
@@ -279,3 +281,52 @@ class Page(HTMLParser):
 def parse_html() -> type[Page]:
     """The :class:`Page` parser (tags, ids, attributes, CSS of a page)."""
     return Page
+
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+def _as_postgres(*argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["runuser", "-u", "postgres", "--", *argv],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="module")
+def pg_url() -> Iterator[str]:
+    """A throwaway PostgreSQL cluster per test module, reached over a Unix socket only (the
+    store, queue and privacy tests share it). A missing server or driver fails the tests: the
+    setup script installs both."""
+    if not (PG_BIN / "initdb").exists():
+        pytest.fail("PostgreSQL server binaries are not installed (apt-get install postgresql)")
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        pytest.fail("the psycopg driver is not installed (pip install 'psycopg[binary]')")
+    # Not under pytest's tmp folder: that one is private to root, and the server runs as postgres.
+    root = Path(tempfile.mkdtemp(prefix="dsim-pg-"))
+    shutil.chown(root, "postgres", "postgres")
+    data = root / "data"
+    made = _as_postgres(str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "dsim")
+    assert made.returncode == 0, made.stderr
+    started = _as_postgres(
+        str(PG_BIN / "pg_ctl"),
+        "-D",
+        str(data),
+        "-w",
+        "-l",
+        str(root / "log"),
+        "-o",
+        f"-k {root} -c listen_addresses=''",
+        "start",
+    )
+    assert started.returncode == 0, started.stderr + (root / "log").read_text()
+    try:
+        yield f"postgresql+psycopg://dsim@/postgres?host={root}"
+    finally:
+        _as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop")
+        shutil.rmtree(root, ignore_errors=True)

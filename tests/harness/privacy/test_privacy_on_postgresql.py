@@ -6,64 +6,15 @@ the store's own PostgreSQL test does. Under CI=true a missing server fails; else
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import tempfile
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from privacy_kit import greet, person
 from sqlalchemy import select, text, update
 
 from harness.privacy import apply, erase
 from harness.scoring.profile import Retention
 from harness.store import Base, Store, Submission
-
-BIN = Path("/usr/lib/postgresql/15/bin")
-
-
-def _as_postgres(*argv: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["runuser", "-u", "postgres", "--", *argv],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-
-
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    problem = None
-    if not (BIN / "initdb").exists():
-        problem = "PostgreSQL server binaries are not installed (apt-get install postgresql)"
-    else:
-        try:
-            import psycopg  # noqa: F401
-        except ImportError:
-            problem = "the psycopg driver is not installed (pip install 'psycopg[binary]')"
-    if problem:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true: {problem}")
-        pytest.skip(problem)
-    root = Path(tempfile.mkdtemp(prefix="dsim-pg-"))
-    shutil.chown(root, "postgres", "postgres")
-    data = root / "data"
-    made = _as_postgres(str(BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "dsim")
-    assert made.returncode == 0, made.stderr
-    started = _as_postgres(
-        str(BIN / "pg_ctl"), "-D", str(data), "-w", "-l", str(root / "log"),
-        "-o", f"-k {root} -c listen_addresses=''", "start",
-    )  # fmt: skip
-    assert started.returncode == 0, started.stderr + (root / "log").read_text()
-    try:
-        yield f"postgresql+psycopg://dsim@/postgres?host={root}"
-    finally:
-        _as_postgres(str(BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop")
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def _every_row(store: Store) -> str:

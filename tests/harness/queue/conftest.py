@@ -1,6 +1,7 @@
 """Fixtures for the queue: submissions to queue, scripted grading, and real Redis and PostgreSQL.
 
-``redis_url`` and ``pg_url`` start throwaway servers on loopback / a Unix socket in a temp folder.
+``redis_url`` starts a throwaway Redis on loopback in a temp folder; ``pg_url``
+(tests/harness/conftest.py) a PostgreSQL cluster on a Unix socket.
 A missing ``redis-server`` or PostgreSQL fails the tests that need them, everywhere: the queue's
 guarantees are only shown against the real services, so CI must never skip them.
 """
@@ -10,7 +11,6 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -26,8 +26,6 @@ from harness.queue.worker import Grader
 from harness.result import GradingResult, ResultStatus
 from harness.scenarios.scenario import Scenario
 from harness.store import Store, Submission
-
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
 
 @dataclass
@@ -143,42 +141,3 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-
-
-def _as_postgres(*argv: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["runuser", "-u", "postgres", "--", *argv],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-
-
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    """A throwaway PostgreSQL cluster reached over a Unix socket (as the store's tests do)."""
-    if not (PG_BIN / "initdb").exists():
-        pytest.fail("PostgreSQL server binaries are not installed (apt-get install postgresql)")
-    root = Path(tempfile.mkdtemp(prefix="dsim-pg-"))  # the server runs as postgres
-    shutil.chown(root, "postgres", "postgres")
-    data = root / "data"
-    made = _as_postgres(str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "dsim")
-    assert made.returncode == 0, made.stderr
-    started = _as_postgres(
-        str(PG_BIN / "pg_ctl"),
-        "-D",
-        str(data),
-        "-w",
-        "-l",
-        str(root / "log"),
-        "-o",
-        f"-k {root} -c listen_addresses=''",
-        "start",
-    )
-    assert started.returncode == 0, started.stderr + (root / "log").read_text()
-    try:
-        yield f"postgresql+psycopg://dsim@/postgres?host={root}"
-    finally:
-        _as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop")
-        shutil.rmtree(root, ignore_errors=True)
