@@ -73,6 +73,7 @@ def queue(
         ids = [sub.id for sub in subs]
         state = states(store, ids)
         released = candidates.released(store, ids)
+        lines = _summaries(store, [i for i in ids if state.get(i) in ("graded", "infra_error")])
         for sub in subs:
             st = state.get(sub.id, "not queued")
             if status and st != status:
@@ -84,7 +85,7 @@ def queue(
                 {
                     "sub": sub,
                     "state": st,
-                    "summary": _summary(store, sub.id) if st in ("graded", "infra_error") else "",
+                    "summary": lines.get(sub.id, ""),
                     "released": sub.id in released,
                 }
             )
@@ -93,23 +94,27 @@ def queue(
     return found[:limit], len(found) > limit
 
 
-def _summary(store: Store, submission_id: str) -> str:
-    """The latest result in one line, from its stored summary (not the whole result)."""
+def _summaries(store: Store, submission_ids: list[str]) -> dict[str, str]:
+    """Each submission's latest result in one line, from stored summaries (one query for the
+    page, not one per row; never the whole results)."""
     from harness.result import load_summary
 
+    if not submission_ids:
+        return {}
     with store.session() as s:
-        row = s.execute(
-            select(Result.status, Result.summary, Result.data["error"])
-            .where(Result.submission_id == submission_id)
-            .order_by(Result.graded_at.desc())
-            .limit(1)
-        ).first()
-    if row is None:
-        return ""
-    status, summary, error = row
-    if status == ResultStatus.INFRA_ERROR.value or summary is None:
-        return f"infrastructure error: {error}" if error else status
-    return load_summary(summary).text()
+        rows = s.execute(
+            select(Result.submission_id, Result.status, Result.summary, Result.data["error"])
+            .where(Result.submission_id.in_(submission_ids))
+            .order_by(Result.graded_at)
+        ).all()
+    latest = {row[0]: row[1:] for row in rows}  # later rows win
+    out = {}
+    for sub_id, (status, summary, error) in latest.items():
+        if status == ResultStatus.INFRA_ERROR.value or summary is None:
+            out[sub_id] = f"infrastructure error: {error}" if error else status
+        else:
+            out[sub_id] = load_summary(summary).text()
+    return out
 
 
 @dataclass(frozen=True)
