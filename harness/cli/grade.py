@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from harness.cli import Context, count, emit_json, json_option, pass_ctx
-from harness.cli.queue import broker_option
+from harness.cli.queue import broker_option, reruns_option
 from harness.errors import ExitCode
 
 
@@ -30,13 +30,7 @@ from harness.errors import ExitCode
     help="docker (isolated) or local (unisolated, for authors).",
 )
 @click.option("--require-isolation", is_flag=True, help="Refuse unisolated backends.")
-@click.option(
-    "--reruns",
-    type=click.IntRange(min=0),
-    default=1,
-    show_default=True,
-    help="Re-run failing tests to spot flaky ones.",
-)
+@reruns_option
 @click.option("--force", is_flag=True, help="Grade again even when an identical result exists.")
 @click.option(
     "--warm",

@@ -21,6 +21,16 @@ def broker_option(fn: Any) -> Any:
     )(fn)
 
 
+reruns_option = click.option(
+    "--reruns",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Re-run failing tests to spot flaky ones.",
+)
+"""Shared by ``dsim grade`` and ``dsim worker``: they grade the same way."""
+
+
 def _seconds(name: str, default: float, text: str) -> Callable[[Any], Any]:
     return click.option(
         name,
@@ -42,13 +52,7 @@ def _seconds(name: str, default: float, text: str) -> Callable[[Any], Any]:
     show_default=True,
     help="Gradings at once on this machine.",
 )
-@click.option(
-    "--reruns",
-    type=click.IntRange(min=0),
-    default=1,
-    show_default=True,
-    help="Re-run failing tests to spot flaky ones.",
-)
+@reruns_option
 @click.option(
     "--backend",
     default="docker",
