@@ -317,11 +317,14 @@ def simulation_evidence(
             usable.append(item)
     flaws = [i for i in usable if i.kind == ItemKind.FLAW]
     # Severity weighs flaws against each other (weights average 1): importance, not evidence.
+    # Unequal weights make the weighted share noisier than an unweighted one: the scenario counts
+    # as its effective number of flaws, n² / Σ weight² (Kish), never more than it has.
     mean_severity = sum(i.severity for i in flaws) / len(flaws) if flaws else 1.0
-    for item in flaws:
+    shares = [i.severity / mean_severity for i in flaws]
+    effective = len(flaws) / sum(w * w for w in shares) if flaws else 1.0
+    for item, share in zip(flaws, shares, strict=True):
         credit = {Verdict.FIXED: 1.0, Verdict.REMOVED: 0.5}.get(item.verdict, 0.0)
-        share = item.severity / mean_severity
-        add("catch", share * credit, share * (1 - credit))
+        add("catch", share * credit * effective, share * (1 - credit) * effective)
     for item in usable:
         if item.kind != ItemKind.FLAW:
             ok = item.verdict == Verdict.KEPT
