@@ -212,8 +212,10 @@ def cli(ctx: click.Context, home: Path | None, db: str | None) -> None:
 
 def _register() -> None:
     from harness.cli import (
+        fairness,
         grade,
         infra,
+        items,
         overrides,
         packs,
         privacy,
@@ -223,6 +225,7 @@ def _register() -> None:
         scenarios,
         scoring,
         server,
+        validity,
         workflow,
     )
 
@@ -236,6 +239,9 @@ def _register() -> None:
         scoring,
         overrides,
         reports,
+        items,
+        fairness,
+        validity,
         privacy,
         server,
         infra,

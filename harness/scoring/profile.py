@@ -45,6 +45,13 @@ class Profile:
     min_responses_per_item: int
     penalty: float
     tie_margin: float
+    cut_score: float | None = None
+    """A cut score on the 0-100 scale for cohort evidence (selection rates, the error near the
+    cut); None when the profile sets 0."""
+    min_group_size: int = 5
+    """Fairness: groups smaller than this are suppressed."""
+    impact_ratio_flag: float = 0.8
+    """Fairness: impact ratios under this are flagged (the four-fifths rule)."""
 
 
 def _default() -> dict[str, Any]:
@@ -82,7 +89,7 @@ def load_profile(path: Path | None = None) -> Profile:
             "profile weights must be non-negative, with catch + explain > 0 and "
             "keep + safety + scope > 0"
         )
-    ev, diff = data["evidence"], data["difficulty"]
+    ev, diff, cohort = data["evidence"], data["difficulty"], data["cohort"]
     if (
         not 0 < ev["interval"] < 1
         or ev["half_life_days"] <= 0
@@ -90,10 +97,14 @@ def load_profile(path: Path | None = None) -> Profile:
         or not 0.5 < ev["conflict_level"] < 1
         or data["prior"]["alpha"] <= 0
         or data["prior"]["beta"] <= 0
+        or not 0 <= cohort["cut_score"] <= 100
+        or cohort["min_group_size"] < 1
+        or not 0 < cohort["impact_ratio_flag"] <= 1
     ):
         raise InvalidInput(
             "profile: prior alpha and beta > 0; evidence interval in (0, 1), half_life_days > 0, "
-            "draws >= 100, conflict_level in (0.5, 1)"
+            "draws >= 100, conflict_level in (0.5, 1); cohort cut_score in [0, 100] (0: none), "
+            "min_group_size >= 1, impact_ratio_flag in (0, 1]"
         )
     return Profile(
         alpha=float(data["prior"]["alpha"]),
@@ -108,6 +119,9 @@ def load_profile(path: Path | None = None) -> Profile:
         min_responses_per_item=int(diff["min_responses_per_item"]),
         penalty=float(diff["penalty"]),
         tie_margin=float(data["comparison"]["tie_margin"]),
+        cut_score=float(cohort["cut_score"]) if cohort["cut_score"] else None,
+        min_group_size=int(cohort["min_group_size"]),
+        impact_ratio_flag=float(cohort["impact_ratio_flag"]),
     )
 
 

@@ -1,0 +1,3 @@
+"""Placeholder: filled in by issue 18 work."""
+
+COMMANDS: tuple[object, ...] = ()
