@@ -3,7 +3,9 @@
 P(candidate c succeeds on item i) = σ(θ_c − b_i). Abilities θ and difficulties b are fitted
 jointly by penalised maximum likelihood (a ridge penalty λ, i.e. N(0, 1/λ) priors, keeps perfect
 and zero scores finite) with alternating Newton steps; both blocks have diagonal Hessians, so each
-step is a few vector operations. The standard error of θ_c is 1/sqrt(Σ p(1−p) + λ).
+step is a few vector operations. The standard error of θ_c is 1/sqrt(Σ p(1−p) + λ), summed over
+the candidate's items; that of b_i has the same form, summed over the item's respondents (both
+treat the other block as known, so they are a little narrow).
 
 This is what makes candidates who took different scenarios comparable: a fixed hard flaw lifts θ
 more than a fixed easy one.
@@ -24,6 +26,8 @@ class RaschFit:
     ability: dict[str, float]
     ability_se: dict[str, float]
     difficulty: dict[str, float]
+    difficulty_se: dict[str, float]
+    """1/sqrt(Σ p(1−p) + λ) over the item's respondents (empty with ``fixed_difficulty``)."""
     iterations: int
 
 
@@ -43,7 +47,7 @@ def fit(
 ) -> RaschFit:
     """Fit θ (and b, unless ``fixed_difficulty`` is given) from (candidate, item, 0|1) rows."""
     if not responses:
-        return RaschFit(ability={}, ability_se={}, difficulty={}, iterations=0)
+        return RaschFit(ability={}, ability_se={}, difficulty={}, difficulty_se={}, iterations=0)
     people, c = _index([r[0] for r in responses])
     items, i = _index([r[1] for r in responses])
     x = np.array([r[2] for r in responses], dtype=float)
@@ -72,11 +76,15 @@ def fit(
         if change < tol:
             break
     p = 1 / (1 + np.exp(-(theta[c] - b[i])))
-    se = 1 / np.sqrt(np.bincount(c, p * (1 - p), len(people)) + penalty)
+    info = p * (1 - p)
+    se = 1 / np.sqrt(np.bincount(c, info, len(people)) + penalty)
+    b_se = 1 / np.sqrt(np.bincount(i, info, len(items)) + penalty)
+    fitted_b = fixed_difficulty is None
     return RaschFit(
         ability=dict(zip(people, theta.tolist(), strict=True)),
         ability_se=dict(zip(people, se.tolist(), strict=True)),
         difficulty=dict(zip(items, b.tolist(), strict=True)),
+        difficulty_se=dict(zip(items, b_se.tolist(), strict=True)) if fitted_b else {},
         iterations=iterations,
     )
 

@@ -536,7 +536,7 @@ def _raw(graded: list[GradedSubmission], warning: str) -> Ability:
     return Ability(method=AbilityMethod.RAW, pass_rate=round(rate, 4), warning=warning)
 
 
-def _components(rows: list[tuple[str, str, int]]) -> list[tuple[set[str], set[str]]]:
+def components(rows: list[tuple[str, str, int]]) -> list[tuple[set[str], set[str]]]:
     """Connected groups of (candidates, items) in the bipartite graph of responses."""
     parent: dict[str, str] = {}
 
@@ -601,7 +601,7 @@ def _abilities(graded: dict[str, list[GradedSubmission]], profile: Profile) -> d
             "comparable across different scenarios"
         )
         return {name: _raw(graded[name], warning) for name in graded}
-    groups = _components(kept)
+    groups = components(kept)
     if len(groups) > 1:
         named = "; ".join(
             f"{len(people)} candidates on " + ", ".join(sorted({i.split(":", 1)[0] for i in items}))
