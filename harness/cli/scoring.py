@@ -179,6 +179,8 @@ def compare_cmd(
             f"{_bar(s.overall.low, s.overall.high, s.overall.mean)}"
             f"{'  ~tie' if tie else ''}"
         )
+    if result.caveat:
+        click.echo(result.caveat)
     for line in result.sentences:
         click.echo(line)
 

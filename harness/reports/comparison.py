@@ -56,6 +56,8 @@ class ComparisonReport:
     generated_at: datetime
     interval_mass: float
     ranking_method: str
+    caveat: str
+    """Said first when someone's score rests on a single scenario (empty otherwise)."""
     sentences: tuple[str, ...]
     more_sentences: int
     """Pairwise sentences left out of the summary (``dsim compare`` prints them all)."""
@@ -127,6 +129,7 @@ def build_comparison(
         generated_at=now or datetime.now(UTC),
         interval_mass=profile.interval,
         ranking_method=result.ranking_method,
+        caveat=result.caveat,
         sentences=tuple(result.sentences[:SUMMARY_SENTENCES]),
         more_sentences=max(len(result.sentences) - SUMMARY_SENTENCES, 0),
         close_neighbours=sum(

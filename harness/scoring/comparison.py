@@ -30,6 +30,8 @@ class Comparison:
     adjusted: dict[str, dict[str, float]] | None
     sentences: list[str]
     ties: list[tuple[str, str]]
+    caveat: str = ""
+    """Said before the sentences when someone's score rests on a single scenario."""
 
     def as_dict(self, scores: dict[str, CandidateScore]) -> dict[str, Any]:
         return {
@@ -40,11 +42,20 @@ class Comparison:
             "prob_ahead_by_dimension": self.by_dimension,
             "prob_ahead_adjusted": self.adjusted,
             "summary": self.sentences,
+            "caveat": self.caveat,
             "ties": [list(t) for t in self.ties],
         }
 
 
 FULL_DIMENSION_MATRIX = 12
+
+#: Said first when someone's score rests on one scenario: the measured miss of issue 17
+#: (validation/validate_scoring.py, docs/scoring.md "Not met").
+THIN_EVIDENCE = (
+    "Read the probabilities as leads, not verdicts: {names} rest on a single scenario, and in "
+    "simulation calls made with over 90% probability on one scenario were wrong 12% of the time "
+    "where they claimed 7%."
+)
 
 
 def _pairwise(chosen: list[CandidateScore], dimension: str) -> dict[str, dict[str, float]]:
@@ -96,6 +107,7 @@ def compare(scores: dict[str, CandidateScore], names: list[str], profile: Profil
             for d in DIMENSIONS
         }
     sentences: list[str] = []
+    thin = [s.candidate for s in chosen if len(s.scenarios) <= 1 and not s.observations]
     ties: list[tuple[str, str]] = []
     for i, first in enumerate(order):
         for second in order[i + 1 :]:
@@ -114,4 +126,5 @@ def compare(scores: dict[str, CandidateScore], names: list[str], profile: Profil
         adjusted=None,
         sentences=sentences,
         ties=ties,
+        caveat=THIN_EVIDENCE.format(names=", ".join(thin)) if thin else "",
     )

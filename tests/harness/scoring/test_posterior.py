@@ -427,3 +427,20 @@ def test_every_status_that_is_not_evidence_says_why_it_was_excluded():
     from harness.scoring.posterior import EXCLUDED_STATUSES
 
     assert set(EXCLUDED_STATUSES) == {s for s in ResultStatus if not s.scored}
+
+
+def test_comparisons_on_a_single_scenario_say_their_calls_are_leads(store):
+    """The measured miss of issue 17 (confident calls on one scenario are wrong more often than
+    they claim) is said wherever such a comparison is read."""
+    fake_result(store, "ada", "s1", fixed=2)
+    fake_result(store, "bo", "s1", fixed=0)
+    fake_result(store, "cy", "s1", fixed=2)
+    fake_result(store, "cy", "s2", fixed=2)
+    fake_result(store, "dee", "s1", fixed=1)
+    fake_result(store, "dee", "s2", fixed=1)
+    scores = score_all(store, PROFILE)
+    thin = compare(scores, ["ada", "bo", "cy"], PROFILE)
+    assert thin.caveat.startswith("Read the probabilities as leads")
+    assert "ada, bo" in thin.caveat and "cy" not in thin.caveat
+    assert thin.as_dict(scores)["caveat"] == thin.caveat
+    assert compare(scores, ["cy", "dee"], PROFILE).caveat == ""
