@@ -18,6 +18,7 @@ from harness.result import ItemKind
 from harness.store import (
     Assignment,
     AuditEntry,
+    GroupMembership,
     Invite,
     Override,
     Record,
@@ -108,7 +109,14 @@ def export(store: Store, candidate: str) -> dict[str, Any]:
         )
         invites = list(s.scalars(select(Invite).where(Invite.candidate == cid)))
         records = list(s.scalars(select(Record).where(Record.engineer == cid)))
-        if not (assignments or subs or invites or records):
+        groups = list(
+            s.scalars(
+                select(GroupMembership)
+                .where(GroupMembership.candidate == cid)
+                .order_by(GroupMembership.attribute)
+            )
+        )
+        if not (assignments or subs or invites or records or groups):
             raise NotFound(
                 f"the store holds nothing about {cid!r}",
                 hint="check the spelling; `dsim results` lists the names the store knows",
@@ -188,6 +196,11 @@ def export(store: Store, candidate: str) -> dict[str, Any]:
                 "deleted_at": _iso(r.deleted_at),
             }
             for r in records
+        ],
+        # Their own self-reported groups: theirs to see, shown nowhere else per person.
+        "group_memberships": [
+            {"attribute": r.attribute, "group": r.value, "imported_at": _iso(r.imported_at)}
+            for r in groups
         ],
         "integrity_signals": _signals(store, cid),
         "activity": [

@@ -2,9 +2,10 @@
 
 What goes: their assignments and workspace folders, submissions (diffs and REVIEW.md), results,
 overrides of their verdicts (the assessor's reason is about them), releases, grading jobs,
-delivery records (tombstoned ones too), invites and the web sessions opened with them, and every
-audit entry that names them or one of their ids. What stays: one audit entry saying that an
-erasure happened and how many rows of each kind it removed, without their name or ids.
+delivery records (tombstoned ones too), invites and the web sessions opened with them, their
+self-reported group memberships, and every audit entry that names them or one of their ids. What
+stays: one audit entry saying that an erasure happened and how many rows of each kind it removed,
+without their name or ids.
 
 Invariants: one transaction (an erasure that fails half-way removes nothing from the store); on
 SQLite the file is vacuumed afterwards, so deleted rows do not linger in free pages; a workspace
@@ -28,6 +29,7 @@ from harness.errors import NotFound
 from harness.store import (
     Assignment,
     AuditEntry,
+    GroupMembership,
     Invite,
     Job,
     Override,
@@ -118,6 +120,9 @@ def erase(
         subs = list(s.scalars(select(Submission).where(Submission.candidate == person.cid)))
         invites = list(s.scalars(select(Invite).where(Invite.candidate == person.cid)))
         records = list(s.scalars(select(Record).where(Record.engineer == person.cid)))
+        groups = list(
+            s.scalars(select(GroupMembership.id).where(GroupMembership.candidate == person.cid))
+        )
         sub_ids = [r.id for r in subs]
         invite_ids = [r.id for r in invites]
         results = list(s.scalars(select(Result.id).where(Result.submission_id.in_(sub_ids))))
@@ -131,7 +136,7 @@ def erase(
         audit_ids = [e.id for e in s.scalars(select(AuditEntry)) if _names_them(e, person, pattern)]
         # Audit entries alone count: retention may have removed an unused invite and left its
         # audit entry naming the person.
-        if not (assignments or subs or invites or records or audit_ids):
+        if not (assignments or subs or invites or records or groups or audit_ids):
             raise NotFound(
                 f"the store holds nothing about {person.cid!r}",
                 hint="`dsim results` and `dsim invites list` show the names the store knows",
@@ -146,6 +151,7 @@ def erase(
             ("assignments", Assignment, Assignment.candidate == person.cid),
             ("invites", Invite, Invite.id.in_(invite_ids)),
             ("delivery records", Record, Record.engineer == person.cid),
+            ("group memberships", GroupMembership, GroupMembership.candidate == person.cid),
             ("audit entries", AuditEntry, AuditEntry.id.in_(audit_ids)),
         ]
         for label, model, where in plan:

@@ -20,6 +20,12 @@ from harness.store.candidates import (
     near_duplicates,
     normalise_candidate,
 )
+from harness.store.groups import (
+    GroupMembership,
+    delete_memberships,
+    memberships,
+    replace_memberships,
+)
 from harness.store.jobs import JOB_STATES, Job, ScenarioArchive
 from harness.store.models import (
     Assignment,
@@ -43,6 +49,7 @@ __all__ = [
     "Assignment",
     "AuditEntry",
     "Base",
+    "GroupMembership",
     "Invite",
     "Job",
     "Override",
@@ -54,14 +61,17 @@ __all__ = [
     "Submission",
     "User",
     "WebSession",
+    "delete_memberships",
     "digest",
     "display_name",
     "key_of",
+    "memberships",
     "near_duplicate_warning",
     "near_duplicates",
     "new_id",
     "normalise_candidate",
     "now",
     "record_key",
+    "replace_memberships",
     "result_summary",
 ]
