@@ -205,12 +205,15 @@ def _note(rows: list[GroupRow], shown: dict[str, Any], reference: str | None, fl
     flagged = [r for r in rows if r.flagged]
     if not flagged:
         return f"No group's impact ratio is under {flag:g}."
-    parts = []
+    sentences = []
     for r in flagged:
         assert r.ratio is not None and r.low is not None and r.high is not None
-        text = f"{r.group}: {r.ratio:.2f} (95% interval {r.low:.2f}–{r.high:.2f})"
-        parts.append(text + (", which reaches 1: it may be chance" if r.high >= 1 else ""))
-    return f"Impact ratio under {flag:g} against {reference}: " + "; ".join(parts) + "."
+        sentences.append(
+            f"{r.group}: impact ratio {r.ratio:.2f} against {reference} (95% interval "
+            f"{r.low:.2f}–{r.high:.2f}), under {flag:g}"
+            + ("; the interval reaches 1, so it may be chance." if r.high >= 1 else ".")
+        )
+    return " ".join(sentences)
 
 
 def fairness(

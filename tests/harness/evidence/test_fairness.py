@@ -65,7 +65,8 @@ def test_a_built_in_gap_is_flagged_with_an_interval_under_one(store):
     assert report.reference == "A" and row.flagged and row.n == 30
     assert row.ratio is not None and row.ratio < 0.5
     assert row.low is not None and row.high is not None and row.low < row.ratio < row.high < 1
-    assert "B: " in report.note and "under 0.8" in report.note and "chance" not in report.note
+    assert report.note.startswith("B: impact ratio") and "against A (95% interval" in report.note
+    assert "under 0.8." in report.note and "chance" not in report.note
     assert _row(result, "sex", "A")[1].ratio == 1.0
 
 
