@@ -110,7 +110,7 @@ def reliability_cmd(
             ]
             for s in result.scenarios
         ]
-        click.echo(table(["SCENARIO", "N", "ITEMS", "KR-20", "95% INTERVAL"], rows, [28, 5, 5, 6]))
+        click.echo(table(["SCENARIO", "N", "ITEMS", "KR-20", "95% INTERVAL"], rows, [28, 5, 6, 6]))
         for s in result.scenarios:
             if s.warning:
                 click.echo(f"    ! {s.warning}")
@@ -127,6 +127,8 @@ def reliability_cmd(
             f"standard error near the cut {result.cut:g}: {_number(result.sem_at_cut, 1)} points"
             f" (n = {result.near_cut} within ±{NEAR_CUT_POINTS:g})"
         )
+    else:
+        click.echo("standard error near a cut: no cut score (--cut, or cohort.cut_score)")
     for warning in result.warnings:
         click.echo(f"warning: {warning}")
 

@@ -118,7 +118,7 @@ class CohortFit:
     fit: RaschFit | None
     """None when the design allows no fit."""
     warnings: tuple[str, ...]
-    """Why there is no fit, or which items and candidates were left out of it."""
+    """Why there is no fit, or which thin items were left out of it."""
 
 
 def _version_order(version: str) -> tuple[tuple[int, ...], str]:
