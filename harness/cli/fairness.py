@@ -119,7 +119,6 @@ def fairness_cmd(
     from harness.scoring.profile import load_profile
 
     profile = load_profile(profile_path)
-    attribute = None if attribute is None else attribute.strip().casefold()
     result = fairness(ctx.store, load_cohort(ctx.store, profile), cut=cut, attribute=attribute)
     if as_json:
         emit_json(result.as_dict())

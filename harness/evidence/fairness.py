@@ -223,6 +223,7 @@ def fairness(
 
     The candidates are the cohort's measured ones, each with their displayed score; the cut is
     ``cut`` (0-100), else the profile's, else the median rule (see the module docstring).
+    ``attribute`` is matched as imported (case-folded).
 
     Raises:
         NotFound: ``attribute`` has no stored memberships (the known ones are named).
@@ -245,6 +246,7 @@ def fairness(
         )
     rows = memberships(store)
     known = sorted({r.attribute for r in rows})
+    attribute = None if attribute is None else _clean(attribute).casefold()  # as imported
     if attribute is not None and attribute not in known:
         raise NotFound(
             f"no group memberships for attribute {attribute!r}",

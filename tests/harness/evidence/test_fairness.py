@@ -171,10 +171,11 @@ def test_the_cut_comes_from_the_argument_else_the_profile(store):
     assert one.attributes[0].reference is None and one.attributes[0].rows[0].ratio is None
 
 
-def test_an_unknown_attribute_names_the_known_ones(store):
+def test_an_attribute_is_matched_as_imported_and_an_unknown_one_names_the_known_ones(store):
     replace_memberships(store, [("ada", "sex", "F")])
+    assert fairness(store, _cohort(store), attribute=" SEX ").attributes[0].attribute == "sex"
     with pytest.raises(NotFound) as err:
-        fairness(store, _cohort(store), attribute="ethnicity")
+        fairness(store, _cohort(store), attribute="Ethnicity")
     assert "sex" in (err.value.hint or "")
 
 
