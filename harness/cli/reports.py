@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -51,6 +52,62 @@ def report_cmd(
         ctx.store, load_profile(profile_path), candidate, for_candidate=for_candidate
     )
     write_text(output or _default_name(candidate, for_candidate), html)
+
+
+@click.command("cohort")
+@output_option
+@click.option(
+    "--cut",
+    type=click.FloatRange(0, 100),
+    help="Cut score (0-100) for selection rates and the error near it; default: the profile's.",
+)
+@click.option(
+    "--before",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Predictive validity: simulation before this date, delivery records from it on "
+    "(default: each candidate's first delivery record).",
+)
+@click.option(
+    "--section",
+    "sections",
+    multiple=True,
+    type=click.Choice(["items", "reliability", "fairness", "validity"]),
+    help="Only these sections (repeatable); default all.",
+)
+@json_option
+@profile_option
+@pass_ctx
+def cohort_cmd(
+    ctx: Context,
+    output: Path | None,
+    cut: float | None,
+    before: datetime | None,
+    sections: tuple[str, ...],
+    as_json: bool,
+    profile_path: Path | None,
+) -> None:
+    """The cohort report: item analysis, reliability, fairness and predictive validity in one
+    self-contained HTML file (default cohort-report.html), or --json.
+
+    docs/cohort-evidence.md explains every number.
+    """
+    from harness.evidence.summary import SECTIONS, gather
+    from harness.reports.cohort import render_cohort_report
+    from harness.scoring.profile import load_profile
+
+    evidence = gather(
+        ctx.store,
+        load_profile(profile_path),
+        cut=cut,
+        before=before.replace(tzinfo=UTC) if before else None,
+    )
+    if as_json:
+        emit_json(evidence.as_dict())
+        return
+    write_text(
+        output or Path("cohort-report.html"),
+        render_cohort_report(evidence, sections=sections or SECTIONS),
+    )
 
 
 @click.command("export")
@@ -136,4 +193,4 @@ def import_cmd(ctx: Context, path: Path, as_json: bool) -> None:
     click.echo("imported " + ", ".join(f"{n} {key}" for key, n in counts.items()))
 
 
-COMMANDS = [report_cmd, export_cmd, import_cmd]
+COMMANDS = [report_cmd, cohort_cmd, export_cmd, import_cmd]
