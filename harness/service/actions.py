@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from harness.errors import InvalidInput, NotFound
+from harness.evidence.summary import CohortEvidence
 from harness.grading.overrides import add_override
 from harness.reports.candidate import CandidateReport, build_report
 from harness.reports.comparison import ComparisonReport, build_comparison
@@ -235,6 +236,27 @@ def invite(
 def revoke(store: Store, invite_id: str, *, who: str, ip: str) -> None:
     people.revoke_invite(store, invite_id)
     people.audit(store, who, "invite_revoked", invite_id, ip=ip)
+
+
+def cohort_evidence(
+    store: Store,
+    profile: Profile,
+    scores: Mapping[str, CandidateScore],
+    *,
+    cut: float | None = None,
+) -> CohortEvidence:
+    """The cohort report's four analyses on the server's cached scores (scoring everyone again
+    per view would cost seconds) and the store's current verdicts."""
+    from datetime import UTC, datetime
+
+    from harness.evidence.cohort import Cohort, responses_of
+    from harness.evidence.summary import gather
+
+    now = datetime.now(UTC)
+    cohort = Cohort(
+        scores=dict(scores), responses=tuple(responses_of(store)), profile=profile, now=now
+    )
+    return gather(store, profile, cut=cut, now=now, cohort=cohort)
 
 
 def comparison(

@@ -272,6 +272,7 @@ def compare(request: Request, c: list[str] = Query(default_factory=list)) -> dic
     report = actions.comparison(request.app.state.cohort.get(), config.profile, c)
     return {
         "ranking_method": report.ranking_method,
+        "caveat": report.caveat,
         "sentences": list(report.sentences),
         "ranking": [
             {
@@ -285,6 +286,26 @@ def compare(request: Request, c: list[str] = Query(default_factory=list)) -> dic
             for row in report.rows
         ],
     }
+
+
+@router.get("/cohort")
+def cohort(request: Request, cut: float | None = Query(None, ge=0, le=100)) -> dict[str, Any]:
+    """The cohort report's numbers (docs/cohort-evidence.md); hiring gets items per scenario
+    only, as on the page."""
+    from dataclasses import asdict
+
+    from harness.reports.cohort import scenario_items
+
+    who = require(request, "admin", "hiring")
+    _staff_only(who)
+    config = config_of(request)
+    evidence = actions.cohort_evidence(
+        config.store, config.profile, request.app.state.cohort.get(), cut=cut
+    )
+    data = evidence.as_dict()
+    if who.role != "admin":
+        data["items"] = {"scenarios": [asdict(g) for g in scenario_items(evidence)]}
+    return data
 
 
 @router.get("/scenarios")

@@ -291,6 +291,32 @@ def compare(request: Request, c: list[str] = Query(default_factory=list)) -> Res
     return page(request, "comparison_page.html.j2", c=report)
 
 
+@router.get("/cohort")
+def cohort_page(request: Request, cut: float | None = Query(None, ge=0, le=100)) -> Response:
+    """The cohort report (items, reliability, fairness, validity): admin and hiring."""
+    from harness.reports.cohort import cohort_context
+
+    who = require(request, "admin", "hiring")
+    config = config_of(request)
+    scores = request.app.state.cohort.get()
+    evidence = actions.cohort_evidence(config.store, config.profile, scores, cut=cut)
+    context = cohort_context(evidence, item_detail=who.role == "admin")
+    return page(request, "cohort_page.html.j2", **context)
+
+
+@router.get("/items")
+def items_page(request: Request) -> Response:
+    """Item analysis and reliability, what a scenario author acts on: admin and assessors."""
+    from harness.reports.cohort import cohort_context
+
+    require(request, *GRADERS)
+    config = config_of(request)
+    evidence = actions.cohort_evidence(config.store, config.profile, request.app.state.cohort.get())
+    return page(
+        request, "cohort_page.html.j2", **cohort_context(evidence, ("items", "reliability"))
+    )
+
+
 @router.get("/export.csv")
 def export_csv(request: Request) -> Response:
     from harness.reports.export import export_csv as to_csv

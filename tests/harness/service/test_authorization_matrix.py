@@ -105,6 +105,8 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/candidates/{name}"): page_for(*STAFF),
     ("GET", "/compare"): page_for(*STAFF),
     ("GET", "/export.csv"): page_for(*STAFF),
+    ("GET", "/cohort"): page_for("admin", "hiring"),
+    ("GET", "/items"): page_for(*GRADERS),
     ("GET", "/account"): page_for(*STAFF),
     ("POST", "/account/tokens"): page_for(*STAFF),
     # the token is admin's: anyone else's request for it is not found
@@ -126,6 +128,7 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/api/v1/candidates"): api_for(*STAFF),
     ("GET", "/api/v1/candidates/{name}"): api_for(*STAFF),
     ("GET", "/api/v1/compare"): api_for(*STAFF),
+    ("GET", "/api/v1/cohort"): api_for("admin", "hiring"),
     ("GET", "/api/v1/scenarios"): api_for(*GRADERS),
     ("GET", "/api/v1/invites"): api_for(*GRADERS),
     ("POST", "/api/v1/invites"): api_for(*GRADERS, ok=201),

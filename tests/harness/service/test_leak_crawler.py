@@ -177,8 +177,10 @@ def test_a_candidate_reaches_nothing_hidden(world: Server, tmp_path: Path) -> No
 
 def test_hiring_reaches_nothing_hidden(world: Server) -> None:
     client = world.login("hiring")
-    pages = crawl(client, ["/", "/candidates", "/compare?c=ada&c=bob", "/export.csv"])
+    pages = crawl(client, ["/", "/candidates", "/compare?c=ada&c=bob", "/export.csv", "/cohort"])
+    assert "Cohort evidence" in pages["/cohort"]
     for path in (
+        "/api/v1/cohort",
         "/api/v1/candidates",
         "/api/v1/candidates/ada",
         "/api/v1/compare?c=ada&c=bob",
