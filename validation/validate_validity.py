@@ -14,7 +14,7 @@ statistics (harness/evidence/validity.py). The population correlation of each co
 
     .venv/bin/python validation/validate_validity.py [--seeds N]
 
-docs/cohort-evidence-validity.md quotes its output.
+docs/cohort-evidence.md quotes its output.
 """
 
 from __future__ import annotations

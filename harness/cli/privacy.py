@@ -108,7 +108,8 @@ def erase_cmd(
     ctx: Context, candidate: str, dry_run: bool, yes: bool, by: str, as_json: bool
 ) -> None:
     """Remove everything stored about CANDIDATE: assignments, workspaces, submissions, results,
-    overrides, releases, jobs, records, invites, sessions and audit entries naming them.
+    overrides, releases, jobs, records, group memberships, invites, sessions and audit entries
+    naming them.
 
     One audit entry records that an erasure happened, with counts and without their name.
     """

@@ -5,7 +5,7 @@ from it on, the simulation score (the overall point estimate from the pre-split 
 only, aged at the split) is paired with later delivery success (the weighted share of records
 passed). The pairs give Pearson and Spearman correlations with percentile-bootstrap intervals, a
 calibration table (score bands against later success), and a fit of the simulation's weight in the
-score's blend (``simulation_discount``) with a bootstrap interval. docs/cohort-evidence-validity.md
+score's blend (``simulation_discount``) with a bootstrap interval. docs/cohort-evidence.md
 explains the method and its limits.
 
 Invariants: nothing from after the split reaches the simulation score (submissions on or after it

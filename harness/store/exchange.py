@@ -8,6 +8,9 @@ documents every field. Import validates the whole file first and imports nothing
 wrong, listing every problem. Candidate ids are normalised on import
 (:func:`~harness.store.normalise_candidate`), the names as written kept for display, so a file
 from before normalisation joins the same people as the store.
+
+Self-reported group memberships are deliberately not in the file: they are imported on their own
+(``dsim groups import``) and must never travel with results (docs/privacy.md).
 """
 
 from __future__ import annotations
