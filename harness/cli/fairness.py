@@ -8,7 +8,15 @@ from pathlib import Path
 import click
 
 from harness.cli import Context, count, emit_json, json_option, pass_ctx, table
+from harness.cli.privacy import by_option
 from harness.cli.scoring import profile_option
+
+
+def _audit(ctx: Context, actor: str, action: str, **detail: object) -> None:
+    """One audit entry for a change to group data: counts only, never a name or a group."""
+    from harness.store import AuditEntry
+
+    ctx.store.add(AuditEntry(actor=actor, action=action, subject="", ip="", detail=detail))
 
 
 @click.group("groups")
@@ -18,15 +26,20 @@ def groups_group() -> None:
 
 @groups_group.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@by_option
 @json_option
 @pass_ctx
-def import_cmd(ctx: Context, path: Path, as_json: bool) -> None:
+def import_cmd(ctx: Context, path: Path, by: str, as_json: bool) -> None:
     """Import a CSV with the header candidate,attribute,group (all or nothing; every bad line is
     listed). A person's earlier value for an attribute is replaced; people left out stay unknown.
     """
     from harness.evidence.fairness import import_groups
 
     done = import_groups(ctx.store, path)
+    _audit(
+        ctx, by, "groups_import",
+        attributes={a: sum(n.values()) for a, n in done.counts.items()},
+    )  # fmt: skip
     if as_json:
         emit_json({"attributes": done.counts, "not_in_store": done.not_in_store})
         return
@@ -70,10 +83,16 @@ def summary_cmd(ctx: Context, profile_path: Path | None, as_json: bool) -> None:
 @click.option("--attribute", help="Only this attribute.")
 @click.option("--candidate", help="Only this person.")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@by_option
 @json_option
 @pass_ctx
 def erase_cmd(
-    ctx: Context, attribute: str | None, candidate: str | None, yes: bool, as_json: bool
+    ctx: Context,
+    attribute: str | None,
+    candidate: str | None,
+    yes: bool,
+    by: str,
+    as_json: bool,
 ) -> None:
     """Delete group memberships: one person's, one attribute's, both, or with neither all."""
     from harness.store import delete_memberships, memberships
@@ -85,6 +104,10 @@ def erase_cmd(
         n = len(memberships(ctx.store, candidate=candidate, attribute=attribute))
         click.confirm(f"Delete {count(n, 'group membership')} for good?", abort=True)
     removed = delete_memberships(ctx.store, candidate=candidate, attribute=attribute)
+    _audit(
+        ctx, by, "groups_erase", removed=removed, attribute=attribute or "",
+        one_person=candidate is not None,
+    )  # fmt: skip
     if as_json:
         emit_json({"removed": removed})
         return

@@ -169,3 +169,19 @@ def test_groups_erase_by_attribute_and_candidate(home, tmp_path):
     )
     assert json.loads(done.output) == {"removed": 62}
     assert [m.attribute for m in memberships(store)] == ["team"]
+
+
+def test_group_imports_and_erasures_are_audited_with_counts_and_no_names(home, tmp_path):
+    from harness.store import AuditEntry
+
+    opts, store = home
+    CliRunner().invoke(cli, [*opts, "groups", "import", str(_groups_file(tmp_path)), "--by", "amy"])
+    CliRunner().invoke(cli, [*opts, "groups", "erase", "--candidate", "a00", "--yes"])
+    with store.session() as s:
+        entries = [(e.actor, e.action, e.subject, e.detail) for e in s.query(AuditEntry)]
+    assert entries == [
+        ("amy", "groups_import", "", {"attributes": {"sex": 63}}),
+        ("cli", "groups_erase", "", {"removed": 1, "attribute": "", "one_person": True}),
+    ]
+    text = json.dumps([e[3] for e in entries])
+    assert "a00" not in text and "Aurora" not in text
