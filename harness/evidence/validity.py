@@ -25,7 +25,6 @@ from typing import Any
 
 import numpy as np
 
-from harness.result import ResultStatus
 from harness.scoring.model import (
     MIN_COHORT,
     UNIDENTIFIED_PRIOR_WEIGHT,
@@ -36,12 +35,12 @@ from harness.scoring.model import (
 )
 from harness.scoring.posterior import (
     GradedSubmission,
-    apply_overrides,
     delivery_evidence,
+    graded_attempts,
     simulation_evidence,
 )
 from harness.scoring.profile import DIMENSIONS, GAIN, Profile
-from harness.store import Override, Record, Store, queries
+from harness.store import Record, Store
 
 RESAMPLES = 2000
 """Bootstrap resamples for every interval."""
@@ -335,29 +334,10 @@ def _aware(moment: datetime) -> datetime:
 def _usable_runs(store: Store) -> dict[str, list[GradedSubmission]]:
     """Every usable graded submission, oldest first, overrides applied. Unlike scoring's
     ``load_graded`` (which keeps the latest per scenario version) every one is kept: the split
-    decides which of a candidate's attempts counts. Never evidence, as in scoring: results that
-    are not scored (infrastructure errors) and runs without isolation."""
-    overrides: dict[str, list[Override]] = defaultdict(list)
-    for o in queries.all_overrides(store):
-        overrides[o.submission_id].append(o)
+    decides which of a candidate's attempts counts."""
     out: dict[str, list[GradedSubmission]] = defaultdict(list)
-    for row in queries.latest_results(store):
-        if not ResultStatus(row.status).scored or not row.isolated:
-            continue
-        items, applied = apply_overrides(row.summary.items, overrides[row.submission_id])
-        out[row.candidate].append(
-            GradedSubmission(
-                submission_id=row.submission_id,
-                result_id=row.result_id,
-                candidate=row.candidate,
-                scenario=row.scenario_id,
-                version=row.scenario_version,
-                submitted_at=_aware(row.submitted_at),
-                summary=row.summary,
-                items=items,
-                overrides=applied,
-            )
-        )
+    for graded in graded_attempts(store)[0]:
+        out[graded.candidate].append(graded)
     return out
 
 

@@ -222,13 +222,14 @@ def _overridden(
     )
 
 
-def load_graded(store: Store) -> tuple[dict[str, list[GradedSubmission]], dict[str, list[str]]]:
-    """Latest usable result per (candidate, scenario version), from result summaries only, and
-    exclusions per candidate. :func:`load_details` adds the whole results where needed."""
+def graded_attempts(store: Store) -> tuple[list[GradedSubmission], dict[str, list[str]]]:
+    """Every usable graded submission in the store's order (oldest first), overrides applied,
+    from result summaries only; and per candidate why the others are not evidence (not scored,
+    or graded without isolation)."""
     by_sub: dict[str, list[Override]] = defaultdict(list)
     for o in queries.all_overrides(store):
         by_sub[o.submission_id].append(o)
-    chosen: dict[tuple[str, str, str], GradedSubmission] = {}
+    attempts: list[GradedSubmission] = []
     excluded: dict[str, list[str]] = defaultdict(list)
     for row in queries.latest_results(store):
         label = f"{row.scenario_id} {row.scenario_version} (submission {row.submission_id})"
@@ -242,21 +243,31 @@ def load_graded(store: Store) -> tuple[dict[str, list[GradedSubmission]], dict[s
             )
             continue
         items, applied = apply_overrides(row.summary.items, by_sub[row.submission_id])
-        chosen[(row.candidate, row.scenario_id, row.scenario_version)] = GradedSubmission(
-            submission_id=row.submission_id,
-            result_id=row.result_id,
-            candidate=row.candidate,
-            scenario=row.scenario_id,
-            version=row.scenario_version,
-            submitted_at=_aware(row.submitted_at),
-            summary=row.summary,
-            items=items,
-            overrides=applied,
+        attempts.append(
+            GradedSubmission(
+                submission_id=row.submission_id,
+                result_id=row.result_id,
+                candidate=row.candidate,
+                scenario=row.scenario_id,
+                version=row.scenario_version,
+                submitted_at=_aware(row.submitted_at),
+                summary=row.summary,
+                items=items,
+                overrides=applied,
+            )
         )
+    return attempts, dict(excluded)
+
+
+def load_graded(store: Store) -> tuple[dict[str, list[GradedSubmission]], dict[str, list[str]]]:
+    """Latest usable result per (candidate, scenario version), from result summaries only, and
+    exclusions per candidate. :func:`load_details` adds the whole results where needed."""
+    attempts, excluded = graded_attempts(store)
+    chosen = {(g.candidate, g.scenario, g.version): g for g in attempts}  # the latest wins
     out: dict[str, list[GradedSubmission]] = defaultdict(list)
-    for (candidate, _, _), graded in chosen.items():
-        out[candidate].append(graded)
-    return dict(out), dict(excluded)
+    for graded in chosen.values():
+        out[graded.candidate].append(graded)
+    return dict(out), excluded
 
 
 def load_details(store: Store, graded: list[GradedSubmission]) -> list[GradedSubmission]:
