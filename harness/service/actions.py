@@ -238,25 +238,26 @@ def revoke(store: Store, invite_id: str, *, who: str, ip: str) -> None:
     people.audit(store, who, "invite_revoked", invite_id, ip=ip)
 
 
-def cohort_evidence(
-    store: Store,
-    profile: Profile,
-    scores: Mapping[str, CandidateScore],
-    *,
-    cut: float | None = None,
-) -> CohortEvidence:
-    """The cohort report's four analyses on the server's cached scores (scoring everyone again
-    per view would cost seconds) and the store's current verdicts."""
-    from datetime import UTC, datetime
+def cohort_evidence(cohort: CohortScores, *, cut: float | None = None) -> CohortEvidence:
+    """The cohort report's four analyses on the server's scores and the store's current verdicts
+    and group memberships, computed once per change of either (and per cut)."""
+    from harness.store.groups import memberships_fingerprint
 
-    from harness.evidence.cohort import Cohort, responses_of
-    from harness.evidence.summary import gather
+    store, profile = cohort.store, cohort.profile
 
-    now = datetime.now(UTC)
-    cohort = Cohort(
-        scores=dict(scores), responses=tuple(responses_of(store)), profile=profile, now=now
-    )
-    return gather(store, profile, cut=cut, now=now, cohort=cohort)
+    def make(scores: Mapping[str, CandidateScore]) -> CohortEvidence:
+        from datetime import UTC, datetime
+
+        from harness.evidence.cohort import Cohort, responses_of
+        from harness.evidence.summary import gather
+
+        now = datetime.now(UTC)
+        loaded = Cohort(
+            scores=dict(scores), responses=tuple(responses_of(store)), profile=profile, now=now
+        )
+        return gather(store, profile, cut=cut, now=now, cohort=loaded)
+
+    return cohort.derived(("cohort evidence", cut, memberships_fingerprint(store)), make)
 
 
 def comparison(

@@ -298,10 +298,7 @@ def cohort(request: Request, cut: float | None = Query(None, ge=0, le=100)) -> d
 
     who = require(request, "admin", "hiring")
     _staff_only(who)
-    config = config_of(request)
-    evidence = actions.cohort_evidence(
-        config.store, config.profile, request.app.state.cohort.get(), cut=cut
-    )
+    evidence = actions.cohort_evidence(request.app.state.cohort, cut=cut)
     data = evidence.as_dict()
     if who.role != "admin":
         data["items"] = {"scenarios": [asdict(g) for g in scenario_items(evidence)]}

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, replace
-from typing import Any
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 
@@ -36,12 +37,16 @@ def fingerprint(store: Store) -> tuple[Any, ...]:
 
 RECHECK_SECONDS = 2.0
 
+T = TypeVar("T")
+
 
 @dataclass
 class _Cached:
     key: tuple[Any, ...]
     scores: dict[str, CandidateScore]
     ranked: list[CandidateScore]
+    derived: dict[Hashable, Any] = field(default_factory=dict)
+    """Values computed from these scores (the cohort report), dropped with them."""
 
 
 class CohortScores:
@@ -56,6 +61,7 @@ class CohortScores:
         self._cached: _Cached | None = None
         self._checked = float("-inf")
         self._checking = threading.Lock()
+        self._deriving = threading.Lock()
 
     def invalidate(self) -> None:
         """Score again at the next request (after a change this process made)."""
@@ -91,6 +97,17 @@ class CohortScores:
             ranked = sorted(scores.values(), key=lambda s: (-s.overall.mean, s.candidate))
             self._cached = _Cached(key=key, scores=scores, ranked=ranked)
             return self._cached
+
+    def derived(self, name: Hashable, make: Callable[[dict[str, CandidateScore]], T]) -> T:
+        """A value computed from everyone's scores, kept until the evidence changes: the cohort
+        report costs seconds at a few thousand candidates (docs/cohort-evidence.md), too much per
+        view. ``name`` must carry whatever else the value depends on."""
+        cached = self._current()
+        with self._deriving:  # one computation at a time; the others wait and reuse it
+            if name not in cached.derived:
+                cached.derived[name] = make(cached.scores)
+            value: T = cached.derived[name]
+            return value
 
     def detailed(self, candidate: str) -> CandidateScore | None:
         """One candidate's score with their whole results loaded (for the report)."""

@@ -297,9 +297,7 @@ def cohort_page(request: Request, cut: float | None = Query(None, ge=0, le=100))
     from harness.reports.cohort import cohort_context
 
     who = require(request, "admin", "hiring")
-    config = config_of(request)
-    scores = request.app.state.cohort.get()
-    evidence = actions.cohort_evidence(config.store, config.profile, scores, cut=cut)
+    evidence = actions.cohort_evidence(request.app.state.cohort, cut=cut)
     context = cohort_context(evidence, item_detail=who.role == "admin")
     return page(request, "cohort_page.html.j2", **context)
 
@@ -310,8 +308,7 @@ def items_page(request: Request) -> Response:
     from harness.reports.cohort import cohort_context
 
     require(request, *GRADERS)
-    config = config_of(request)
-    evidence = actions.cohort_evidence(config.store, config.profile, request.app.state.cohort.get())
+    evidence = actions.cohort_evidence(request.app.state.cohort)
     return page(
         request, "cohort_page.html.j2", **cohort_context(evidence, ("items", "reliability"))
     )

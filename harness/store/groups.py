@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import DateTime, String, UniqueConstraint, delete, select
+from sqlalchemy import DateTime, String, UniqueConstraint, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -112,3 +113,13 @@ def delete_memberships(
         query = query.where(GroupMembership.attribute == attribute)
     with store.session() as s:
         return int(s.execute(query).rowcount)  # type: ignore[attr-defined]
+
+
+def memberships_fingerprint(store: Store) -> tuple[Any, ...]:
+    """Changes whenever the stored memberships do (how many, the newest import): what a cached
+    fairness report must be recomputed after."""
+    with store.session() as s:
+        row = s.execute(
+            select(func.count(GroupMembership.id), func.max(GroupMembership.imported_at))
+        ).one()
+    return tuple(row)
