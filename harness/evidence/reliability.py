@@ -28,6 +28,7 @@ import numpy as np
 
 from harness.evidence.cohort import Cohort
 from harness.evidence.items import fit_cohort
+from harness.evidence.stats import central_95
 
 MIN_CANDIDATES = 10
 """Below this many candidates a reliability is not computed at all."""
@@ -178,16 +179,7 @@ def kr20_interval(
     if value is None:
         return None, None, None
     idx = rng.integers(0, len(x), size=(RESAMPLES, len(x)))
-    return value, *_interval(_kr20s(x[idx]))
-
-
-def _interval(boot: np.ndarray) -> tuple[float | None, float | None]:
-    """The central 95% of the bootstrap values that are defined (None when none are)."""
-    boot = boot[~np.isnan(boot)]
-    if not len(boot):
-        return None, None
-    low, high = np.percentile(boot, [2.5, 97.5])
-    return float(low), float(high)
+    return value, *central_95(_kr20s(x[idx]))
 
 
 def _marginals(score: np.ndarray, var_error: np.ndarray) -> np.ndarray:
@@ -303,7 +295,7 @@ def reliability(cohort: Cohort, *, cut: float | None = None) -> Reliability:
             warnings.append("no marginal reliability: every candidate has the same score")
         else:
             idx = _rng("marginal").integers(0, n, size=(RESAMPLES, n))
-            low, high = _interval(_marginals(score[idx], var_error[idx]))
+            low, high = central_95(_marginals(score[idx], var_error[idx]))
             marginal = value
     if message := _small("marginal reliability", n):
         warnings.append(message)

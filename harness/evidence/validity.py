@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from harness.evidence.stats import central_95, rowwise_pearson, rowwise_ranks
 from harness.scoring.model import (
     MIN_COHORT,
     UNIDENTIFIED_PRIOR_WEIGHT,
@@ -160,38 +161,6 @@ class Validity:
 # --- Correlations -------------------------------------------------------------------------------
 
 
-def _rowwise_pearson(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Pearson r of each row of ``x`` with the same row of ``y``; NaN where a row has no spread."""
-    xm = x - x.mean(axis=1, keepdims=True)
-    ym = y - y.mean(axis=1, keepdims=True)
-    denominator = np.sqrt((xm * xm).sum(axis=1) * (ym * ym).sum(axis=1))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        r: np.ndarray = np.where(denominator > 1e-12, (xm * ym).sum(axis=1) / denominator, np.nan)
-    return r
-
-
-def _rowwise_ranks(values: np.ndarray, idx: np.ndarray) -> np.ndarray:
-    """Average ranks (ties share their mean rank) of ``values[idx]`` within each row of ``idx``,
-    for every bootstrap resample at once."""
-    _, codes_of = np.unique(values, return_inverse=True)
-    distinct = int(codes_of.max()) + 1
-    codes = codes_of[idx]
-    rows = idx.shape[0]
-    flat = codes + distinct * np.arange(rows)[:, None]
-    counts = np.bincount(flat.ravel(), minlength=rows * distinct).reshape(rows, distinct)
-    average = np.cumsum(counts, axis=1) - counts + (counts + 1) / 2
-    ranks: np.ndarray = np.take_along_axis(average, codes, axis=1)
-    return ranks
-
-
-def _interval(estimates: np.ndarray) -> tuple[float | None, float | None]:
-    kept = estimates[np.isfinite(estimates)]
-    if len(kept) < len(estimates) / 2:
-        return None, None
-    low, high = np.percentile(kept, [2.5, 97.5])
-    return float(low), float(high)
-
-
 def correlations(
     scores: Sequence[float],
     outcomes: Sequence[float],
@@ -210,13 +179,13 @@ def correlations(
     idx = np.vstack([everyone, np.random.default_rng(seed).integers(0, n, (resamples, n))])
     out = []
     for r in (
-        _rowwise_pearson(x[idx], y[idx]),
-        _rowwise_pearson(_rowwise_ranks(x, idx), _rowwise_ranks(y, idx)),
+        rowwise_pearson(x[idx], y[idx]),
+        rowwise_pearson(rowwise_ranks(x, idx), rowwise_ranks(y, idx)),
     ):
         if not np.isfinite(r[0]):
             out.append(none)
             continue
-        low, high = _interval(r[1:])
+        low, high = central_95(r[1:], min_defined=0.5)
         out.append(Correlation(value=float(r[0]), low=low, high=high))
     return out[0], out[1]
 
