@@ -8,17 +8,14 @@ out.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from statistics import NormalDist
 
 from harness.result import ItemKind, Verdict
 from harness.scoring.posterior import CandidateScore, load_graded, score_all
 from harness.scoring.profile import Profile
 from harness.store import Store
-
-#: The central 80% of a normal distribution spans this many standard deviations either side.
-Z80 = 1.2815515655446004
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -60,13 +57,21 @@ class Cohort:
         s = self.scores.get(candidate)
         return s.overall.mean if s is not None and s.overall.measured else None
 
+    def level(self, candidate: str) -> float | None:
+        """The posterior median of the overall score (0-1): the likely true level, the
+        posterior's own estimate (the displayed score is the observed share)."""
+        s = self.scores.get(candidate)
+        return s.level if s is not None and s.overall.measured else None
+
     def sd(self, candidate: str) -> float | None:
-        """The posterior standard deviation of the overall score (0-1), from its 80% interval
-        (normal approximation: width / 2.563)."""
+        """The posterior standard deviation of the overall score (0-1), from its credible
+        interval (normal approximation: the interval's width over 2·z, for the profile's
+        interval mass)."""
         s = self.scores.get(candidate)
         if s is None or not s.overall.measured:
             return None
-        return (s.overall.high - s.overall.low) / (2 * Z80)
+        z = NormalDist().inv_cdf(0.5 + self.profile.interval / 2)
+        return (s.overall.high - s.overall.low) / (2 * z)
 
 
 def responses_of(store: Store) -> list[Response]:
@@ -94,11 +99,3 @@ def load_cohort(store: Store, profile: Profile, *, now: datetime | None = None) 
     now = now or datetime.now(UTC)
     scores = score_all(store, profile, now=now, keep_draws=False, details=False)
     return Cohort(scores=scores, responses=tuple(responses_of(store)), profile=profile, now=now)
-
-
-def by_candidate(responses: Sequence[Response]) -> dict[str, list[Response]]:
-    """Responses grouped per candidate, in a stable order."""
-    out: dict[str, list[Response]] = {}
-    for r in sorted(responses, key=lambda r: (r.candidate, r.key)):
-        out.setdefault(r.candidate, []).append(r)
-    return out

@@ -183,10 +183,12 @@ def kr20_interval(
 
 
 def _marginals(score: np.ndarray, var_error: np.ndarray) -> np.ndarray:
-    """1 − mean(sd²) / var(score) along the last axis; NaN where scores do not vary."""
+    """var(level) / (var(level) + mean(sd²)) along the last axis: the share of the spread of the
+    posterior levels that is true difference, each person's error being their posterior variance
+    (the marginal reliability of an EAP-type estimate); NaN where levels do not vary."""
     var = score.var(axis=-1, ddof=1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(var > 0, 1 - var_error.mean(axis=-1) / var, np.nan)
+        return np.where(var > 0, var / (var + var_error.mean(axis=-1)), np.nan)
 
 
 def _small(what: str, n: int) -> str:
@@ -269,33 +271,39 @@ def reliability(cohort: Cohort, *, cut: float | None = None) -> Reliability:
         cohort: The cohort (:func:`harness.evidence.cohort.load_cohort`).
         cut: A cut score on the 0-100 scale; the profile's ``cohort.cut_score`` when None.
 
-    The marginal reliability treats each candidate's posterior sd (from the 80% interval) as
-    their error: 1 − mean(sd²) / var(score) over measured candidates. The standard error of
-    measurement is 100·sqrt(mean sd²); near the cut it uses only candidates within
-    :data:`NEAR_CUT_POINTS` of it, because error is not the same across the scale.
+    The marginal reliability treats each candidate's posterior sd (from the credible interval)
+    as their error and their posterior median (the likely level) as the estimate:
+    var(level) / (var(level) + mean sd²) over measured candidates. (The displayed score is the
+    observed share, which is not shrunk; dividing by its spread would mix two estimates.) The
+    standard error of measurement is 100·sqrt(mean sd²); near the cut it uses only candidates
+    whose displayed score lies within :data:`NEAR_CUT_POINTS` of it, because error is not the
+    same across the scale.
     """
     warnings: list[str] = []
     scenarios = _scenarios(cohort)
     separation, separation_n, why = _separation(cohort) if cohort.responses else (None, 0, [])
     warnings += why
     measured = [
-        (s, sd)
+        (s, level, sd)
         for name in cohort.measured
-        if (s := cohort.score(name)) is not None and (sd := cohort.sd(name)) is not None
+        if (s := cohort.score(name)) is not None
+        and (level := cohort.level(name)) is not None
+        and (sd := cohort.sd(name)) is not None
     ]
     n = len(measured)
-    score = np.array([s for s, _ in measured], dtype=float)
-    var_error = np.array([sd**2 for _, sd in measured], dtype=float)
+    score = np.array([s for s, _, _ in measured], dtype=float)
+    levels = np.array([level for _, level, _ in measured], dtype=float)
+    var_error = np.array([sd**2 for _, _, sd in measured], dtype=float)
     marginal = low = high = sem = None
     if n:
         sem = 100 * float(np.sqrt(var_error.mean()))
     if n >= MIN_CANDIDATES:
-        value = float(_marginals(score, var_error))
+        value = float(_marginals(levels, var_error))
         if np.isnan(value):
             warnings.append("no marginal reliability: every candidate has the same score")
         else:
             idx = _rng("marginal").integers(0, n, size=(RESAMPLES, n))
-            low, high = central_95(_marginals(score[idx], var_error[idx]))
+            low, high = central_95(_marginals(levels[idx], var_error[idx]))
             marginal = value
     if message := _small("marginal reliability", n):
         warnings.append(message)

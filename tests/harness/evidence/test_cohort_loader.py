@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cohortkit import add_graded  # type: ignore[import-not-found]
 
-from harness.evidence.cohort import by_candidate, load_cohort
+from harness.evidence.cohort import load_cohort
 from harness.grading.overrides import add_override
 from harness.result import ItemKind
 from harness.scoring.profile import load_profile
@@ -18,7 +18,9 @@ def test_latest_result_per_scenario_with_overrides_applied(store):
         store, latest.id, item="k1", verdict="kept", reason="the keep test was wrong", by="amy"
     )
     cohort = load_cohort(store, load_profile())
-    rows = by_candidate(cohort.responses)
+    rows: dict[str, list] = {}
+    for r in sorted(cohort.responses, key=lambda r: (r.candidate, r.key)):
+        rows.setdefault(r.candidate, []).append(r)
     assert [(r.item, r.kind, r.passed) for r in rows["ada"]] == [
         ("f1", ItemKind.FLAW, 1), ("f2", ItemKind.FLAW, 1), ("k1", ItemKind.KEEP, 1)
     ]  # fmt: skip
