@@ -213,7 +213,10 @@ def item_rest(responses: Sequence[Response]) -> dict[str, tuple[float | None, in
 
 
 def flags(n: int, passes: int, discrimination: float | None, discrimination_n: int) -> list[str]:
-    """The plain sentences a scenario author reads beside an item (empty when none apply)."""
+    """The plain sentences a scenario author reads beside an item (empty when none apply). Under
+    :data:`MIN_RESPONSES` responses only that is said: "nobody passes" at 0 of 3 is not news."""
+    if n < MIN_RESPONSES:
+        return [f"Too few responses (n = {n}, {passes} passed) to judge this item yet."]
     if passes == 0:
         return [
             f"Nobody passes this item (0 of {n}): its hidden test may be broken or the flaw too "

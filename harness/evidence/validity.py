@@ -487,7 +487,7 @@ def summarise(
         n=n,
         pearson=pearson,
         spearman=spearman,
-        bands=calibration(scores, outcomes) if n else (),
+        bands=calibration(scores, outcomes) if n >= MIN_PAIRS else (),
         discount=profile.simulation_discount,
         fitted_discount=None if fit is None else fit[0],
         fitted_low=None if fit is None else fit[1],

@@ -127,7 +127,7 @@ def test_near_perfect_validity_reads_high():
 def test_fewer_than_ten_candidates_get_no_numbers():
     result = summarise(_pairs(9, np.random.default_rng(8)), load_profile(), split="x")
     assert result.pearson.value is None and result.fitted_discount is None
-    assert result.supported is None
+    assert result.supported is None and result.bands == ()  # a band of one would show a person
     assert "Too few candidates" in result.verdict and " 9 " in result.verdict
     assert any("at least 10" in w for w in result.warnings)
     with pytest.raises(ValueError, match="no weight was fitted"):

@@ -444,3 +444,27 @@ def test_comparisons_on_a_single_scenario_say_their_calls_are_leads(store):
     assert "ada, bo" in thin.caveat and "cy" not in thin.caveat
     assert thin.as_dict(scores)["caveat"] == thin.caveat
     assert compare(scores, ["cy", "dee"], PROFILE).caveat == ""
+
+
+@pytest.mark.parametrize(
+    ("severities", "fixed", "trials", "successes"),
+    [
+        ((2, 2), (True, False), 2.0, 1.0),
+        ((3, 1), (True, False), 1.6, 1.2),  # weights 1.5 and 0.5: n²/Σw² = 4/2.5
+        ((3, 1), (False, True), 1.6, 0.4),
+        ((3, 3, 1, 1), (True, True, False, False), 3.2, 2.4),
+    ],
+)
+def test_catch_counts_a_scenario_as_its_effective_number_of_flaws(
+    severities, fixed, trials, successes
+):
+    """Severity weighs flaws against each other; unequal weights make the share noisier, so the
+    scenario counts as n² / Σ weight² trials (Kish), the share staying the weighted one."""
+    from harness.scoring.posterior import simulation_evidence
+    from harness.scoring.simulate import NOW, Shape, submission
+
+    shape = Shape(name="s", severities=severities, keeps=0)
+    graded = submission(shape, fixed=list(fixed), named=0, kept=[], safe=True, in_scope=True)
+    catch = [e for e in simulation_evidence(graded, PROFILE, NOW, []) if e.dimension == "catch"]
+    assert sum(e.trials for e in catch) == pytest.approx(trials)
+    assert sum(e.successes for e in catch) == pytest.approx(successes)
