@@ -26,16 +26,22 @@ def groups_group() -> None:
 
 @groups_group.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--allow-unknown",
+    is_flag=True,
+    help="Import people the store knows nothing else about yet (refused by default: a misspelt "
+    "id would leave a row that erasing the real person does not reach).",
+)
 @by_option
 @json_option
 @pass_ctx
-def import_cmd(ctx: Context, path: Path, by: str, as_json: bool) -> None:
+def import_cmd(ctx: Context, path: Path, allow_unknown: bool, by: str, as_json: bool) -> None:
     """Import a CSV with the header candidate,attribute,group (all or nothing; every bad line is
     listed). A person's earlier value for an attribute is replaced; people left out stay unknown.
     """
     from harness.evidence.fairness import import_groups
 
-    done = import_groups(ctx.store, path)
+    done = import_groups(ctx.store, path, allow_unknown=allow_unknown)
     _audit(
         ctx, by, "groups_import",
         attributes={a: sum(n.values()) for a, n in done.counts.items()},
@@ -152,7 +158,12 @@ def fairness_cmd(
         f"{profile.impact_ratio_flag:g} are flagged"
     )
     for report in result.attributes:
-        click.echo(f"\n{report.attribute}: {report.unknown} unknown (no value reported)")
+        unknown = (
+            "did not report it or are in the group too small to show"
+            if report.unknown_includes_small
+            else "unknown (no value reported)"
+        )
+        click.echo(f"\n{report.attribute}: {report.unknown} {unknown}")
         rows = []
         for r in report.rows:
             if r.suppressed:

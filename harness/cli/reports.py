@@ -100,6 +100,7 @@ def cohort_cmd(
         load_profile(profile_path),
         cut=cut,
         before=before.replace(tzinfo=UTC) if before else None,
+        sections=sections or SECTIONS,
     )
     if as_json:
         emit_json(evidence.as_dict())

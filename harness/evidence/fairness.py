@@ -32,7 +32,13 @@ import numpy as np
 
 from harness.errors import InvalidInput, NotFound
 from harness.evidence.cohort import Cohort
-from harness.store import GroupMembership, Store, memberships, replace_memberships
+from harness.store import (
+    GroupMembership,
+    Store,
+    memberships,
+    normalise_candidate,
+    replace_memberships,
+)
 
 #: Two-sided 95% normal quantile.
 Z95 = 1.959963984540054
@@ -87,17 +93,23 @@ class AttributeReport:
     attribute: str
     rows: tuple[GroupRow, ...]
     unknown: int
-    """Scored candidates with no value for this attribute."""
+    """Scored candidates with no value for this attribute; when exactly one group is too small
+    to show, its members too (see ``unknown_includes_small``)."""
     reference: str | None
     """The group with the highest rate among those shown; None when no ratio can be computed."""
     note: str
     """One or two plain sentences: which ratios are under the flag, with their intervals."""
+    unknown_includes_small: bool = False
+    """Exactly one group is suppressed, so its size would follow from the scored total minus the
+    groups shown minus the unknowns: its members are counted with the unknowns instead
+    (complementary suppression)."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "attribute": self.attribute,
             "n": sum(r.n or 0 for r in self.rows if not r.suppressed),
             "unknown": self.unknown,
+            "unknown_includes_small_group": self.unknown_includes_small,
             "reference": self.reference,
             "note": self.note,
             "groups": [r.as_dict() for r in self.rows],
@@ -181,12 +193,14 @@ def _attribute(
                 flagged=flagged, suppressed=False,
             )
         )  # fmt: skip
+    hidden = [g for g, s in groups.items() if g not in shown and s]
     return AttributeReport(
         attribute=attribute,
         rows=tuple(rows),
-        unknown=unknown,
+        unknown=unknown + (len(groups[hidden[0]]) if len(hidden) == 1 else 0),
         reference=reference,
         note=_note(rows, shown, reference, flag),
+        unknown_includes_small=len(hidden) == 1,
     )
 
 
@@ -308,12 +322,14 @@ def _clean(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
-def import_groups(store: Store, path: Path) -> GroupImport:
+def import_groups(store: Store, path: Path, *, allow_unknown: bool = False) -> GroupImport:
     """Import a ``candidate,attribute,group`` CSV: all or nothing, every bad line listed.
 
     Attribute names are case-folded (``Sex`` is ``sex``); groups are kept as written, and two
     spellings of one group that differ only in case are refused, as is a second group for the
-    same person and attribute. A person's earlier value for an attribute is replaced.
+    same person and attribute. A person's earlier value for an attribute is replaced. A person
+    the store knows nothing else about is refused unless ``allow_unknown``: a misspelt id would
+    leave a row that erasing the real person does not reach.
 
     Raises:
         InvalidInput: the file cannot be read, its header is wrong, or any line is bad.
@@ -339,6 +355,7 @@ def import_groups(store: Store, path: Path) -> GroupImport:
     seen: dict[tuple[str, str], tuple[int, str]] = {}
     spelled: dict[tuple[str, str], tuple[int, str]] = {}
     rows: list[tuple[str, str, str]] = []
+    lines_of: dict[str, int] = {}
     for line, raw in enumerate(reader, start=2):
         values = {c: _clean(raw.get(c)) for c in COLUMNS}
         issues = [f"line {line}: {c} is empty" for c in COLUMNS if not values[c]]
@@ -352,7 +369,7 @@ def import_groups(store: Store, path: Path) -> GroupImport:
         if issues:
             problems.extend(issues)
             continue
-        person = " ".join(values["candidate"].casefold().split())
+        person = normalise_candidate(values["candidate"])
         attribute, group = values["attribute"].casefold(), values["group"]
         first = seen.setdefault((person, attribute), (line, group))
         if first[0] != line and first[1] != group:
@@ -376,14 +393,22 @@ def import_groups(store: Store, path: Path) -> GroupImport:
             )
             continue
         rows.append((values["candidate"], attribute, group))
+        lines_of.setdefault(person, line)
+    known = store.candidates()
+    if not allow_unknown:
+        problems += [
+            f"line {line}: the store knows no candidate with this id (a typo? "
+            "--allow-unknown imports it anyway)"
+            for person, line in lines_of.items()
+            if person not in known
+        ]
     if problems:
         raise InvalidInput(
             f"{path}: {len(problems)} problem(s); nothing was imported",
             problems=problems,
             hint="fix the lines and import the file again",
         )
-    known = store.candidates()
-    people = {" ".join(c.casefold().split()) for c, _, _ in rows}
+    people = set(lines_of)
     counts = replace_memberships(store, rows)
     return GroupImport(
         counts={a: {k: c[k] for k in ("new", "changed", "unchanged")} for a, c in counts.items()},

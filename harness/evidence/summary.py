@@ -35,8 +35,9 @@ class CohortEvidence:
     """Candidates with a measured score."""
     items: ItemAnalysis
     reliability: Reliability
-    fairness: Fairness
-    validity: Validity
+    fairness: Fairness | None
+    """None when the report was gathered without its fairness section (it reads group data)."""
+    validity: Validity | None
     interval_mass: float
     impact_ratio_flag: float
     """The profile's four-fifths line (ratios under it are flagged)."""
@@ -48,8 +49,8 @@ class CohortEvidence:
             "summary": list(summary(self)),
             "items": self.items.as_dict(),
             "reliability": self.reliability.as_dict(),
-            "fairness": self.fairness.as_dict(),
-            "validity": self.validity.as_dict(),
+            "fairness": self.fairness.as_dict() if self.fairness else None,
+            "validity": self.validity.as_dict() if self.validity else None,
         }
 
 
@@ -61,9 +62,11 @@ def gather(
     before: datetime | None = None,
     now: datetime | None = None,
     cohort: Cohort | None = None,
+    sections: Sequence[str] = SECTIONS,
 ) -> CohortEvidence:
-    """Run the four analyses on the store's cohort (``cut`` on the 0-100 scale, else the
-    profile's)."""
+    """Run the analyses of ``sections`` on the store's cohort (``cut`` on the 0-100 scale, else
+    the profile's). Items and reliability are always run (the summary's first lines); fairness,
+    which reads the self-reported groups, only when asked for."""
     now = now or datetime.now(UTC)
     cohort = cohort or load_cohort(store, profile, now=now)
     return CohortEvidence(
@@ -71,8 +74,10 @@ def gather(
         candidates=len(cohort.measured),
         items=analyse_items(cohort),
         reliability=reliability(cohort, cut=cut),
-        fairness=fairness(store, cohort, cut=cut),
-        validity=validity(store, profile, before=before, now=now),
+        fairness=fairness(store, cohort, cut=cut) if "fairness" in sections else None,
+        validity=validity(store, profile, before=before, now=now)
+        if "validity" in sections
+        else None,
         interval_mass=profile.interval,
         impact_ratio_flag=profile.impact_ratio_flag,
     )
@@ -84,12 +89,12 @@ def summary(evidence: CohortEvidence, *, sections: Sequence[str] = SECTIONS) -> 
     said = {
         "items": _items(evidence.items),
         "reliability": _reliability(evidence.reliability),
-        "fairness": _fairness(evidence.fairness),
-        "validity": evidence.validity.verdict,
+        "fairness": _fairness(evidence.fairness) if evidence.fairness else "",
+        "validity": evidence.validity.verdict if evidence.validity else "",
     }
     n = evidence.candidates
     head = f"{n} candidate{'s' * (n != 1)} {'have' if n != 1 else 'has'} a score."
-    return (head, *(said[s] for s in SECTIONS if s in sections))
+    return (head, *(said[s] for s in SECTIONS if s in sections and said[s]))
 
 
 def _reliability(rel: Reliability) -> str:

@@ -190,8 +190,8 @@ def reliability_chart(evidence: CohortEvidence) -> Forest | None:
 
 
 def fairness_charts(evidence: CohortEvidence) -> list[tuple[str, Forest]]:
-    out = []
-    for a in evidence.fairness.attributes:
+    out: list[tuple[str, Forest]] = []
+    for a in evidence.fairness.attributes if evidence.fairness else ():
         rows = [
             (
                 r.group, r.ratio, r.low if r.low is not None else r.ratio,
@@ -223,7 +223,7 @@ def fairness_charts(evidence: CohortEvidence) -> list[tuple[str, Forest]]:
 
 def validity_chart(evidence: CohortEvidence) -> Scatter | None:
     """The calibration plot: each score band's mean score against its later success rate."""
-    bands = evidence.validity.bands
+    bands = evidence.validity.bands if evidence.validity else ()
     if not bands:
         return None
     width, height, left, top = 620, 320, 60, 14
@@ -278,7 +278,7 @@ def scenario_items(evidence: CohortEvidence) -> list[ScenarioItems]:
         ScenarioItems(
             scenario=name,
             items=len(rows),
-            flagged=sum(1 for i in rows if i.flags),
+            flagged=sum(1 for i in rows if i.flags and i.responses >= MIN_RESPONSES),
             responses=max(i.responses for i in rows),
             pass_rate=sum(i.pass_rate for i in rows) / len(rows),
         )
@@ -295,6 +295,11 @@ def cohort_context(
     unknown = set(sections) - set(SECTIONS)
     if unknown:
         raise ValueError(f"unknown cohort report sections: {', '.join(sorted(unknown))}")
+    missing = [
+        s for s in ("fairness", "validity") if s in sections and getattr(evidence, s) is None
+    ]
+    if missing:
+        raise ValueError(f"the evidence was gathered without: {', '.join(missing)}")
     return {
         "e": evidence,
         "sentences": summary(evidence, sections=sections),

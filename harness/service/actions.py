@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
 
 from harness.errors import InvalidInput, NotFound
-from harness.evidence.summary import CohortEvidence
+from harness.evidence.cohort import Cohort, responses_of
+from harness.evidence.summary import SECTIONS, CohortEvidence, gather
 from harness.grading.overrides import add_override
 from harness.reports.candidate import CandidateReport, build_report
 from harness.reports.comparison import ComparisonReport, build_comparison
@@ -20,6 +22,7 @@ from harness.scoring.posterior import CandidateScore
 from harness.scoring.profile import Profile
 from harness.service import candidates, people
 from harness.service.cohort import CohortScores
+from harness.service.web import Principal
 from harness.store import Override, Result, Store, Submission
 
 AUDITED = (
@@ -238,26 +241,39 @@ def revoke(store: Store, invite_id: str, *, who: str, ip: str) -> None:
     people.audit(store, who, "invite_revoked", invite_id, ip=ip)
 
 
-def cohort_evidence(cohort: CohortScores, *, cut: float | None = None) -> CohortEvidence:
-    """The cohort report's four analyses on the server's scores and the store's current verdicts
-    and group memberships, computed once per change of either (and per cut)."""
+def cut_for(who: Principal, cut: float | None) -> float | None:
+    """The cut score a caller may ask the cohort report for: admin any, hiring only the
+    profile's. Stepping a cut through scores hiring can read, one request at a time, would tell
+    which group each person reported (a group's selected count drops exactly when one of its
+    members falls below the cut); at one fixed cut the counts say nothing about who."""
+    from fastapi import HTTPException
+
+    if cut is not None and who.role != "admin":
+        raise HTTPException(
+            403, "only an admin chooses the cut score; the report uses the profile's cut_score"
+        )
+    return None if cut is None else round(cut, 1)
+
+
+def cohort_evidence(
+    cohort: CohortScores, *, cut: float | None = None, sections: Sequence[str] = SECTIONS
+) -> CohortEvidence:
+    """The analyses of ``sections`` on the server's scores and the store's current verdicts (and
+    group memberships, when fairness is among them), computed once per change of either, per
+    cut."""
     from harness.store.groups import memberships_fingerprint
 
     store, profile = cohort.store, cohort.profile
+    groups = memberships_fingerprint(store) if "fairness" in sections else ""
 
     def make(scores: Mapping[str, CandidateScore]) -> CohortEvidence:
-        from datetime import UTC, datetime
-
-        from harness.evidence.cohort import Cohort, responses_of
-        from harness.evidence.summary import gather
-
         now = datetime.now(UTC)
         loaded = Cohort(
             scores=dict(scores), responses=tuple(responses_of(store)), profile=profile, now=now
         )
-        return gather(store, profile, cut=cut, now=now, cohort=loaded)
+        return gather(store, profile, cut=cut, now=now, cohort=loaded, sections=sections)
 
-    return cohort.derived(("cohort evidence", cut, memberships_fingerprint(store)), make)
+    return cohort.derived(("cohort evidence", cut, tuple(sections), groups), make)
 
 
 def comparison(

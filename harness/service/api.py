@@ -298,7 +298,7 @@ def cohort(request: Request, cut: float | None = Query(None, ge=0, le=100)) -> d
 
     who = require(request, "admin", "hiring")
     _staff_only(who)
-    evidence = actions.cohort_evidence(request.app.state.cohort, cut=cut)
+    evidence = actions.cohort_evidence(request.app.state.cohort, cut=actions.cut_for(who, cut))
     data = evidence.as_dict()
     if who.role != "admin":
         data["items"] = {"scenarios": [asdict(g) for g in scenario_items(evidence)]}

@@ -39,6 +39,9 @@ RECHECK_SECONDS = 2.0
 
 T = TypeVar("T")
 
+DERIVED_KEPT = 8
+"""Derived values (cohort reports per cut and group data) kept per scoring of the cohort."""
+
 
 @dataclass
 class _Cached:
@@ -101,13 +104,21 @@ class CohortScores:
     def derived(self, name: Hashable, make: Callable[[dict[str, CandidateScore]], T]) -> T:
         """A value computed from everyone's scores, kept until the evidence changes: the cohort
         report costs seconds at a few thousand candidates (docs/cohort-evidence.md), too much per
-        view. ``name`` must carry whatever else the value depends on."""
+        view. ``name`` must carry whatever else the value depends on. At most
+        :data:`DERIVED_KEPT` values are kept (the oldest goes first), so varying ``name`` cannot
+        grow memory without bound."""
         cached = self._current()
+        if name in cached.derived:  # no lock for a hit: a computation elsewhere does not block it
+            hit: T = cached.derived[name]
+            return hit
         with self._deriving:  # one computation at a time; the others wait and reuse it
             if name not in cached.derived:
-                cached.derived[name] = make(cached.scores)
-            value: T = cached.derived[name]
-            return value
+                value = make(cached.scores)
+                while len(cached.derived) >= DERIVED_KEPT:
+                    cached.derived.pop(next(iter(cached.derived)))
+                cached.derived[name] = value
+            made: T = cached.derived[name]
+            return made
 
     def detailed(self, candidate: str) -> CandidateScore | None:
         """One candidate's score with their whole results loaded (for the report)."""

@@ -297,7 +297,7 @@ def cohort_page(request: Request, cut: float | None = Query(None, ge=0, le=100))
     from harness.reports.cohort import cohort_context
 
     who = require(request, "admin", "hiring")
-    evidence = actions.cohort_evidence(request.app.state.cohort, cut=cut)
+    evidence = actions.cohort_evidence(request.app.state.cohort, cut=actions.cut_for(who, cut))
     context = cohort_context(evidence, item_detail=who.role == "admin")
     return page(request, "cohort_page.html.j2", **context)
 
@@ -308,10 +308,9 @@ def items_page(request: Request) -> Response:
     from harness.reports.cohort import cohort_context
 
     require(request, *GRADERS)
-    evidence = actions.cohort_evidence(request.app.state.cohort)
-    return page(
-        request, "cohort_page.html.j2", **cohort_context(evidence, ("items", "reliability"))
-    )
+    sections = ("items", "reliability")  # nothing that reads group data
+    evidence = actions.cohort_evidence(request.app.state.cohort, sections=sections)
+    return page(request, "cohort_page.html.j2", **cohort_context(evidence, sections))
 
 
 @router.get("/export.csv")

@@ -4,18 +4,19 @@ They exist for one purpose: adverse-impact evidence over the whole cohort
 (:mod:`harness.evidence.fairness`). Invariants: a person has at most one value per attribute (a
 re-import replaces it); nothing that shows one candidate — scores, reports, the exchange file
 (:mod:`harness.store.exchange` carries no memberships: they are imported separately, from the
-people who reported them), the server — reads this table; the only per-person view is that
-person's own subject-access export; erasing a person removes their memberships.
+people who reported them) — reads this table; the server reads it only to build the cohort
+report's aggregates; the only per-person view is that person's own subject-access export;
+erasing a person removes their memberships.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import DateTime, String, UniqueConstraint, delete, func, select
+from sqlalchemy import DateTime, String, UniqueConstraint, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -115,11 +116,17 @@ def delete_memberships(
         return int(s.execute(query).rowcount)  # type: ignore[attr-defined]
 
 
-def memberships_fingerprint(store: Store) -> tuple[Any, ...]:
-    """Changes whenever the stored memberships do (how many, the newest import): what a cached
-    fairness report must be recomputed after."""
+def memberships_fingerprint(store: Store) -> str:
+    """Changes whenever any stored membership does: a digest of every (candidate, attribute,
+    group) row, so a changed value is seen even when clocks disagree (an import stamped by a
+    client whose clock is behind). A few thousand short rows: milliseconds."""
+    digest = hashlib.sha256()
     with store.session() as s:
-        row = s.execute(
-            select(func.count(GroupMembership.id), func.max(GroupMembership.imported_at))
-        ).one()
-    return tuple(row)
+        rows = s.execute(
+            select(
+                GroupMembership.candidate, GroupMembership.attribute, GroupMembership.value
+            ).order_by(GroupMembership.candidate, GroupMembership.attribute)
+        )
+        for row in rows:
+            digest.update("\x1f".join(row).encode() + b"\x1e")
+    return digest.hexdigest()

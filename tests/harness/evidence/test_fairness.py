@@ -132,7 +132,9 @@ def test_a_small_group_is_listed_without_numbers_and_unknowns_are_counted(store)
     result = fairness(store, _cohort(store), cut=50)
     report, row = _row(result, "sex", "C")
     assert row.suppressed and (row.n, row.selected, row.rate, row.ratio, row.low) == (None,) * 5
-    assert report.unknown == len(unknown) and result.candidates == 31
+    # C is the only hidden group: its 3 are counted with the unknowns (complementary suppression).
+    assert report.unknown == len(unknown) + 3 and report.unknown_includes_small
+    assert result.candidates == 31
     assert _row(result, "sex", "A")[1].n == 12  # the unscored person is not counted
     data = result.as_dict()
     [group_c] = [g for g in data["attributes"][0]["groups"] if g["group"] == "C"]
@@ -141,6 +143,19 @@ def test_a_small_group_is_listed_without_numbers_and_unknowns_are_counted(store)
         "interval": None, "flagged": False, "suppressed": True,
     }  # fmt: skip
     assert any("31 scored candidates" in w for w in result.warnings)  # few people overall
+
+
+def test_two_hidden_groups_keep_the_unknowns_apart(store):
+    """With two groups under the minimum, only their combined size follows from the totals: the
+    unknowns are shown on their own."""
+    rng = np.random.default_rng(5)
+    a = _people(store, rng, "a", 12, 0.8)
+    c, d = _people(store, rng, "c", 2, 0.9), _people(store, rng, "d", 3, 0.4)
+    unknown = _people(store, rng, "u", 4, 0.5)
+    rows = [(p, "sex", "A") for p in a] + [(p, "sex", "C") for p in c]
+    replace_memberships(store, rows + [(p, "sex", "D") for p in d])
+    report, _ = _row(fairness(store, _cohort(store), cut=50), "sex", "C")
+    assert report.unknown == len(unknown) and not report.unknown_includes_small
 
 
 def test_without_a_cut_the_median_rule_counts_scores_strictly_above_the_median(store):

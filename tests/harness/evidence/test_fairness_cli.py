@@ -97,7 +97,8 @@ def test_fairness_flags_the_gap_and_shows_no_number_for_a_small_group(home, tmp_
     assert out.exit_code == 0, out.output
     lines = out.output.splitlines()
     assert lines[0] == "selected: score at or above the cut 50"
-    assert "sex: 0 unknown (no value reported)" in out.output
+    # The one hidden group is counted with the unknowns, so its size cannot be subtracted out.
+    assert "sex: 3 did not report it or are in the group too small to show" in out.output
     [borealis] = [line for line in lines if line.startswith("Borealis ")]
     assert "FLAGGED: under 0.8" in borealis
     assert any(line.startswith("Borealis: impact ratio") for line in lines)
@@ -185,3 +186,18 @@ def test_group_imports_and_erasures_are_audited_with_counts_and_no_names(home, t
     ]
     text = json.dumps([e[3] for e in entries])
     assert "a00" not in text and "Aurora" not in text
+
+
+def test_an_id_the_store_does_not_know_is_refused_by_line_unless_allowed(home, tmp_path):
+    """A misspelt id would leave a group row that erasing the real person never reaches."""
+    opts, store = home
+    typo = _csv(tmp_path, HEADER + "a00,sex,Aurora\naO1,sex,Aurora\n", "typo.csv")
+    refused = CliRunner().invoke(cli, [*opts, "groups", "import", str(typo)])
+    assert refused.exit_code != 0
+    assert "line 3: the store knows no candidate with this id" in refused.output
+    assert "aO1" not in refused.output and "ao1" not in refused.output  # never a name
+    assert memberships(store) == []  # all or nothing
+    allowed = CliRunner().invoke(cli, [*opts, "groups", "import", str(typo), "--allow-unknown"])
+    assert allowed.exit_code == 0, allowed.output
+    assert "1 person in the file the store holds nothing else about" in allowed.output
+    assert len(memberships(store)) == 2

@@ -1,63 +1,90 @@
 """The cohort report on the server: computed once per change of the evidence or the groups,
-hiring's version naming no item, a cut from the query string."""
+hiring's version naming no item and fixed at the profile's cut, the cache bounded."""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 from servicekit import make_server  # type: ignore[import-not-found]
 
-from harness.store.groups import replace_memberships
+from harness.grading.overrides import add_override
+from harness.service import actions
+from harness.service.cohort import DERIVED_KEPT
+from harness.store.groups import delete_memberships, replace_memberships
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "evidence"))
 from cohortkit import add_graded  # type: ignore[import-not-found]
 
 
-def _cohort(store, n: int = 24) -> None:
-    for c in range(n):
+def _cohort(store, n: int = 24) -> list:
+    subs = [
         add_graded(store, f"c{c:02}", "s1", {"f1": c % 2 == 0, "f2": c % 3 == 0}, {"k1": True})
+        for c in range(n)
+    ]
     replace_memberships(
         store, [(f"c{c:02}", "team", "red" if c < 12 else "blue") for c in range(n)]
     )
+    return subs
 
 
-def test_the_report_is_reused_until_evidence_or_groups_change(tmp_path, monkeypatch):
+def test_the_report_is_reused_until_evidence_or_groups_change(tmp_path):
     server = make_server(tmp_path)
-    _cohort(server.store)
-    import harness.evidence.summary as summary
+    subs = _cohort(server.store)
+    cohort = server.app.state.cohort
+    first = actions.cohort_evidence(cohort)
+    assert actions.cohort_evidence(cohort) is first  # reused
+    assert actions.cohort_evidence(cohort, cut=40.0) is not first  # another cut, another report
+    assert actions.cohort_evidence(cohort, cut=40.0) is actions.cohort_evidence(cohort, cut=40.0)
+    # A changed group (same number of rows, so counts and dates alone could miss it).
+    replace_memberships(server.store, [("c00", "team", "blue")])
+    changed = actions.cohort_evidence(cohort)
+    assert changed is not first
+    (team,) = changed.fairness.attributes
+    assert {r.group: r.n for r in team.rows} == {"blue": 13, "red": 11}
+    # Erasing group data, an override, new evidence: each gives a new report.
+    delete_memberships(server.store, attribute="team")
+    erased = actions.cohort_evidence(cohort)
+    assert erased is not changed and erased.fairness.attributes == ()
+    add_override(server.store, subs[1].id, item="f1", verdict="fixed", reason="test", by="amy")
+    cohort.invalidate()  # as the override route does
+    assert actions.cohort_evidence(cohort) is not erased
+    # The assessors' page never reads group data.
+    items_only = actions.cohort_evidence(cohort, sections=("items", "reliability"))
+    assert items_only.fairness is None and items_only.validity is None
 
-    calls = []
-    real = summary.gather
-    monkeypatch.setattr(summary, "gather", lambda *a, **k: calls.append(1) or real(*a, **k))
-    admin = server.login("admin")
-    first = admin.get("/cohort")
-    assert first.status_code == 200 and "team" in first.text and "<code>f1</code>" in first.text
-    assert admin.get("/cohort").status_code == 200 and len(calls) == 1
-    # A new cut is another report; the same cut again is reused.
-    assert "SEM near the cut 40" in admin.get("/cohort?cut=40").text
-    admin.get("/cohort?cut=40")
-    assert len(calls) == 2
-    # New group data shows at once (the scores did not change).
-    replace_memberships(server.store, [("c00", "site", "north")])
-    assert "site" in admin.get("/cohort").text and len(calls) == 3
-    # New evidence too (after the store check interval, which the test skips).
-    add_graded(server.store, "c99", "s1", {"f1": True, "f2": True}, {"k1": True})
-    server.app.state.cohort.invalidate()
-    assert "25 scored candidates" in admin.get("/cohort").text and len(calls) == 4
+
+def test_varying_the_cut_cannot_grow_the_cache(tmp_path):
+    server = make_server(tmp_path)
+    _cohort(server.store, n=12)
+    cohort = server.app.state.cohort
+    for cut in range(DERIVED_KEPT + 5):
+        actions.cohort_evidence(cohort, cut=float(cut))
+    assert len(cohort._current().derived) == DERIVED_KEPT
 
 
-def test_hiring_reads_the_report_without_item_names_and_a_bad_cut_is_refused(tmp_path):
+def test_hiring_reads_the_report_at_the_profiles_cut_without_item_names(tmp_path):
     server = make_server(tmp_path)
     _cohort(server.store)
     hiring = server.login("hiring")
     page = hiring.get("/cohort")
     assert page.status_code == 200 and "Cohort evidence" in page.text
     assert "<code>f1</code>" not in page.text and "s1@1.0.0:f1" not in page.text
-    api = hiring.get("/api/v1/cohort").json()
+    answer = hiring.get("/api/v1/cohort")
+    api = answer.json()
     assert set(api["items"]) == {"scenarios"} and api["candidates"] == 24
-    assert "f1" not in str(api["items"])
-    assert hiring.get("/cohort?cut=140").status_code in (400, 422)
+    for name in ("f1", "f2", "k1"):
+        assert f'"{name}"' not in answer.text and f":{name}" not in answer.text
+    assert json.dumps(api["fairness"]).count('"team"') == 1  # aggregates only
+    # Stepping a cut through the scores hiring can read would tell who is in which group:
+    # only an admin chooses the cut.
+    for cut in ("0", "37.5", "100"):
+        assert hiring.get(f"/cohort?cut={cut}").status_code == 403
+        assert hiring.get(f"/api/v1/cohort?cut={cut}").status_code == 403
+    admin = server.login("admin")
+    assert "SEM near the cut 40" in admin.get("/cohort?cut=40").text
+    assert admin.get("/cohort?cut=140").status_code in (400, 422)
     assessor = server.login("assessor")
     items = assessor.get("/items")
     assert items.status_code == 200 and "<code>f1</code>" in items.text
