@@ -7,7 +7,7 @@ author can act on. Only the verdicts the score rests on count (:mod:`harness.evi
 
 The Rasch fit is gated exactly as scoring gates its difficulty adjustment
 (:func:`harness.scoring.posterior._abilities`): items need ``profile.min_responses_per_item``
-responses, candidates :data:`~harness.scoring.posterior.MIN_ITEMS_PER_CANDIDATE` items, the fit
+responses, candidates :data:`~harness.scoring.difficulty.MIN_ITEMS_PER_CANDIDATE` items, the fit
 ``profile.min_candidates`` candidates and one connected design. When it is not met every
 difficulty is None and one warning says why; a difficulty is never shown from a fit scoring
 would refuse.
@@ -23,8 +23,7 @@ from typing import Any
 import numpy as np
 
 from harness.evidence.cohort import Cohort, Response
-from harness.scoring.difficulty import RaschFit, fit
-from harness.scoring.posterior import MIN_ITEMS_PER_CANDIDATE, components
+from harness.scoring.difficulty import RaschFit, fit, rasch_design
 from harness.scoring.profile import Profile
 
 MIN_RESPONSES = 20
@@ -131,51 +130,31 @@ def _round(value: float | None) -> float | None:
 
 
 def fit_cohort(responses: Sequence[Response], profile: Profile) -> CohortFit:
-    """A Rasch fit over the verdicts, behind the same gates as scoring's difficulty adjustment."""
+    """A Rasch fit over the verdicts, behind the same gates as scoring's difficulty diagnostic
+    (:func:`harness.scoring.difficulty.rasch_design`)."""
     rows = [(r.candidate, r.key, r.passed) for r in responses]
     if not rows:
         return CohortFit(fit=None, warnings=())
-    per_item: dict[str, int] = defaultdict(int)
-    for _, key, _ in rows:
-        per_item[key] += 1
-    kept = [r for r in rows if per_item[r[1]] >= profile.min_responses_per_item]
-    per_person: dict[str, int] = defaultdict(int)
-    for person, _, _ in kept:
-        per_person[person] += 1
-    kept = [r for r in kept if per_person[r[0]] >= MIN_ITEMS_PER_CANDIDATE]
-    people = {r[0] for r in kept}
-    if len(people) < profile.min_candidates:
-        everyone = len({r[0] for r in rows})
-        why = (
-            f"{everyone} candidates, need {profile.min_candidates}"
-            if everyone < profile.min_candidates
-            else f"{len(people)} of {everyone} candidates have {MIN_ITEMS_PER_CANDIDATE} or more "
-            f"items answered by {profile.min_responses_per_item} or more people, need "
-            f"{profile.min_candidates}"
+    design = rasch_design(rows, profile)
+    if design.too_small:
+        return CohortFit(
+            fit=None, warnings=(f"no Rasch difficulties: cohort too small ({design.too_small})",)
         )
-        return CohortFit(fit=None, warnings=(f"no Rasch difficulties: cohort too small ({why})",))
-    groups = components(kept)
-    if len(groups) > 1:
-        named = "; ".join(
-            f"{len(group_people)} candidates on "
-            + ", ".join(sorted({i.split(":", 1)[0] for i in items}))
-            for group_people, items in sorted(groups, key=lambda g: -len(g[0]))
-        )
+    if design.split:
         return CohortFit(
             fit=None,
             warnings=(
                 "no Rasch difficulties: the cohort splits into groups that took no scenario in "
-                f"common ({named}); their items cannot be put on one scale",
+                f"common ({design.split}); their items cannot be put on one scale",
             ),
         )
     warnings = []
-    thin = sorted({key for key, n in per_item.items() if n < profile.min_responses_per_item})
-    if thin:
+    if design.thin_items:
         warnings.append(
-            f"{len(thin)} item(s) have fewer than {profile.min_responses_per_item} responses and "
-            "no difficulty: " + ", ".join(thin)
+            f"{len(design.thin_items)} item(s) have fewer than {profile.min_responses_per_item} "
+            "responses and no difficulty: " + ", ".join(design.thin_items)
         )
-    return CohortFit(fit=fit(kept, penalty=profile.penalty), warnings=tuple(warnings))
+    return CohortFit(fit=fit(design.rows, penalty=profile.penalty), warnings=tuple(warnings))
 
 
 def item_rest(responses: Sequence[Response]) -> dict[str, tuple[float | None, int]]:

@@ -13,10 +13,13 @@ more than a fixed easy one.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
+
+from harness.scoring.profile import Profile
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -104,3 +107,82 @@ def spearman(a: Sequence[float], b: Sequence[float]) -> float:
 
     ra, rb = ranks(a), ranks(b)
     return float(np.corrcoef(ra, rb)[0, 1])
+
+
+MIN_ITEMS_PER_CANDIDATE = 3
+"""A candidate with fewer usable items in the fit is left out of it."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RaschDesign:
+    """Which verdicts a cohort's Rasch fit may use, or why it can have none."""
+
+    rows: list[tuple[str, str, int]]
+    """The (candidate, item, passed) rows the fit uses."""
+    people: set[str]
+    """Candidates in the fit."""
+    thin_items: list[str]
+    """Items left out: fewer than ``min_responses_per_item`` responses."""
+    too_small: str = ""
+    """Why the cohort is too small to fit ("" when it is not)."""
+    split: str = ""
+    """The groups the cohort splits into, sharing no item ("" when it is connected)."""
+
+    @property
+    def fits(self) -> bool:
+        return not self.too_small and not self.split
+
+
+def components(rows: Sequence[tuple[str, str, int]]) -> list[tuple[set[str], set[str]]]:
+    """Connected groups of (candidates, items) in the bipartite graph of responses."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for person, item, _ in rows:
+        parent[find("c:" + person)] = find("i:" + item)
+    groups: dict[str, tuple[set[str], set[str]]] = {}
+    for node in list(parent):
+        people, items = groups.setdefault(find(node), (set(), set()))
+        (people if node.startswith("c:") else items).add(node[2:])
+    return list(groups.values())
+
+
+def rasch_design(rows: Sequence[tuple[str, str, int]], profile: Profile) -> RaschDesign:
+    """The gates every Rasch fit of a cohort goes through (the score's difficulty diagnostic and
+    item analysis): items with too few responses are left out, then candidates with too few items
+    left; too few candidates remaining, or a cohort that splits into groups sharing no item (their
+    abilities cannot be put on one scale), means no fit."""
+    per_item: dict[str, int] = defaultdict(int)
+    for _, item, _ in rows:
+        per_item[item] += 1
+    kept = [r for r in rows if per_item[r[1]] >= profile.min_responses_per_item]
+    per_person: dict[str, int] = defaultdict(int)
+    for person, _, _ in kept:
+        per_person[person] += 1
+    kept = [r for r in kept if per_person[r[0]] >= MIN_ITEMS_PER_CANDIDATE]
+    people = {r[0] for r in kept}
+    thin = sorted(item for item, n in per_item.items() if n < profile.min_responses_per_item)
+    design = RaschDesign(rows=kept, people=people, thin_items=thin)
+    if len(people) < profile.min_candidates:
+        everyone = len({r[0] for r in rows})
+        why = (
+            f"{everyone} candidates, need {profile.min_candidates}"
+            if everyone < profile.min_candidates
+            else f"{len(people)} of {everyone} candidates have items answered by "
+            f"{profile.min_responses_per_item} or more, need {profile.min_candidates}"
+        )
+        return replace(design, too_small=why)
+    groups = components(kept)
+    if len(groups) > 1:
+        named = "; ".join(
+            f"{len(group_people)} candidates on "
+            + ", ".join(sorted({i.split(":", 1)[0] for i in items}))
+            for group_people, items in sorted(groups, key=lambda g: -len(g[0]))
+        )
+        return replace(design, split=named)
+    return design

@@ -537,44 +537,21 @@ def item_key(graded: GradedSubmission, item: ItemSummary) -> str:
     return f"{graded.scenario}@{graded.version}:{item.id}"
 
 
-MIN_ITEMS_PER_CANDIDATE = 3
-"""A candidate with fewer usable items in the fit is left unadjusted."""
-
-
 def _raw(graded: list[GradedSubmission], warning: str) -> Ability:
     runs = [item for g in graded for item in g.items if item.verdict != Verdict.FLAKY]
     rate = sum(i.verdict.success for i in runs) / len(runs) if runs else 0.0
     return Ability(method=AbilityMethod.RAW, pass_rate=round(rate, 4), warning=warning)
 
 
-def components(rows: list[tuple[str, str, int]]) -> list[tuple[set[str], set[str]]]:
-    """Connected groups of (candidates, items) in the bipartite graph of responses."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for person, item, _ in rows:
-        parent[find("c:" + person)] = find("i:" + item)
-    groups: dict[str, tuple[set[str], set[str]]] = {}
-    for node in list(parent):
-        people, items = groups.setdefault(find(node), (set(), set()))
-        (people if node.startswith("c:") else items).add(node[2:])
-    return list(groups.values())
-
-
 def _abilities(graded: dict[str, list[GradedSubmission]], profile: Profile) -> dict[str, Ability]:
-    """A difficulty diagnostic from a Rasch fit, when the design supports one.
+    """A difficulty diagnostic from a Rasch fit, when the design supports one
+    (:func:`harness.scoring.difficulty.rasch_design` has the gates).
 
-    Items with too few responses, and then candidates with too few items left, are left out of
-    the fit one by one (they get a raw pass rate saying why); a cohort that splits into groups
-    sharing no item gets no adjustment at all, with the groups named. The Rasch ability is
-    reported beside the score; it never replaces the score or the ranking.
+    Candidates left out of the fit get a raw pass rate saying why; a cohort that splits into
+    groups sharing no item gets no adjustment at all, with the groups named. The Rasch ability
+    is reported beside the score; it never replaces the score or the ranking.
     """
-    from harness.scoring.difficulty import fit
+    from harness.scoring.difficulty import fit, rasch_design
 
     rows = [
         (name, item_key(g, item), int(item.verdict.success))
@@ -583,51 +560,33 @@ def _abilities(graded: dict[str, list[GradedSubmission]], profile: Profile) -> d
         for item in g.items
         if item.verdict != Verdict.FLAKY
     ]
-    per_item: dict[str, int] = defaultdict(int)
-    for r in rows:
-        per_item[r[1]] += 1
-    kept = [r for r in rows if per_item[r[1]] >= profile.min_responses_per_item]
-    per_person: dict[str, int] = defaultdict(int)
-    for r in kept:
-        per_person[r[0]] += 1
-    kept = [r for r in kept if per_person[r[0]] >= MIN_ITEMS_PER_CANDIDATE]
-    fitted_people = {r[0] for r in kept}
-    out: dict[str, Ability] = {}
-    for name in graded:
-        if name not in fitted_people and kept:
-            out[name] = _raw(
-                graded[name],
-                "not difficulty-adjusted: too few of this candidate's items have "
-                f"{profile.min_responses_per_item} responses in the cohort",
-            )
-    if len(fitted_people) < profile.min_candidates:
-        why = (
-            f"{len(graded)} candidates, need {profile.min_candidates}"
-            if len(graded) < profile.min_candidates
-            else f"{len(fitted_people)} of {len(graded)} candidates have items answered by "
-            f"{profile.min_responses_per_item} or more, need {profile.min_candidates}"
-        )
+    design = rasch_design(rows, profile)
+    if design.too_small:
         warning = (
-            f"cohort too small for difficulty adjustment ({why}): raw pass rates are not "
-            "comparable across different scenarios"
+            f"cohort too small for difficulty adjustment ({design.too_small}): raw pass rates "
+            "are not comparable across different scenarios"
         )
         return {name: _raw(graded[name], warning) for name in graded}
-    groups = components(kept)
-    if len(groups) > 1:
-        named = "; ".join(
-            f"{len(people)} candidates on " + ", ".join(sorted({i.split(":", 1)[0] for i in items}))
-            for people, items in sorted(groups, key=lambda g: -len(g[0]))
-        )
+    if design.split:
         warning = (
             "no difficulty adjustment: the cohort splits into groups that took no scenario in "
-            f"common ({named}); their abilities cannot be put on one scale"
+            f"common ({design.split}); their abilities cannot be put on one scale"
         )
         return {name: _raw(graded[name], warning) for name in graded}
-    fitted = fit(kept, penalty=profile.penalty)
+    out: dict[str, Ability] = {
+        name: _raw(
+            graded[name],
+            "not difficulty-adjusted: too few of this candidate's items have "
+            f"{profile.min_responses_per_item} responses in the cohort",
+        )
+        for name in graded
+        if name not in design.people
+    }
+    fitted = fit(design.rows, penalty=profile.penalty)
     counts: dict[str, int] = defaultdict(int)
-    for r in kept:
+    for r in design.rows:
         counts[r[0]] += 1
-    for name in fitted_people:
+    for name in design.people:
         out[name] = Ability(
             method=AbilityMethod.RASCH,
             theta=round(fitted.ability[name], 4),
