@@ -33,7 +33,15 @@ def run_quick(name: str) -> str:
 
 
 @pytest.mark.parametrize(
-    "name", ["bench_start", "bench_scoring", "bench_reports", "bench_serve", "bench_similarity"]
+    "name",
+    [
+        "bench_start",
+        "bench_scoring",
+        "bench_reports",
+        "bench_serve",
+        "bench_similarity",
+        "bench_cohort",
+    ],
 )
 def test_benchmark_without_docker_runs_quick(name, tmp_path, monkeypatch):
     monkeypatch.setenv("DSIM_HOME", str(tmp_path))
@@ -59,4 +67,5 @@ def test_every_benchmark_script_is_smoke_tested():
         "bench_queue",
         "bench_serve",
         "bench_similarity",
+        "bench_cohort",
     }
