@@ -9,9 +9,10 @@ site, no current directory on sys.path). It
    modules and their classes) and the registered plugins before candidate code is imported;
 3. runs pytest with the harness's own ini, rootdir, ``--noconftest``, no plugin autoload and no
    cache, writing JUnit XML to a fresh private folder;
-4. records every test report itself, compares the snapshot again, counts atexit registrations and
-   threads, reads the JUnit file with a size cap, writes one JSON report framed by a nonce to the
-   saved fd, and leaves with ``os._exit`` so that atexit hooks planted by candidate code never run.
+4. records every test report itself, compares the snapshot again, records atexit registrations
+   made by code under test (pytest's own aside), counts threads, reads the JUnit file with a size
+   cap, writes one JSON report framed by a nonce to the saved fd, and leaves with ``os._exit`` so
+   that atexit hooks planted by candidate code never run.
 
 While pytest runs, the runner also writes a progress line on the saved fd when a test (or the
 import of a test module) starts and ends; the host's watch reads them to stop a test that passes
@@ -30,6 +31,8 @@ import os
 import sys
 import threading
 
+import _pytest
+import pluggy
 import pytest  # the image's own pytest: imported before the tree is on sys.path
 
 
@@ -63,6 +66,8 @@ class Guard:
 
     def __init__(self):
         self.reports = {}
+        self.atexit_added = []
+        """The files that registered atexit hooks during the run (pytest's and pluggy's aside)."""
         self.plugins_before = None
         self.snapshot_before = None
         self.hooks_before = None
@@ -81,11 +86,29 @@ class Guard:
         # Runs last among session-start hooks; collection (which imports candidate code) has
         # not started yet.
         config = session.config
-        self.atexit_before = atexit._ncallbacks()
+        self._watch_atexit()
         self.plugins_before = sorted(repr(type(p)) for p in config.pluginmanager.get_plugins())
         self.hooks_before = self._hook_impls(config)
         self.snapshot_before = _snapshot()
         self.config = config
+
+    def _watch_atexit(self):
+        """Record atexit registrations made by anything but pytest and pluggy: pytest's own
+        tmp_path registers cleanup hooks, which are no sign of tampering (counting every
+        registration reported them for every honest run that used tmp_path). Candidate code is
+        imported after this, so ``atexit.register`` and ``from atexit import register`` both
+        reach the recorder."""
+        original = atexit.register
+        own = tuple(os.path.dirname(m.__file__) + os.sep for m in (_pytest, pluggy))
+        own += (os.path.abspath(pytest.__file__),)
+
+        def register(func, *args, **kwargs):
+            caller = sys._getframe(1).f_code.co_filename
+            if not os.path.abspath(caller).startswith(own):
+                self.atexit_added.append(caller)
+            return original(func, *args, **kwargs)
+
+        atexit.register = register
 
     def pytest_runtest_logreport(self, report):
         outcome = report.outcome
@@ -104,7 +127,6 @@ class Guard:
         self.snapshot_after = _snapshot()
         self.plugins_after = sorted(repr(type(p)) for p in self.config.pluginmanager.get_plugins())
         self.hooks_after = self._hook_impls(self.config)
-        self.atexit_after = atexit._ncallbacks()
 
     def findings(self):
         out = []
@@ -130,14 +152,12 @@ class Guard:
             )
         if self.hooks_after != self.hooks_before:
             out.append(_finding("hooks-changed", "hook implementations changed during the run"))
-        if self.atexit_after > self.atexit_before:
-            # pytest's own tmp_path registers some too: worth showing, harmless to grading.
+        if self.atexit_added:
             out.append(
                 _finding(
                     "atexit-added",
-                    f"{self.atexit_after - self.atexit_before} atexit "
-                    "hook(s) added during the run (never run: the runner leaves "
-                    "with os._exit)",
+                    f"{len(self.atexit_added)} atexit hook(s) registered by the code under test "
+                    "(never run: the runner leaves with os._exit)",
                 )
             )
         return out
