@@ -97,7 +97,11 @@ class CohortScores:
             if cached is not None and cached.key == key:
                 return cached
             scores = score_all(self.store, self.profile, details=False)
-            ranked = sorted(scores.values(), key=lambda s: (-s.overall.mean, s.candidate))
+            # Unmeasured (no gain evidence: no score yet) last, not as zeros among the scored.
+            ranked = sorted(
+                scores.values(),
+                key=lambda s: (not s.overall.measured, -s.overall.mean, s.candidate),
+            )
             self._cached = _Cached(key=key, scores=scores, ranked=ranked)
             return self._cached
 

@@ -89,3 +89,24 @@ def test_hiring_reads_the_report_at_the_profiles_cut_without_item_names(tmp_path
     items = assessor.get("/items")
     assert items.status_code == 200 and "<code>f1</code>" in items.text
     assert 'id="fairness"' not in items.text and 'id="validity"' not in items.text
+
+
+def test_a_candidate_without_a_score_is_listed_last_as_no_score_yet(tmp_path):
+    """Delivery records on keep alone give no gain evidence: no score, never a 0.0 among the
+    scored."""
+    from datetime import UTC, datetime
+
+    from harness.store import Record
+
+    server = make_server(tmp_path)
+    add_graded(server.store, "bea", "s1", {"f1": False, "f2": False}, {"k1": True})  # scores 0
+    server.store.add(
+        Record(
+            engineer="abe", date=datetime.now(UTC), source="pr-1", dimension="keep",
+            outcome="pass", weight=1.0, note="",
+        )
+    )  # fmt: skip
+    page = server.login("hiring").get("/candidates").text
+    assert page.index(">bea</a>") < page.index(">abe</a>")  # not by name: no score goes last
+    abe = page[page.index(">abe</a>") :].split("</tr>", 1)[0]
+    assert "no score yet" in abe and "0.0" not in abe
