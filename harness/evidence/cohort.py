@@ -8,12 +8,13 @@ out.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from statistics import NormalDist
 
 from harness.result import ItemKind, Verdict
-from harness.scoring.posterior import CandidateScore, load_graded, score_all
+from harness.scoring.posterior import CandidateScore, score_all
 from harness.scoring.profile import Profile
 from harness.store import Store
 
@@ -74,9 +75,10 @@ class Cohort:
         return (s.overall.high - s.overall.low) / (2 * z)
 
 
-def responses_of(store: Store) -> list[Response]:
-    """Every usable flaw and keep verdict (overrides applied, flaky items left out)."""
-    graded, _ = load_graded(store)
+def responses_of(scores: Mapping[str, CandidateScore]) -> list[Response]:
+    """Every usable flaw and keep verdict the scores rest on (overrides applied, flaky items left
+    out), from the graded submissions scoring already loaded: reading the store again decoded
+    every result summary a second time (about 2 s of the cohort report at 10,000 results)."""
     return [
         Response(
             candidate=g.candidate,
@@ -87,8 +89,8 @@ def responses_of(store: Store) -> list[Response]:
             severity=item.severity,
             passed=int(item.verdict.success),
         )
-        for runs in graded.values()
-        for g in runs
+        for score in scores.values()
+        for g in score.graded
         for item in g.items
         if item.verdict != Verdict.FLAKY and item.kind in (ItemKind.FLAW, ItemKind.KEEP)
     ]
@@ -98,4 +100,4 @@ def load_cohort(store: Store, profile: Profile, *, now: datetime | None = None) 
     """Score everyone (summaries only, no draws kept) and collect their verdicts."""
     now = now or datetime.now(UTC)
     scores = score_all(store, profile, now=now, keep_draws=False, details=False)
-    return Cohort(scores=scores, responses=tuple(responses_of(store)), profile=profile, now=now)
+    return Cohort(scores=scores, responses=tuple(responses_of(scores)), profile=profile, now=now)

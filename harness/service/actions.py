@@ -269,7 +269,7 @@ def cohort_evidence(
     def make(scores: Mapping[str, CandidateScore]) -> CohortEvidence:
         now = datetime.now(UTC)
         loaded = Cohort(
-            scores=dict(scores), responses=tuple(responses_of(store)), profile=profile, now=now
+            scores=dict(scores), responses=tuple(responses_of(scores)), profile=profile, now=now
         )
         return gather(store, profile, cut=cut, now=now, cohort=loaded, sections=sections)
 
