@@ -21,7 +21,6 @@ reaches 1.
 
 from __future__ import annotations
 
-import csv
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ import numpy as np
 
 from harness.errors import InvalidInput, NotFound
 from harness.evidence.cohort import Cohort
+from harness.scoring.records import read_csv
 from harness.store import (
     GroupMembership,
     Store,
@@ -334,22 +334,7 @@ def import_groups(store: Store, path: Path, *, allow_unknown: bool = False) -> G
     Raises:
         InvalidInput: the file cannot be read, its header is wrong, or any line is bad.
     """
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"cannot read {path}: {exc}") from exc
-    reader = csv.DictReader(text.splitlines())
-    header = [h.strip() for h in reader.fieldnames or []]
-    missing = [c for c in COLUMNS if c not in header]
-    unknown = [c for c in header if c not in COLUMNS]
-    if missing or unknown:
-        raise InvalidInput(
-            f"{path}: bad header",
-            problems=[f"missing column {c}" for c in missing]
-            + [f"unknown column {c}" for c in unknown],
-            hint=f"columns: {', '.join(COLUMNS)}",
-        )
-    reader.fieldnames = header
+    reader = read_csv(path, required=COLUMNS, known=COLUMNS)
     stored = {(r.attribute, r.value.casefold()): r.value for r in memberships(store)}
     problems: list[str] = []
     seen: dict[tuple[str, str], tuple[int, str]] = {}

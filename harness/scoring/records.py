@@ -15,6 +15,7 @@ record — adds nothing and is counted as already present. The engineer column i
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -99,23 +100,35 @@ def _row(line: int, row: dict[str, str]) -> tuple[Record | None, list[str]]:
     return record, []
 
 
-def import_csv(store: Store, path: Path, *, skip_bad: bool = False) -> ImportReport:
-    """Import a records CSV all-or-nothing (or skipping bad rows with ``skip_bad``)."""
+def read_csv(path: Path, *, required: Sequence[str], known: Sequence[str]) -> csv.DictReader[str]:
+    """The rows of a CSV file someone handed to dsim, after its header is checked: every missing
+    and unknown column is listed at once (names trimmed; a byte-order mark is ignored).
+
+    Raises:
+        InvalidInput: the file cannot be read, or its header is wrong.
+    """
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidInput(f"cannot read {path}: {exc}") from exc
     reader = csv.DictReader(text.splitlines())
-    header = reader.fieldnames or []
-    missing = [c for c in REQUIRED if c not in header]
-    unknown = [c for c in header if c not in KNOWN]
+    header = [h.strip() for h in reader.fieldnames or []]
+    missing = [c for c in required if c not in header]
+    unknown = [c for c in header if c not in known]
     if missing or unknown:
         raise InvalidInput(
             f"{path}: bad header",
             problems=[f"missing column {c}" for c in missing]
             + [f"unknown column {c}" for c in unknown],
-            hint=f"columns: {', '.join(KNOWN)}",
+            hint=f"columns: {', '.join(known)}",
         )
+    reader.fieldnames = header
+    return reader
+
+
+def import_csv(store: Store, path: Path, *, skip_bad: bool = False) -> ImportReport:
+    """Import a records CSV all-or-nothing (or skipping bad rows with ``skip_bad``)."""
+    reader = read_csv(path, required=REQUIRED, known=KNOWN)
     rows: list[Record] = []
     problems: list[str] = []
     for line, row in enumerate(reader, start=2):
