@@ -29,6 +29,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # gradedkit, which test_validity imports
 sys.path.insert(0, str(ROOT / "tests" / "harness" / "evidence"))
 
 from test_validity import _pairs, simulated  # noqa: E402

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cohortkit import add_graded  # type: ignore[import-not-found]
+from gradedkit import add_graded  # type: ignore[import-not-found]
 
 from harness.evidence.cohort import load_cohort
 from harness.grading.overrides import add_override

@@ -13,7 +13,7 @@ import markupsafe
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from cohortkit import add_graded  # type: ignore[import-not-found]
+from gradedkit import add_graded  # type: ignore[import-not-found]
 
 from harness.cli import cli
 from harness.evidence.summary import gather, summary

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from cohortkit import add_graded  # type: ignore[import-not-found]
+from gradedkit import add_graded  # type: ignore[import-not-found]
 
 from harness.errors import NotFound
 from harness.evidence.cohort import Cohort, load_cohort

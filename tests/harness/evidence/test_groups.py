@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from cohortkit import add_graded  # type: ignore[import-not-found]
+from gradedkit import add_graded  # type: ignore[import-not-found]
 
 from harness.privacy import erase, export
 from harness.store import (

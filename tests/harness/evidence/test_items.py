@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
-from cohortkit import add_graded  # type: ignore[import-not-found]
+from gradedkit import add_graded  # type: ignore[import-not-found]
 
 from harness.evidence.cohort import Response, load_cohort
 from harness.evidence.items import MIN_RESPONSES, NEAR_ZERO, analyse_items, item_rest

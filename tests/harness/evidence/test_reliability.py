@@ -7,7 +7,7 @@ import math
 from dataclasses import replace
 
 import numpy as np
-from cohortkit import add_graded  # type: ignore[import-not-found]
+from gradedkit import add_graded  # type: ignore[import-not-found]
 
 from harness.evidence.cohort import load_cohort
 from harness.evidence.reliability import (

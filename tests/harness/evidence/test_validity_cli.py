@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner, Result
-from cohortkit import add_graded  # type: ignore[import-not-found]
+from gradedkit import add_graded  # type: ignore[import-not-found]
 
 from harness.cli import cli
 from harness.scoring.profile import load_profile

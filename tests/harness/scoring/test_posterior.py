@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from gradedkit import add_graded  # type: ignore[import-not-found]
 
 from harness.backends import get_backend
 from harness.errors import InvalidInput
 from harness.grading.overrides import add_override
 from harness.grading.pipeline import grade_submission
 from harness.result import (
-    GradingResult,
-    ItemKind,
-    ItemResult,
-    Regression,
     ResultStatus,
-    Review,
-    Scope,
     Verdict,
-    dump_result,
 )
 from harness.scenarios import materialize
 from harness.scenarios.variants import default_seed, draw
@@ -28,7 +22,7 @@ from harness.scoring.comparison import compare
 from harness.scoring.posterior import AbilityMethod, score_all
 from harness.scoring.profile import load_profile
 from harness.scoring.records import import_csv
-from harness.store import Record, Result, Submission
+from harness.store import Record, Result
 from harness.workspace.submit import submit
 
 PROFILE = load_profile()
@@ -51,64 +45,22 @@ def fake_result(
     version="1.0.0",
     at=None,
 ):
-    """Store a submission with a result shaped like a real grading's."""
-    sub = Submission(
-        candidate=candidate,
-        scenario_id=scenario,
-        scenario_version=version,
-        scenario_ref=scenario,
-        seed=1,
-        diff="",
-        review="",
-        content_hash="x",
-        source="patch",
-        findings=[],
-        submitted_at=(at or datetime.now(UTC)) - timedelta(days=days_ago),
+    """Store a submission with a result shaped like a real grading's: the first ``fixed`` of
+    ``flaws`` flaws fixed, the first ``kept`` of ``keeps`` keeps kept."""
+    return add_graded(
+        store,
+        candidate,
+        scenario,
+        {f"f{i}": i < fixed for i in range(flaws)},
+        {f"k{i}": i < kept for i in range(keeps)},
+        recall=recall,
+        regression=regression,
+        version=version,
+        at=at,
+        days_ago=days_ago,
+        status=status,
+        backend=backend,
     )
-    store.add(sub)
-    items = [
-        ItemResult(
-            id=f"f{i}",
-            kind=ItemKind.FLAW,
-            severity=2,
-            verdict=Verdict.FIXED if i < fixed else Verdict.NOT_FIXED,
-        )
-        for i in range(flaws)
-    ]
-    items += [
-        ItemResult(
-            id=f"k{i}", kind=ItemKind.KEEP, verdict=Verdict.KEPT if i < kept else Verdict.LOST
-        )
-        for i in range(keeps)
-    ]
-    data = dump_result(
-        GradingResult(
-            status=ResultStatus(status),
-            items=tuple(items),
-            regression=Regression(passed=regression[0], total=regression[1]),
-            review=Review(findings=1, named={}, recall=recall, precision=recall, matched=1),
-            scope=Scope(
-                files_touched=("a", "b"),
-                outside_needed=(),
-                lines_changed=2,
-                reference_lines=2,
-                protected_attempts=0,
-                in_scope=2,
-                out_of_scope=0,
-            ),
-        )
-    )
-    store.add(
-        Result(
-            submission_id=sub.id,
-            key="k",
-            status=status,
-            backend=backend,
-            isolated=backend == "docker",
-            data=data,
-        )
-    )
-    return sub
 
 
 @pytest.mark.docker

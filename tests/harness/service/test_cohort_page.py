@@ -4,18 +4,14 @@ hiring's version naming no item and fixed at the profile's cut, the cache bounde
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
+from gradedkit import add_graded  # type: ignore[import-not-found]
 from servicekit import make_server  # type: ignore[import-not-found]
 
 from harness.grading.overrides import add_override
 from harness.service import actions
 from harness.service.cohort import DERIVED_KEPT
 from harness.store.groups import delete_memberships, replace_memberships
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "evidence"))
-from cohortkit import add_graded  # type: ignore[import-not-found]
 
 
 def _cohort(store, n: int = 24) -> list:

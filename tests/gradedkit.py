@@ -1,5 +1,6 @@
-"""Synthetic cohorts in a real store, for the cohort-evidence tests (no Docker: results are stored
-as a grading would store them)."""
+"""Graded submissions stored as a grading would store them, without Docker: for the scoring,
+cohort-evidence and server tests (importable from any test: tests/ is on sys.path through its
+conftest)."""
 
 from __future__ import annotations
 
@@ -33,9 +34,12 @@ def add_graded(
     version: str = "1.0.0",
     at: datetime | None = None,
     days_ago: float = 0,
+    status: str = "graded",
+    backend: str = "docker",
 ) -> Submission:
     """Store one graded submission of ``candidate`` on ``scenario`` with these item verdicts:
-    ``flaws`` maps flaw id -> fixed, ``keeps`` maps keep id -> kept."""
+    ``flaws`` maps flaw id -> fixed, ``keeps`` maps keep id -> kept. ``status`` and ``backend``
+    make results that are not evidence (an infrastructure error, a run without isolation)."""
     sub = Submission(
         candidate=candidate,
         scenario_id=scenario,
@@ -64,7 +68,7 @@ def add_graded(
     ]
     data = dump_result(
         GradingResult(
-            status=ResultStatus.GRADED,
+            status=ResultStatus(status),
             items=tuple(items),
             regression=Regression(passed=regression[0], total=regression[1]),
             review=Review(findings=1, named={}, recall=recall, precision=recall, matched=1),
@@ -81,8 +85,8 @@ def add_graded(
     )
     store.add(
         Result(
-            submission_id=sub.id, key="k", status="graded", backend="docker", isolated=True,
-            data=data,
+            submission_id=sub.id, key="k", status=status, backend=backend,
+            isolated=backend == "docker", data=data,
         )
     )  # fmt: skip
     return sub
