@@ -28,7 +28,6 @@ class Response:
     version: str
     item: str
     kind: ItemKind
-    severity: int
     passed: int
     """1 when the flaw was fixed or the keep kept, else 0 (a removed flaw is not a fix)."""
 
@@ -86,7 +85,6 @@ def responses_of(scores: Mapping[str, CandidateScore]) -> list[Response]:
             version=g.version,
             item=item.id,
             kind=item.kind,
-            severity=item.severity,
             passed=int(item.verdict.success),
         )
         for score in scores.values()

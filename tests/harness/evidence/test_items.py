@@ -93,7 +93,7 @@ def test_item_rest_leaves_the_item_out_of_the_rest_score():
     rows = [
         Response(
             candidate=f"c{c}", scenario="s", version="1", item=f"i{i}", kind=ItemKind.FLAW,
-            severity=2, passed=int(rng.random() < 0.5),
+            passed=int(rng.random() < 0.5),
         )
         for c in range(2000)
         for i in range(4)
@@ -114,13 +114,13 @@ def test_item_rest_matches_its_definition():
         rows.append(
             Response(
                 candidate=name, scenario="s", version="1", item="x", kind=ItemKind.FLAW,
-                severity=2, passed=this,
+                passed=this,
             )
         )  # fmt: skip
         rows += [
             Response(
                 candidate=name, scenario="t", version="1", item=f"o{j}", kind=ItemKind.KEEP,
-                severity=1, passed=v,
+                passed=v,
             )
             for j, v in enumerate(others)
         ]  # fmt: skip
