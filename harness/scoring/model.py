@@ -174,6 +174,9 @@ def _combine(sample: np.ndarray, measured: np.ndarray, profile: Profile) -> np.n
 
 Prior = dict[str, tuple[float, float]]
 """Beta(a, b) per dimension."""
+DrawnPrior = dict[str, tuple[np.ndarray, np.ndarray]]
+"""Beta(a, b) per dimension and draw: a prior integrated over an uncertain cohort spread
+(validation/prior_alternatives.py measures such priors)."""
 
 MIN_COHORT = 20
 """Candidates with evidence on a dimension before the cohort's spread informs its prior."""
@@ -194,8 +197,11 @@ def cohort_prior(totals: Sequence[dict[str, list[float]]], profile: Profile) -> 
     cohort's other dimensions (their median), or :data:`UNIDENTIFIED_PRIOR_WEIGHT` when none is
     fitted. (A fixed weight of 4 there made the intervals of skewed cohorts too wide, 87-88%.)
 
-    Tried and measured worse (docs/scoring.md): mixing the draws over bootstrap refits of the
-    cohort, and a beta-binomial likelihood fit of the weight (fractional trials bias it)."""
+    The weight is the weak point: a cohort of forty on one scenario hardly shows its spread, and
+    confident comparisons there are wrong more often than they claim (docs/scoring.md, "Not
+    met"). Tried and measured no better (docs/scoring.md; validation/prior_alternatives.py):
+    mixing the draws over bootstrap refits, a beta-binomial likelihood fit, the weight integrated
+    over its posterior, a reference spread, one spread for every dimension, higher caps."""
     prior: Prior = {d: (profile.alpha, profile.beta) for d in DIMENSIONS}
     centres: dict[str, float] = {}
     weights: dict[str, float] = {}
@@ -226,20 +232,26 @@ def cohort_prior(totals: Sequence[dict[str, list[float]]], profile: Profile) -> 
 
 
 def posterior(
-    evidence: Sequence[Evidence], profile: Profile, prior: Prior | None = None, *, name: str = ""
+    evidence: Sequence[Evidence],
+    profile: Profile,
+    prior: Prior | DrawnPrior | None = None,
+    *,
+    name: str = "",
 ) -> Posterior:
     """Per-dimension posteriors and the overall score, on draws seeded by ``name`` (the
-    candidate id). ``prior`` (from :func:`cohort_prior`) replaces the profile's neutral prior."""
+    candidate id). ``prior`` (from :func:`cohort_prior`) replaces the profile's neutral prior;
+    a :data:`DrawnPrior` gives draw k its own Beta (the same for every candidate)."""
     rng = np.random.default_rng(_seed(name))
     clash = conflicts(evidence, profile, rng)
     used = [e for e in evidence if not (e.dimension in clash and e.source == "simulation")]
     totals = _totals(used)
     delivered = _totals(e for e in used if e.source == "delivery")
-    base = prior or {d: (profile.alpha, profile.beta) for d in DIMENSIONS}
-    alphas = np.array([base[d][0] + totals[d][0] for d in DIMENSIONS])
-    betas = np.array([base[d][1] + totals[d][1] for d in DIMENSIONS])
+    base: Prior | DrawnPrior = prior or {d: (profile.alpha, profile.beta) for d in DIMENSIONS}
+    size = (profile.draws,)
+    alphas = np.array([np.broadcast_to(base[d][0] + totals[d][0], size) for d in DIMENSIONS])
+    betas = np.array([np.broadcast_to(base[d][1] + totals[d][1], size) for d in DIMENSIONS])
     measured = np.array([totals[d][0] + totals[d][1] > 0 for d in DIMENSIONS])
-    sample = rng.beta(alphas[:, None], betas[:, None], (len(DIMENSIONS), profile.draws))
+    sample = rng.beta(alphas, betas)
     draws = {d: sample[k] for k, d in enumerate(DIMENSIONS)}
     stacked = [sample]
     has_gain = any(measured[DIMENSIONS.index(d)] for d in GAIN)

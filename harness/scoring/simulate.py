@@ -19,7 +19,7 @@ the model's formula at the true levels. Nothing here touches a store.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -37,6 +37,7 @@ from harness.result import (
 )
 from harness.scoring.model import (
     COST,
+    DrawnPrior,
     Evidence,
     Posterior,
     Prior,
@@ -53,8 +54,35 @@ DISTRIBUTIONS: dict[str, tuple[float, float]] = {
     "skewed low Beta(1.5,5)": (1.5, 5.0),
 }
 """Skill distributions of the simulated cohorts (per dimension, independent)."""
+STRESS_DISTRIBUTIONS: dict[str, tuple[float, float]] = {
+    "narrow Beta(6,6)": (6.0, 6.0),
+    "wide Beta(1,1)": (1.0, 1.0),
+}
+"""Cohorts spread unlike the three above (a + b of 12 and 2 where theirs are 4 and 6.5): the
+cohort prior's fit is checked on them too (validation/validate_scoring.py)."""
+MIXED = "mixed (each dimension its own)"
+MIXED_SKILL: dict[str, tuple[float, float]] = {
+    "catch": (2.0, 2.0),
+    "explain": (6.0, 6.0),
+    "keep": (5.0, 1.5),
+    "safety": (1.0, 1.0),
+    "scope": (1.5, 5.0),
+}
+"""A cohort whose dimensions spread differently (validation/prior_alternatives.py)."""
+
+
+def skill_distribution(name: str) -> dict[str, tuple[float, float]]:
+    """Beta(a, b) per dimension of a named skill distribution."""
+    if name == MIXED:
+        return dict(MIXED_SKILL)
+    a, b = {**DISTRIBUTIONS, **STRESS_DISTRIBUTIONS}[name]
+    return dict.fromkeys(DIMENSIONS, (a, b))
+
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+PriorFit = Callable[[list[dict[str, list[float]]], Profile], "Prior | DrawnPrior"]
+"""Fits a cohort prior from every candidate's (successes, failures) per dimension."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -175,15 +203,22 @@ def cohort(
     candidates: int,
     *,
     use_cohort_prior: bool = True,
+    prior_of: PriorFit | None = None,
 ) -> list[tuple[dict[str, float], Posterior]]:
-    """A simulated cohort scored as ``score_all`` scores one: (true levels, posterior) each."""
-    a, b = DISTRIBUTIONS[distribution]
+    """A simulated cohort scored as ``score_all`` scores one: (true levels, posterior) each.
+    ``prior_of`` replaces :func:`~harness.scoring.model.cohort_prior` (to measure another)."""
+    beta = skill_distribution(distribution)
     people = []
     for _ in range(candidates):
-        skill = {d: float(rng.beta(a, b)) for d in DIMENSIONS}
+        skill = {d: float(rng.beta(*beta[d])) for d in DIMENSIONS}
         taken = [shapes[i] for i in rng.integers(0, len(shapes), scenarios)]
         people.append((skill, evidence_of(simulate(rng, skill, taken), profile)))
-    prior = cohort_prior([totals_of(ev) for _, ev in people], profile) if use_cohort_prior else None
+    totals = [totals_of(ev) for _, ev in people]
+    prior: Prior | DrawnPrior | None = None
+    if prior_of is not None:
+        prior = prior_of(totals, profile)
+    elif use_cohort_prior:
+        prior = cohort_prior(totals, profile)
     return [
         (skill, posterior(ev, profile, prior, name=f"simulated-{i}"))
         for i, (skill, ev) in enumerate(people)
@@ -209,6 +244,7 @@ def coverage(
     seed: int,
     *,
     use_cohort_prior: bool = True,
+    prior_of: PriorFit | None = None,
 ) -> Coverage:
     """Simulate ``candidates`` candidates taking ``scenarios`` scenarios (drawn from ``shapes``
     with replacement) and count how often each interval covers the truth."""
@@ -217,7 +253,7 @@ def coverage(
     widths = dict.fromkeys((*DIMENSIONS, "overall"), 0.0)
     for skill, post in cohort(
         rng, profile, shapes, distribution, scenarios, candidates,
-        use_cohort_prior=use_cohort_prior,
+        use_cohort_prior=use_cohort_prior, prior_of=prior_of,
     ):  # fmt: skip
         truth = {**skill, "overall": true_overall(skill, profile)}
         for name in hits:
@@ -251,12 +287,16 @@ def ahead_calls(
     scenarios: int,
     candidates: int,
     seed: int,
+    *,
+    prior_of: PriorFit | None = None,
 ) -> Calls:
     """Score a cohort, compare every pair from the draws, check the confident calls."""
     rng = np.random.default_rng(seed)
     people = [
         (true_overall(skill, profile), post)
-        for skill, post in cohort(rng, profile, shapes, distribution, scenarios, candidates)
+        for skill, post in cohort(
+            rng, profile, shapes, distribution, scenarios, candidates, prior_of=prior_of
+        )
     ]
     confident = 0
     claimed = actual = 0.0
@@ -272,6 +312,45 @@ def ahead_calls(
         confident=confident,
         claimed_error=claimed / confident if confident else 0.0,
         actual_error=actual / confident if confident else 0.0,
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class PooledCalls:
+    """Every confident call of many cohorts together."""
+
+    per_cohort: float
+    """Confident calls per cohort."""
+    claimed: float
+    actual: float
+    low: float
+    high: float
+    """95% interval of actual − claimed (a bootstrap over cohorts)."""
+
+    def line(self) -> str:
+        return (
+            f"{self.per_cohort:6.1f} calls per cohort; claimed error {self.claimed:.3f}, actual "
+            f"{self.actual:.3f}, actual - claimed {self.actual - self.claimed:+.3f} "
+            f"({self.low:+.3f}, {self.high:+.3f})"
+        )
+
+
+def pooled_calls(calls: Sequence[Calls], resamples: int = 2000, seed: int = 7) -> PooledCalls:
+    """How often all these cohorts' confident calls were wrong, against how often they claimed to
+    be. Calls within a cohort share candidates, so the interval resamples cohorts, not calls."""
+    n = np.array([c.confident for c in calls], dtype=float)
+    wrong = np.array([c.actual_error * c.confident for c in calls])
+    claim = np.array([c.claimed_error * c.confident for c in calls])
+    idx = np.random.default_rng(seed).integers(0, len(calls), (resamples, len(calls)))
+    diff = (wrong[idx].sum(axis=1) - claim[idx].sum(axis=1)) / np.maximum(n[idx].sum(axis=1), 1)
+    low, high = np.quantile(diff, [0.025, 0.975])
+    total = max(float(n.sum()), 1.0)
+    return PooledCalls(
+        per_cohort=float(n.mean()),
+        claimed=float(claim.sum()) / total,
+        actual=float(wrong.sum()) / total,
+        low=float(low),
+        high=float(high),
     )
 
 

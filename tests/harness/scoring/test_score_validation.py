@@ -97,3 +97,34 @@ def test_identical_evidence_reads_the_same_and_is_a_tie():
     # independent draws: neither is "ahead" of the other
     x, y = first.draws["overall"], second.draws["overall"]
     assert 0.45 < float(np.mean(x > y)) < 0.55
+
+
+def test_pooled_calls_weigh_every_call_once_and_resample_cohorts():
+    many = sim.Calls(confident=30, claimed_error=0.05, actual_error=0.0)
+    few = sim.Calls(confident=10, claimed_error=0.05, actual_error=0.4)
+    pooled = sim.pooled_calls([many, few])
+    assert pooled.per_cohort == 20
+    assert pooled.claimed == pytest.approx(0.05)
+    assert pooled.actual == pytest.approx(4 / 40)  # not the mean of the cohorts' rates (0.2)
+    # resampling cohorts: all-"many" gives -0.05, all-"few" +0.35
+    assert pooled.low == pytest.approx(-0.05) and pooled.high == pytest.approx(0.35)
+    same = sim.pooled_calls([many, many, many])
+    assert same.low == same.high == pytest.approx(-0.05)
+    assert "claimed error 0.050, actual 0.000" in same.line()
+
+
+def test_a_prior_given_per_draw_is_used_draw_by_draw_and_a_constant_one_changes_nothing():
+    one = sim.submission(SHAPES[0], fixed=[True, False], named=1, kept=[True], safe=True,
+                         in_scope=True)  # fmt: skip
+    evidence = sim.evidence_of([one], PROFILE)
+    fixed = {d: (2.0, 3.0) for d in DIMENSIONS}
+    size = PROFILE.draws
+    constant = {d: (np.full(size, 2.0), np.full(size, 3.0)) for d in DIMENSIONS}
+    a = posterior(evidence, PROFILE, fixed, name="ada").draws["catch"]
+    b = posterior(evidence, PROFILE, constant, name="ada").draws["catch"]
+    assert np.array_equal(a, b)  # the same random stream either way
+    # first half of the draws from a prior worth 1,000 trials at 0.9, second half at 0.1
+    split = np.r_[np.full(size // 2, 0.9), np.full(size - size // 2, 0.1)] * 1000
+    drawn = {d: (split, 1000 - split) for d in DIMENSIONS}
+    catch = posterior(evidence, PROFILE, drawn, name="ada").draws["catch"]
+    assert np.all(catch[: size // 2] > 0.8) and np.all(catch[size // 2 :] < 0.2)
