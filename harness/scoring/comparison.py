@@ -50,11 +50,12 @@ class Comparison:
 FULL_DIMENSION_MATRIX = 12
 
 #: Said first when someone's score rests on one scenario: the measured miss of issue 17
-#: (validation/validate_scoring.py, docs/scoring.md "Not met").
+#: (validation/validate_scoring.py section 3; docs/scoring.md "Not met" says why no prior fitted
+#: from the cohort alone can close it).
 THIN_EVIDENCE = (
     "Read the probabilities as leads, not verdicts: {names} rest on a single scenario, and in "
-    "simulation calls made with over 90% probability on one scenario were wrong 12% of the time "
-    "where they claimed 7%."
+    "simulation calls made with over 90% probability on one scenario were wrong 13% of the time "
+    "where they claimed 6.5%."
 )
 
 
