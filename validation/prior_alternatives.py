@@ -11,6 +11,8 @@ prior beside the alternatives measured so far, on the same simulated cohorts (sa
   likelihood of every candidate's trials and a (1 + w)^-2 hyperprior over a log grid of weights;
   draw k of every candidate uses the same weight, so comparisons integrate over one uncertain
   spread. Single-trial dimensions take the weight of the others' likelihood together;
+- ``weight W`` (with ``--weights``): the shipped centres with a fixed weight W, to see which
+  weights would meet both targets for a given truth;
 - ``pooled spread``: one spread on the logit scale shared by every dimension (each keeps its
   own centre), integrated over its posterior with a half-Cauchy(0, 1) hyperprior;
 - ``reference``: the hierarchical prior with a hyperprior saying skill spreads about 1.1 logits
@@ -92,6 +94,29 @@ def weight_log_likelihood(
     return result
 
 
+def dimensions_with_evidence(
+    totals: list[dict[str, list[float]]],
+) -> list[tuple[str, np.ndarray, np.ndarray, float, bool]]:
+    """Per dimension the cohort prior can be fitted on (as ``cohort_prior`` decides): its name,
+    everyone's successes and trials, the cohort's centre, and whether candidates have more than
+    one trial each (a spread it can show)."""
+    out = []
+    for d in DIMENSIONS:
+        rows = [(t[d][0], t[d][0] + t[d][1]) for t in totals if t[d][0] + t[d][1] >= 0.5]
+        if len(rows) < MIN_COHORT:
+            continue
+        s, n = np.array([r[0] for r in rows]), np.array([r[1] for r in rows])
+        m = float(s.sum() / n.sum())
+        if 0 < m < 1:
+            out.append((d, s, n, m, float(np.mean(1 / n)) <= 0.9))
+    return out
+
+
+def neutral(profile: Profile) -> DrawnPrior:
+    size = profile.draws
+    return {d: (np.full(size, profile.alpha), np.full(size, profile.beta)) for d in DIMENSIONS}
+
+
 def integrated(reference: bool) -> sim.PriorFit:
     """A prior whose weight is drawn from its posterior, draw by draw, for the whole cohort."""
 
@@ -106,28 +131,14 @@ def integrated(reference: bool) -> sim.PriorFit:
 
     def fit(totals: list[dict[str, list[float]]], profile: Profile) -> DrawnPrior:
         rng = np.random.default_rng(12345)
-        size = profile.draws
-        out: DrawnPrior = {
-            d: (np.full(size, profile.alpha), np.full(size, profile.beta)) for d in DIMENSIONS
-        }
-        centres: dict[str, float] = {}
-        likelihoods: dict[str, np.ndarray] = {}
-        for d in DIMENSIONS:
-            rows = [(t[d][0], t[d][0] + t[d][1]) for t in totals if t[d][0] + t[d][1] >= 0.5]
-            if len(rows) < MIN_COHORT:
-                continue
-            s, n = np.array([r[0] for r in rows]), np.array([r[1] for r in rows])
-            m = float(s.sum() / n.sum())
-            if not 0 < m < 1:
-                continue
-            centres[d] = m
-            if float(np.mean(1 / n)) <= 0.9:
-                likelihoods[d] = weight_log_likelihood(s, n, m)
+        out = neutral(profile)
+        fitted = dimensions_with_evidence(totals)
+        likelihoods = {d: weight_log_likelihood(s, n, m) for d, s, n, m, spread in fitted if spread}
         pooled = sum(likelihoods.values(), np.zeros(len(GRID)))
-        for d, m in centres.items():
+        for d, _, _, m, _ in fitted:
             log_post = hyper(m) + likelihoods.get(d, pooled)
             p = np.exp(log_post - log_post.max())
-            weight = rng.choice(GRID, size=size, p=p / p.sum())
+            weight = rng.choice(GRID, size=profile.draws, p=p / p.sum())
             out[d] = (m * weight, (1 - m) * weight)
         return out
 
@@ -148,30 +159,29 @@ def pooled_spread(totals: list[dict[str, list[float]]], profile: Profile) -> Dra
     """One spread on the logit scale for every dimension (each keeps its centre), integrated
     over its posterior with a half-Cauchy(0, 1) hyperprior."""
     rng = np.random.default_rng(12345)
-    size = profile.draws
-    out: DrawnPrior = {
-        d: (np.full(size, profile.alpha), np.full(size, profile.beta)) for d in DIMENSIONS
-    }
-    centres: dict[str, float] = {}
+    out = neutral(profile)
+    fitted = dimensions_with_evidence(totals)
     log_post = np.log(SIGMAS) - np.log1p(SIGMAS**2)
-    for d in DIMENSIONS:
-        rows = [(t[d][0], t[d][0] + t[d][1]) for t in totals if t[d][0] + t[d][1] >= 0.5]
-        if len(rows) < MIN_COHORT:
-            continue
-        s, n = np.array([r[0] for r in rows]), np.array([r[1] for r in rows])
-        m = float(s.sum() / n.sum())
-        if not 0 < m < 1:
-            continue
-        centres[d] = m
-        if float(np.mean(1 / n)) <= 0.9:
+    for _, s, n, m, spread in fitted:
+        if spread:
             log_post = log_post + weight_log_likelihood(s, n, m, weight_at(m, SIGMAS))
-    if centres:
+    if fitted:
         p = np.exp(log_post - log_post.max())
-        sigma = rng.choice(SIGMAS, size=size, p=p / p.sum())
-        for d, m in centres.items():
+        sigma = rng.choice(SIGMAS, size=profile.draws, p=p / p.sum())
+        for d, _, _, m, _ in fitted:
             weight = weight_at(m, sigma)
             out[d] = (m * weight, (1 - m) * weight)
     return out
+
+
+def fixed_weight(weight: float) -> sim.PriorFit:
+    """The shipped prior's centres with one given weight on every dimension."""
+
+    def fit(totals: list[dict[str, list[float]]], profile: Profile) -> Prior:
+        prior = cohort_prior(totals, profile)
+        return {d: (a / (a + b) * weight, b / (a + b) * weight) for d, (a, b) in prior.items()}
+
+    return fit
 
 
 def true_prior(distribution: str) -> sim.PriorFit:
@@ -224,6 +234,10 @@ def main() -> int:
     p.add_argument("--candidates", type=int, default=40)
     p.add_argument("--priors", help="comma-separated names (default: all)")
     p.add_argument("--distributions", help="comma-separated name prefixes (default: all)")
+    p.add_argument(
+        "--weights", type=lambda v: [float(w) for w in v.split(",")], default=[],
+        help="also fixed prior weights, e.g. 4,6.5,12 (the cohort's centres, this weight)",
+    )  # fmt: skip
     args = p.parse_args()
     profile = replace(load_profile(), draws=1000)
     shapes = sim.library_shapes()
@@ -247,6 +261,7 @@ def main() -> int:
             "hierarchical": integrated(reference=False),
             "reference": integrated(reference=True),
             "pooled spread": pooled_spread,
+            **{f"weight {w:g}": fixed_weight(w) for w in args.weights},
         }
         chosen = args.priors.split(",") if args.priors else list(fits)
         for name, fit in ((n, fits[n]) for n in chosen):
