@@ -5,11 +5,11 @@ distributions, 1–16 scenarios drawn from the real library's shapes) are scored
 code. The script prints, as mean ± sd over seeds:
 
 1. Coverage: how often each 80% interval (every dimension and the overall score) holds the truth.
-2. Scale: what the archetypes read (perfect, accept as-is, revert everything, genuine partial fix)
-   on one scenario and on four, and where accepting as-is falls in a simulated cohort.
    The stress distributions (cohorts far more alike, or far more spread, than the three the model
    was tuned on, and one whose dimensions each spread their own way) are printed apart, with their
    own range line.
+2. Scale: what the archetypes read (perfect, accept as-is, revert everything, genuine partial fix)
+   on one scenario and on four, and where accepting as-is falls in a simulated cohort.
 3. Calls: of all the pairs `compare` calls with more than 90% probability (every cohort's calls
    pooled), how often the one called ahead is truly behind, against how often the calls claim to
    be wrong, with a 95% interval of the difference from a bootstrap over cohorts (calls within a

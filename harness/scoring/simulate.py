@@ -60,7 +60,7 @@ STRESS_DISTRIBUTIONS: dict[str, tuple[float, float]] = {
 }
 """Cohorts spread unlike the three above (a + b of 12 and 2 where theirs are 4 and 6.5): the
 cohort prior's fit is checked on them too (validation/validate_scoring.py)."""
-MIXED = "mixed (each dimension its own)"
+MIXED = "mixed per dimension"
 MIXED_SKILL: dict[str, tuple[float, float]] = {
     "catch": (2.0, 2.0),
     "explain": (6.0, 6.0),
