@@ -9,6 +9,7 @@ import click
 
 from harness.cli import Context, emit_json, json_option, pass_ctx, write_text
 from harness.cli.scoring import profile_option
+from harness.cli.validity import before_option
 
 output_option = click.option(
     "-o",
@@ -61,12 +62,7 @@ def report_cmd(
     type=click.FloatRange(0, 100),
     help="Cut score (0-100) for selection rates and the error near it; default: the profile's.",
 )
-@click.option(
-    "--before",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Predictive validity: simulation before this date, delivery records from it on "
-    "(default: each candidate's first delivery record).",
-)
+@before_option
 @click.option(
     "--section",
     "sections",

@@ -19,13 +19,17 @@ def _corr(label: str, value: float | None, low: float | None, high: float | None
     return f"  {label:<9} {value:5.2f}{interval}"
 
 
-@click.command("validity")
-@click.option(
+before_option = click.option(
     "--before",
     type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Split date: simulation before it, delivery records from it on "
+    help="Predictive validity's split: simulation before this date, delivery records from it on "
     "[default: each candidate's first delivery record].",
 )
+"""Shared by ``dsim validity`` and ``dsim cohort``: one split, said one way."""
+
+
+@click.command("validity")
+@before_option
 @click.option(
     "--min-records",
     type=click.IntRange(min=1),
