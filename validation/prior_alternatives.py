@@ -196,10 +196,6 @@ def true_prior(distribution: str) -> sim.PriorFit:
     return fit
 
 
-def shipped(totals: list[dict[str, list[float]]], profile: Profile) -> Prior:
-    return cohort_prior(totals, profile)
-
-
 def identification(
     profile: Profile, shapes: list[sim.Shape], candidates: int, scenarios: int, seeds: int
 ) -> dict[str, tuple[float, float]]:
@@ -259,7 +255,7 @@ def main() -> int:
         if not any(distribution.startswith(w) for w in wanted):
             continue
         fits: dict[str, sim.PriorFit] = {
-            "shipped": shipped,
+            "shipped": cohort_prior,
             "true": true_prior(distribution),
             "hierarchical": integrated(reference=False),
             "reference": integrated(reference=True),

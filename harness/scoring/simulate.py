@@ -202,7 +202,6 @@ def cohort(
     scenarios: int,
     candidates: int,
     *,
-    use_cohort_prior: bool = True,
     prior_of: PriorFit | None = None,
 ) -> list[tuple[dict[str, float], Posterior]]:
     """A simulated cohort scored as ``score_all`` scores one: (true levels, posterior) each.
@@ -214,11 +213,7 @@ def cohort(
         taken = [shapes[i] for i in rng.integers(0, len(shapes), scenarios)]
         people.append((skill, evidence_of(simulate(rng, skill, taken), profile)))
     totals = [totals_of(ev) for _, ev in people]
-    prior: Prior | DrawnPrior | None = None
-    if prior_of is not None:
-        prior = prior_of(totals, profile)
-    elif use_cohort_prior:
-        prior = cohort_prior(totals, profile)
+    prior = (prior_of or cohort_prior)(totals, profile)
     return [
         (skill, posterior(ev, profile, prior, name=f"simulated-{i}"))
         for i, (skill, ev) in enumerate(people)
@@ -243,7 +238,6 @@ def coverage(
     candidates: int,
     seed: int,
     *,
-    use_cohort_prior: bool = True,
     prior_of: PriorFit | None = None,
 ) -> Coverage:
     """Simulate ``candidates`` candidates taking ``scenarios`` scenarios (drawn from ``shapes``
@@ -253,7 +247,7 @@ def coverage(
     widths = dict.fromkeys((*DIMENSIONS, "overall"), 0.0)
     for skill, post in cohort(
         rng, profile, shapes, distribution, scenarios, candidates,
-        use_cohort_prior=use_cohort_prior, prior_of=prior_of,
+        prior_of=prior_of,
     ):  # fmt: skip
         truth = {**skill, "overall": true_overall(skill, profile)}
         for name in hits:
