@@ -45,6 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
 
+from harness.evidence.stats import log_beta
 from harness.scoring import simulate as sim
 from harness.scoring.model import (
     MIN_COHORT,
@@ -59,16 +60,6 @@ GRID = np.geomspace(0.3, 1000.0, 96)
 REFERENCE_LOGIT_SD = 1.1
 REFERENCE_WIDTH = 0.25
 """The reference hyperprior: log(logit sd) ~ Normal(log 1.1, 0.25)."""
-
-
-def log_gamma(x: np.ndarray) -> np.ndarray:
-    """log Γ(x) for x > 0 (Stirling's series after shifting past 8; error below 1e-10)."""
-    x = np.asarray(x, dtype=float)
-    shift = sum(np.log(x + k) for k in range(8))
-    z = x + 8
-    series = 1 / (12 * z) - 1 / (360 * z**3) + 1 / (1260 * z**5)
-    result: np.ndarray = (z - 0.5) * np.log(z) - z + 0.5 * np.log(2 * np.pi) + series - shift
-    return result
 
 
 def trigamma(x: np.ndarray) -> np.ndarray:
@@ -88,11 +79,6 @@ def weight_log_likelihood(
 ) -> np.ndarray:
     """log P(every candidate's successes | Beta(centre·w, (1 − centre)·w)) for each grid w."""
     a, b = centre * grid[:, None], (1 - centre) * grid[:, None]
-
-    def log_beta(p: np.ndarray, q: np.ndarray) -> np.ndarray:
-        out: np.ndarray = log_gamma(p) + log_gamma(q) - log_gamma(p + q)
-        return out
-
     result: np.ndarray = (log_beta(a + s, b + n - s) - log_beta(a, b)).sum(axis=1)
     return result
 

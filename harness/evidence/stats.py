@@ -1,8 +1,20 @@
-"""Bootstrap helpers the cohort analyses share: every resample at once, as rows of a matrix."""
+"""Numeric helpers the cohort analyses share: bootstraps (every resample at once, as rows of a
+matrix) and the log Beta function of beta-binomial likelihoods."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+
+_lgamma = np.vectorize(math.lgamma, otypes=[float])
+
+
+def log_beta(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """log B(a, b), elementwise (beta-binomial likelihoods: the validity fit, and the priors
+    validation/prior_alternatives.py measures)."""
+    result: np.ndarray = _lgamma(a) + _lgamma(b) - _lgamma(a + b)
+    return result
 
 
 def central_95(

@@ -16,7 +16,6 @@ reaches the criterion (records dated before it are ignored), and a fitted weight
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -25,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from harness.evidence.stats import central_95, rowwise_pearson, rowwise_ranks
+from harness.evidence.stats import central_95, log_beta, rowwise_pearson, rowwise_ranks
 from harness.scoring.model import (
     MIN_COHORT,
     UNIDENTIFIED_PRIOR_WEIGHT,
@@ -225,13 +224,6 @@ def calibration(scores: Sequence[float], outcomes: Sequence[float]) -> tuple[Ban
 
 # --- The simulation's weight --------------------------------------------------------------------
 
-_lgamma = np.vectorize(math.lgamma, otypes=[float])
-
-
-def _log_beta(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    result: np.ndarray = _lgamma(a) + _lgamma(b) - _lgamma(a + b)
-    return result
-
 
 def delivery_prior(pairs: Sequence[Pair], profile: Profile) -> Prior:
     """The Beta prior the fit starts from, per dimension: the one the score itself would fit
@@ -272,7 +264,7 @@ def discount_likelihood(pairs: Sequence[Pair], prior: Prior) -> np.ndarray:
     a0, b0, s, f, k, m = np.array(rows).T[:, :, None]
     a = a0 + DISCOUNTS[None, :] * s
     b = b0 + DISCOUNTS[None, :] * f
-    np.add.at(out, np.array(owners), _log_beta(a + k, b + m) - _log_beta(a, b))
+    np.add.at(out, np.array(owners), log_beta(a + k, b + m) - log_beta(a, b))
     return out
 
 
